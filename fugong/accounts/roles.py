@@ -1,0 +1,108 @@
+"""Roles, the kind of scope each takes, and what each may do.
+
+Capabilities are coarse ("may create enterprises"); *which* rows a user reaches is decided by the
+scope filters of each model (core.scoping). Both must allow an action.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    DISTRICT_LEADER = "district_leader", _("区级领导")
+    DEPARTMENT_OFFICER = "department_officer", _("部门人员")
+    STREET_OFFICER = "street_officer", _("街镇园区干部")
+    COMMUNITY_WORKER = "community_worker", _("社区网格员")
+    COMMISSIONER = "commissioner", _("驻企服务专员")
+    MEDIC = "medic", _("包企医护人员")
+    SITE_STAFF = "site_staff", _("隔离点工作人员")
+    ENTERPRISE_ADMIN = "enterprise_admin", _("企业管理员")
+    EMPLOYEE = "employee", _("员工")
+    CHECKPOINT_GUARD = "checkpoint_guard", _("卡口值守")
+    RESIDENT = "resident", _("居民")
+    SYSADMIN = "sysadmin", _("系统管理员")
+
+
+class ScopeKind(models.TextChoices):
+    NONE = "none", _("全局")
+    AREA = "area", _("区划")
+    ENTERPRISE = "enterprise", _("企业")
+
+
+ENTERPRISE_ROLES = frozenset({Role.ENTERPRISE_ADMIN, Role.EMPLOYEE})
+AREA_ROLES = frozenset(set(Role) - ENTERPRISE_ROLES - {Role.SYSADMIN})
+
+# The level of the tree at which each area role's scope may sit (0 district … 3 grid).
+ROLE_LEVELS = {
+    Role.DISTRICT_LEADER: {0},
+    Role.DEPARTMENT_OFFICER: {0},
+    Role.STREET_OFFICER: {1},
+    Role.COMMUNITY_WORKER: {2, 3},
+    Role.COMMISSIONER: {0, 1},
+    Role.MEDIC: {0, 1, 2},
+    Role.SITE_STAFF: {0, 1, 2},
+    Role.CHECKPOINT_GUARD: {2, 3},
+    Role.RESIDENT: {2, 3},
+}
+
+
+def scope_kind(role: str) -> str:
+    if role == Role.SYSADMIN:
+        return ScopeKind.NONE
+    if role in ENTERPRISE_ROLES:
+        return ScopeKind.ENTERPRISE
+    return ScopeKind.AREA
+
+
+# Coarse capabilities per role.
+ENTERPRISE_VIEW = "enterprise.view"
+ENTERPRISE_CREATE = "enterprise.create"
+ENTERPRISE_CHANGE = "enterprise.change"
+ENTERPRISE_IMPORT = "enterprise.import"
+ENTERPRISE_EXPORT = "enterprise.export"
+ENTERPRISE_ASSIGN = "enterprise.assign"
+PERSONAL_UNMASK = "personal.unmask"
+USER_MANAGE = "user.manage"
+AREA_VIEW = "area.view"
+AREA_IMPORT = "area.import"
+GROUP_MANAGE = "group.manage"
+
+_OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW}
+CAPABILITIES: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset({
+        ENTERPRISE_VIEW, ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_EXPORT,
+        ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
+    }),
+    Role.DISTRICT_LEADER: frozenset(_OFFICIAL),
+    Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
+                                                    PERSONAL_UNMASK}),
+    Role.STREET_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
+                                                ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE}),
+    Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
+                                                  USER_MANAGE}),
+    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK}),
+    Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW}),
+    Role.SITE_STAFF: frozenset(),
+    Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE}),
+    Role.EMPLOYEE: frozenset(),
+    Role.CHECKPOINT_GUARD: frozenset(),
+    Role.RESIDENT: frozenset(),
+}
+
+# Which roles each role may create or manage (always inside its own scope).
+GRANTABLE: dict[str, frozenset[str]] = {
+    Role.SYSADMIN: frozenset(Role),
+    Role.STREET_OFFICER: frozenset({
+        Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.COMMISSIONER, Role.MEDIC, Role.SITE_STAFF,
+        Role.ENTERPRISE_ADMIN, Role.EMPLOYEE, Role.CHECKPOINT_GUARD, Role.RESIDENT,
+    }),
+    Role.COMMUNITY_WORKER: frozenset({Role.CHECKPOINT_GUARD, Role.RESIDENT}),
+    Role.ENTERPRISE_ADMIN: frozenset({Role.EMPLOYEE}),
+}
+
+# Categories a community worker registers and edits: the small entities filed by the community.
+COMMUNITY_CATEGORIES = frozenset({"individual", "small_venue"})
+
+
+def has_capability(user, capability: str) -> bool:
+    return bool(user and user.is_authenticated and capability in CAPABILITIES.get(user.role, frozenset()))

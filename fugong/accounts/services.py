@@ -1,0 +1,170 @@
+"""Writes about accounts: login with lockout, API tokens, and users managed inside one's scope."""
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from fugong.core import audit
+from fugong.core.models import AuditAction
+
+from .models import ApiToken, User, hash_token
+from .roles import GRANTABLE, ROLE_LEVELS, USER_MANAGE, Role, ScopeKind, scope_kind
+
+USER_AUDIT_FIELDS = ["username", "full_name", "phone", "role", "scope_area", "scope_enterprise", "department",
+                     "is_active"]
+BAD_CREDENTIALS = "用户名或密码错误"
+
+
+class LoginError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def login_attempt(*, username: str, password: str, request=None) -> User:
+    """Authenticate, counting failures; lock the account after LOGIN_MAX_FAILURES in a row."""
+    user = User.objects.filter(username=username).first()
+    if user is not None and user.is_locked:
+        minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
+        raise LoginError(f"连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试")
+    authed = authenticate(request, username=username, password=password)
+    if authed is None:
+        if user is not None:
+            _count_failure(user)
+        raise LoginError(BAD_CREDENTIALS)
+    if authed.failed_login_count or authed.locked_until:
+        User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
+        authed.failed_login_count, authed.locked_until = 0, None
+    return authed
+
+
+def _count_failure(user: User) -> None:
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
+        count = User.objects.values_list("failed_login_count", flat=True).get(pk=user.pk)
+        if count >= settings.LOGIN_MAX_FAILURES:
+            until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
+
+
+def token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
+    user = login_attempt(username=username, password=password)
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user, key_hash=hash_token(raw), prefix=raw[:8],
+        expires_at=timezone.now() + dt.timedelta(hours=settings.API_TOKEN_HOURS),
+    )
+    return raw, token
+
+
+def token_authenticate(raw: str) -> User | None:
+    if not raw or len(raw) > 128:
+        return None
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
+    if token is None or token.is_expired or not token.user.is_active or token.user.is_locked:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def token_revoke_all(*, user: User) -> int:
+    return ApiToken.objects.filter(user=user).delete()[0]
+
+
+# --- users inside one's scope -------------------------------------------------------------------
+
+def check_grant(*, actor: User, role: str, scope_area=None, scope_enterprise=None) -> None:
+    """Raise unless ``actor`` may give ``role`` over that scope: nobody grants beyond their own."""
+    if not actor.can(USER_MANAGE) or role not in GRANTABLE.get(actor.role, ()):
+        raise PermissionDenied("您无权创建或授予该角色")
+    kind = scope_kind(role)
+    if kind == ScopeKind.NONE:
+        if scope_area or scope_enterprise:
+            raise ValidationError({"scope_area": "系统管理员不设管辖范围"})
+        return
+    if kind == ScopeKind.ENTERPRISE:
+        if scope_enterprise is None:
+            raise ValidationError({"scope_enterprise": "企业角色必须指定所属企业"})
+        if actor.is_sysadmin:
+            return
+        from fugong.enterprises.models import Enterprise  # the enterprise registry decides visibility
+
+        if not Enterprise.objects.visible_to(actor).filter(pk=scope_enterprise.pk).exists():
+            raise PermissionDenied("该企业不在您的管辖范围内")
+        return
+    if scope_area is None:
+        raise ValidationError({"scope_area": "该角色必须指定管辖区域"})
+    if scope_area.level not in ROLE_LEVELS.get(role, set()):
+        raise ValidationError({"scope_area": f"{Role(role).label}的管辖区域层级不正确（{scope_area.get_kind_display()}）"})
+    if not actor.is_sysadmin and not scope_area.path.startswith(actor.scope_path or "\0"):
+        raise PermissionDenied("该区域不在您的管辖范围内")
+
+
+@transaction.atomic
+def user_create(*, actor: User, username: str, full_name: str, role: str, password: str, phone: str = "",
+                scope_area=None, scope_enterprise=None, department=None) -> User:
+    check_grant(actor=actor, role=role, scope_area=scope_area, scope_enterprise=scope_enterprise)
+    if User.objects.filter(username=username).exists():
+        raise ValidationError({"username": "该用户名已被使用"})
+    user = User(username=username, full_name=full_name, phone=phone, role=role, scope_area=scope_area,
+                scope_enterprise=scope_enterprise, department=department)
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.full_clean(exclude=["password"])
+    user.save()
+    audit.record(actor=actor, obj=user, action=AuditAction.CREATE, after=audit.snapshot(user, USER_AUDIT_FIELDS))
+    return user
+
+
+@transaction.atomic
+def user_update(*, actor: User, user: User, **changes) -> User:
+    """Change profile, role or scope; the new grant is checked like a new one."""
+    locked = User.objects.select_for_update().get(pk=user.pk)
+    before = audit.snapshot(locked, USER_AUDIT_FIELDS)
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    if locked.pk == actor.pk and ({"role", "scope_area", "scope_enterprise"} & changes.keys()):
+        raise PermissionDenied("不能修改自己的角色或管辖范围")
+    check_grant(actor=actor, role=locked.role, scope_area=locked.scope_area,
+                scope_enterprise=locked.scope_enterprise)
+    locked.full_clean(exclude=["password"])
+    locked.save()
+    if not User.objects.visible_to(actor, "change").filter(pk=locked.pk).exists():
+        raise PermissionDenied("修改后的用户超出您的管辖范围")
+    audit.record(actor=actor, obj=locked, action=AuditAction.UPDATE, before=before,
+                 after=audit.snapshot(locked, USER_AUDIT_FIELDS))
+    return locked
+
+
+@transaction.atomic
+def user_reset_password(*, actor: User, user: User, password: str) -> None:
+    validate_password(password, user)
+    user.set_password(password)
+    user.password_changed_at = timezone.now()
+    user.failed_login_count, user.locked_until = 0, None
+    user.save(update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"])
+    ApiToken.objects.filter(user=user).delete()
+    audit.record(actor=actor, obj=user, action=AuditAction.UPDATE, before={"password": "（原密码）"},
+                 after={"password": "（已重置）"})
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationError({"old_password": "原密码不正确"})
+    validate_password(new_password, user)
+    user.set_password(new_password)
+    user.password_changed_at = timezone.now()
+    user.save(update_fields=["password", "password_changed_at"])
+    audit.record(actor=user, obj=user, action=AuditAction.UPDATE, before={"password": "（原密码）"},
+                 after={"password": "（已修改）"})

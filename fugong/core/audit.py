@@ -1,0 +1,87 @@
+"""Writing the audit trail and the log of unmasked views. Called by services, never by views."""
+
+import datetime as dt
+import decimal
+from collections.abc import Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+
+from .context import current_request_id
+from .masking import mask
+from .models import AuditAction, AuditEntry, PersonalDataAccess
+
+
+def _plain(value):
+    if isinstance(value, models.Model):
+        return str(value)
+    if isinstance(value, dt.date | dt.datetime | decimal.Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
+    """A JSON-safe picture of ``fields``; personal fields (``obj.PERSONAL_FIELDS``) are masked."""
+    personal = getattr(obj, "PERSONAL_FIELDS", {})
+    data = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if field.choices and value is not None:
+            value = getattr(obj, f"get_{name}_display")()
+        value = _plain(value)
+        if name in personal and value:
+            value = mask(personal[name], value)
+        data[name] = value
+    return data
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+def audit_entry(*, actor, obj: models.Model, action: str, before: dict | None, after: dict | None) -> AuditEntry:
+    """An unsaved entry, for bulk writers that save many at once."""
+    return AuditEntry(
+        actor=actor if actor and actor.is_authenticated else None,
+        request_id=current_request_id(),
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:200],
+        changes=diff(before, after),
+    )
+
+
+def record(*, actor, obj: models.Model, action: str, before: dict | None = None,
+           after: dict | None = None) -> AuditEntry | None:
+    entry = audit_entry(actor=actor, obj=obj, action=action, before=before, after=after)
+    if action == AuditAction.UPDATE and not entry.changes:
+        return None
+    entry.save()
+    return entry
+
+
+def history(obj: models.Model):
+    return (
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
+        .select_related("actor")
+    )
+
+
+def log_personal_access(*, user, obj: models.Model | None, model: type[models.Model] | None = None,
+                        fields: Iterable[str], purpose: str = PersonalDataAccess.Purpose.VIEW,
+                        row_count: int = 1, description: str = "") -> PersonalDataAccess:
+    target = model or type(obj)
+    return PersonalDataAccess.objects.create(
+        user=user,
+        request_id=current_request_id(),
+        purpose=purpose,
+        content_type=ContentType.objects.get_for_model(target),
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=(description or str(obj))[:200],
+        fields=",".join(fields)[:200],
+        row_count=row_count,
+    )

@@ -1,0 +1,40 @@
+import logging
+import re
+import time
+import uuid
+
+from .context import request_id_var
+
+logger = logging.getLogger("fugong.request")
+SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Give every request an id (kept in audit entries) and log one line without personal data.
+
+    Only method, path (no query string: it may carry names or phone numbers), status and time are
+    logged.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request.id = incoming if SAFE_ID.match(incoming) else uuid.uuid4().hex
+        token = request_id_var.set(request.id)
+        started = time.perf_counter()
+        try:
+            response = self.get_response(request)
+        finally:
+            request_id_var.reset(token)
+        response["X-Request-ID"] = request.id
+        logger.info(
+            "%s %s %s %s %.1fms",
+            request.id,
+            request.method,
+            request.path,
+            response.status_code,
+            (time.perf_counter() - started) * 1000,
+        )
+        return response

@@ -1,0 +1,48 @@
+import pytest
+from django.test import Client
+
+from fugong.enterprises.models import Enterprise
+
+from .world import PASSWORD, build_world, load_world
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Build the named world once per test database; each test then runs in a rolled-back transaction."""
+    with django_db_blocker.unblock():
+        build_world()
+
+
+@pytest.fixture
+def world(db):
+    # A transactional (live-server) test flushes the database; rebuild inside this test if so.
+    if not Enterprise.objects.exists():
+        return build_world()
+    return load_world()
+
+
+@pytest.fixture
+def client_for(world):
+    """A logged-in test client for a named user of the world."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        client.force_login(world.users[name])
+        return client
+
+    return make
+
+
+@pytest.fixture
+def api_for(world):
+    """An API client with a bearer token for a named user of the world."""
+
+    def make(name: str) -> Client:
+        client = Client()
+        response = client.post("/api/v1/auth/token", {"username": world.users[name].username,
+                                                      "password": PASSWORD}, content_type="application/json")
+        assert response.status_code == 200, response.content
+        token = response.json()["token"]
+        return Client(headers={"Authorization": f"Bearer {token}"})
+
+    return make
