@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
+    "ninja",
     "fugong.core",
     "fugong.areas",
     "fugong.accounts",
     "fugong.enterprises",
+    "fugong.demo",
 ]
 
 MIDDLEWARE = [
