@@ -21,6 +21,8 @@ COMPANY_SUFFIX = {
 
 def credit_code(seq: int, region: str = "500109", kind: str = "91") -> str:
     """A unique, valid 统一社会信用代码 for ``seq`` (0 ≤ seq < 10**7)."""
+    if not 0 <= seq < 10**7:
+        raise ValueError("seq out of range")
     first17 = f"{kind}{region}MA{seq:07d}"
     return first17 + credit_code_check_char(first17)
 
