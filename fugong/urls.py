@@ -1,5 +1,3 @@
-from django.conf import settings
-from django.conf.urls.static import static
 from django.urls import include, path
 
 from fugong.api import api
@@ -18,5 +16,3 @@ urlpatterns = [
     path("enterprises/", include("fugong.enterprises.urls")),
     path("", include("fugong.core.urls")),
 ]
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from fugong.enterprises.models import Enterprise
@@ -9,6 +10,8 @@ from .world import PASSWORD, build_world, load_world
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Build the named world once per test database; each test then runs in a rolled-back transaction."""
+    # Tests log in dozens of times; PBKDF2's cost is the production default, not what is under test here.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     with django_db_blocker.unblock():
         build_world()
 

@@ -1,0 +1,206 @@
+"""One generated test over every URL and API endpoint: a user outside the scope is refused, sees
+nothing and changes nothing.
+
+Every route of the URL configuration is collected. Routes taking parameters are filled with the
+objects of street B (朝阳街道) and requested by the street officer of street A and by roles with no
+business there; routes without parameters are requested too and must not show street B's data.
+A new route whose parameter this file cannot fill fails the test, so nothing new escapes it.
+"""
+
+import hashlib
+import json
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from fugong.accounts.models import ApiToken, User
+from fugong.areas.models import Area, WorkingGroup, WorkingGroupMember
+from fugong.core.models import AuditEntry, PersonalDataAccess
+from fugong.enterprises.models import Enterprise
+
+# Reachable without signing in, or personal to whoever is signed in.
+PUBLIC = {"healthz", "set_language", "openapi-json", "openapi-view", "api-root", "issue_token", "login", "logout",
+          "serve"}
+REFUSED = {401, 403, 404, 405}
+METHODS = ["get", "post", "patch", "put", "delete"]
+
+
+def walk(patterns, prefix="", namespace=None):
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            yield from walk(p.url_patterns, prefix + str(p.pattern), p.namespace or namespace)
+        elif isinstance(p, URLPattern):
+            yield prefix + str(p.pattern), namespace, p.name, p
+
+
+ROUTES = [(route, ns, name, p) for route, ns, name, p in walk(get_resolver().url_patterns) if name not in PUBLIC]
+PARAM_ROUTES = [r for r in ROUTES if r[3].pattern.converters or "(?P<" in r[0]]
+PLAIN_ROUTES = [r for r in ROUTES if r not in PARAM_ROUTES]
+
+
+def route_id(r):
+    return f"{r[1]}:{r[2]}"
+
+
+def target_value(world, route: str, namespace: str, name: str, param: str):
+    """The street-B object a parameter should point at, decided by the route and the parameter name."""
+    b_enterprise = world.enterprises["B1_above_scale"]
+    b_user = world.users["community_B"]
+    b_group = world.groups["B"]
+    b_area = world.areas["B1"]
+    text = f"{namespace}:{name}:{route}".lower()
+    if param in {"member_id", "user_id"} or (param in {"pk", "id"} and ("user" in text and "group" not in text)):
+        return b_user.pk
+    if "group" in text and param in {"pk", "id", "group_id"}:
+        return b_group.pk
+    if param == "code":
+        return b_area.code
+    if "enterprise" in text and param in {"pk", "id", "enterprise_id"}:
+        return b_enterprise.pk
+    if "area" in text and param in {"pk", "id", "area_id"}:
+        return b_area.pk
+    pytest.fail(f"scope matrix: no street-B target for parameter {param!r} of {namespace}:{name} ({route}); "
+                "add a rule to target_value")
+
+
+def build_url(world, route, namespace, name, pattern) -> str:
+    url = "/" + route
+    for param, converter in pattern.pattern.converters.items():
+        value = target_value(world, route, namespace or "", name or "", param)
+        url = url.replace(f"<{type(converter).__name__.replace('Converter', '').lower()}:{param}>", str(value))
+        url = url.replace(f"<{param}>", str(value))
+    assert "<" not in url, f"unfilled route {url}"
+    return url
+
+
+def b_secrets(world) -> list[str]:
+    secrets = []
+    for key, e in world.enterprises.items():
+        if key.startswith("B"):
+            secrets += [e.name, e.credit_code, e.legal_rep_name]
+    secrets += [u.username for k, u in world.users.items() if k.endswith("_B")]
+    secrets += [world.areas[k].name for k in ("B", "B1", "B1g")]
+    return secrets
+
+
+def fingerprint() -> str:
+    """A digest of every scoped table and of the audit and access logs."""
+    parts = [
+        list(Enterprise.objects.order_by("pk").values_list()),
+        list(User.objects.order_by("pk").values_list("pk", "username", "full_name", "phone", "role", "scope_path",
+                                                     "is_active", "password", "locked_until")),
+        list(Area.objects.order_by("pk").values_list()),
+        list(WorkingGroup.objects.order_by("pk").values_list()),
+        list(WorkingGroupMember.objects.order_by("pk").values_list()),
+        AuditEntry.objects.count(),
+        PersonalDataAccess.objects.count(),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def b_payload(world) -> dict:
+    """Field names the forms and API use, all pointing at street B."""
+    b1 = world.areas["B1"]
+    return {"area": b1.pk, "area_code": b1.code, "scope_code": b1.code, "scope_area": b1.pk, "code": "500109002099",
+            "parent_code": b1.code, "name": "越权测试", "full_name": "越权测试", "username": "intruder",
+            "role": "community_worker", "user": world.users["community_B"].pk, "member": world.users["community_B"].pk,
+            "is_active": "0", "password": "Intrude!2020x", "new_password": "Intrude!2020x"}
+
+
+def request(client: Client, method: str, url: str, payload: dict, api: bool):
+    if method == "get":
+        return client.get(url)
+    if api:
+        return getattr(client, method)(url, data=json.dumps(payload), content_type="application/json")
+    if method == "post":
+        return client.post(url, payload)
+    return getattr(client, method)(url)
+
+
+def bearer(user) -> Client:
+    from fugong.accounts.services import token_issue
+    from tests.world import PASSWORD
+
+    raw, _ = token_issue(username=user.username, password=PASSWORD)
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def assert_sees_nothing(response, secrets, where):
+    if response.status_code in REFUSED or response.status_code in {301, 302}:
+        return
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", errors="ignore")
+    leaked = [s for s in secrets if s and s in text]
+    assert not leaked, f"{where} showed out-of-scope data: {leaked}"
+
+
+OUTSIDERS = ["resident_A", "guard_A", "employee_A", "site_A"]
+
+
+@pytest.mark.parametrize("route", PARAM_ROUTES, ids=route_id)
+def test_street_a_cannot_reach_street_b_objects(world, route):
+    url = build_url(world, *route)
+    is_api = url.startswith("/api/")
+    officer = world.users["street_A"]
+    clients = {"session": Client(), "token": bearer(officer)} if is_api else {"session": Client()}
+    clients["session"].force_login(officer)
+    secrets = b_secrets(world)
+    before = fingerprint()
+    for kind, client in clients.items():
+        for method in METHODS:
+            response = request(client, method, url, b_payload(world), is_api)
+            assert response.status_code in REFUSED, f"{kind} {method.upper()} {url} → {response.status_code}"
+            assert_sees_nothing(response, secrets, f"{method.upper()} {url}")
+    ApiToken.objects.filter(user=officer).delete()
+    assert fingerprint() == before, f"{url} changed data it must not reach"
+
+
+@pytest.mark.parametrize("route", PLAIN_ROUTES, ids=route_id)
+def test_lists_and_forms_show_street_a_nothing_of_street_b(world, route):
+    url = build_url(world, *route)
+    is_api = url.startswith("/api/")
+    officer = world.users["street_A"]
+    client = bearer(officer) if is_api else Client()
+    if not is_api:
+        client.force_login(officer)
+    secrets = b_secrets(world)
+    before = fingerprint()
+    for method in METHODS:
+        response = request(client, method, url, b_payload(world), is_api)
+        assert response.status_code < 500, f"{method.upper()} {url} → {response.status_code}"
+        assert_sees_nothing(response, secrets, f"{method.upper()} {url}")
+    ApiToken.objects.filter(user=officer).delete()
+    assert fingerprint() == before, f"{url} changed street B's data or the logs"
+
+
+@pytest.mark.parametrize("outsider", OUTSIDERS)
+def test_roles_without_business_see_and_change_nothing(world, outsider):
+    """Residents, gate guards, employees and site staff reach none of the registry, users or areas."""
+    user = world.users[outsider]
+    # Their own enterprise (an employee's employer, shown in the top bar) is not a secret to them.
+    secrets = b_secrets(world) + [e.name for k, e in world.enterprises.items()
+                                  if k.startswith("A") and e.pk != user.scope_enterprise_id] + [
+        u.username for k, u in world.users.items() if k != outsider]
+    session = Client()
+    session.force_login(user)
+    token = bearer(user)
+    before = fingerprint()
+    for route in ROUTES:
+        url = build_url(world, *route)
+        is_api = url.startswith("/api/")
+        for method in METHODS:
+            response = request(token if is_api else session, method, url, b_payload(world), is_api)
+            assert response.status_code < 500, f"{outsider} {method.upper()} {url} → {response.status_code}"
+            assert_sees_nothing(response, secrets, f"{outsider} {method.upper()} {url}")
+    ApiToken.objects.filter(user=user).delete()
+    assert fingerprint() == before
+
+
+def test_anonymous_visitors_are_refused_everywhere(world, client):
+    for route in ROUTES:
+        url = build_url(world, *route)
+        response = client.get(url)
+        assert response.status_code in {302, 401, 403, 404, 405}, f"anonymous GET {url} → {response.status_code}"
+        if response.status_code == 302:
+            assert "/accounts/login/" in response["Location"]
