@@ -1,4 +1,10 @@
-"""/api/v1: one NinjaAPI, token or session auth, errors in Chinese."""
+"""/api/v1: one NinjaAPI, token or session auth, errors in Chinese.
+
+Every error leaves as JSON with a Chinese ``detail`` (and, for bad input, ``errors`` per field);
+nothing reaches the client as a stack trace.
+"""
+
+import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -7,64 +13,126 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
+from ninja.utils import check_csrf
 
 from fugong.accounts.services import token_authenticate
 
+logger = logging.getLogger("fugong.api")
+
+UNAUTHENTICATED = "未登录，或令牌无效、已过期"
+CSRF_FAILED = "CSRF 校验失败：浏览器会话发起的修改请求须在 X-CSRFToken 请求头中携带令牌，请刷新页面后重试"
+
 
 class BearerToken(HttpBearer):
+    """``Authorization: Bearer <token>``; an unknown, expired or malformed token authenticates nobody."""
+
     def authenticate(self, request, token):
-        user = token_authenticate(token)
+        user = token_authenticate(token.strip())
         if user is not None:
             request.user = user
+            request.api_token = token.strip()
         return user
 
 
 class Session(APIKeyCookie):
-    """The browser's session; unsafe methods also need the CSRF token (checked by APIKeyCookie)."""
+    """The browser's session; unsafe methods also need the CSRF token.
+
+    A request that presents an ``Authorization`` header is judged by it alone, so a bad token is a
+    401 even when a session cookie rides along. The CSRF check runs only for a logged-in session, so
+    an anonymous request gets the 401 it deserves rather than a CSRF complaint.
+    """
 
     param_name = "sessionid"
 
+    def __call__(self, request):
+        if request.headers.get("Authorization"):
+            return None
+        user = getattr(request, "user", None)
+        if user is None or not user.is_authenticated:
+            return None
+        if self.csrf and not getattr(request, "_ninja_csrf_exempt", False) and check_csrf(request):
+            raise HttpError(403, CSRF_FAILED)
+        return self.authenticate(request, request.COOKIES.get(self.param_name))
+
     def authenticate(self, request, key):
         user = getattr(request, "user", None)
-        return user if user is not None and user.is_authenticated else None
+        return user if user is not None and user.is_authenticated and user.is_active else None
 
 
 api = NinjaAPI(
     title="fugong 复工 API",
     version="1.0.0",
-    description="区县疫情防控与复工复产平台接口。认证：POST /api/v1/auth/token 获取令牌，"
-    "之后在请求头中携带 `Authorization: Bearer <token>`。",
+    description=(
+        "区县疫情防控与复工复产平台接口。\n\n"
+        "**认证**：`POST /api/v1/auth/token` 以用户名和密码换取令牌，之后在请求头中携带 "
+        "`Authorization: Bearer <token>`；浏览器中已登录的会话也可直接调用（修改类请求须携带 "
+        "`X-CSRFToken`）。\n\n"
+        "**范围**：每个接口只返回调用者管辖范围内的数据；范围之外的记录与不存在的记录一样返回 404。\n\n"
+        "**错误**：一律返回 JSON，`detail` 为中文说明；提交的数据有误时返回 422，`errors` 按字段列出原因。"
+    ),
     auth=[BearerToken(), Session()],
     urls_namespace="api-1.0.0",
 )
 
+# Pydantic error types → the Chinese message shown for the field.
 PYDANTIC_MESSAGES = {
     "missing": "此字段为必填项",
     "int_parsing": "应为整数",
     "int_type": "应为整数",
+    "int_from_float": "应为整数",
+    "float_parsing": "应为数字",
+    "float_type": "应为数字",
     "string_type": "应为文本",
     "bool_parsing": "应为 true 或 false",
     "bool_type": "应为 true 或 false",
+    "greater_than": "数值过小",
     "greater_than_equal": "数值过小",
+    "less_than": "数值过大",
     "less_than_equal": "数值过大",
     "string_too_long": "内容过长",
+    "string_too_short": "内容过短",
+    "too_long": "条目过多",
+    "too_short": "条目过少",
+    "enum": "不是有效的选项",
+    "literal_error": "不是有效的选项",
+    "list_type": "应为列表",
+    "date_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "date_from_datetime_parsing": "日期格式不正确，应为 YYYY-MM-DD",
+    "datetime_parsing": "时间格式不正确",
+    "datetime_from_date_parsing": "时间格式不正确",
     "json_invalid": "请求内容不是有效的 JSON",
+    "json_type": "请求内容不是有效的 JSON",
     "model_attributes_type": "请求内容格式不正确",
+    "model_type": "请求内容格式不正确",
     "dict_type": "请求内容格式不正确",
+    "extra_forbidden": "不支持此字段",
 }
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path")]
+    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "paging")]
     return ".".join(parts) or "__all__"
+
+
+def _message(err: dict) -> str:
+    kind = err.get("type", "")
+    if kind == "value_error":  # our own validators raise ValueError with a Chinese message
+        error = (err.get("ctx") or {}).get("error")
+        if error:
+            return str(error)
+    return PYDANTIC_MESSAGES.get(kind, "格式不正确")
 
 
 @api.exception_handler(NinjaValidationError)
 def validation_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for err in exc.errors:
-        message = PYDANTIC_MESSAGES.get(err.get("type", ""), "格式不正确")
-        errors.setdefault(_field_name(err.get("loc", ())), []).append(message)
+        field = _field_name(err.get("loc", ()))
+        if err.get("type") in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
+            field = "__all__"
+        message = _message(err)
+        if message not in errors.setdefault(field, []):
+            errors[field].append(message)
     return api.create_response(request, {"detail": "提交的数据有误", "errors": errors}, status=422)
 
 
@@ -79,7 +147,7 @@ def django_validation_error(request, exc: DjangoValidationError):
 
 @api.exception_handler(AuthenticationError)
 def auth_error(request, exc):
-    return api.create_response(request, {"detail": "未登录，或令牌无效、已过期"}, status=401)
+    return api.create_response(request, {"detail": UNAUTHENTICATED}, status=401)
 
 
 @api.exception_handler(PermissionDenied)
@@ -95,6 +163,20 @@ def not_found(request, exc):
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(Exception)
+def server_error(request, exc: Exception):
+    # Logged with the request id only: the body may carry personal data, the traceback stays here.
+    logger.exception("API error %s %s (request %s)", request.method, request.path, getattr(request, "id", ""))
+    return api.create_response(
+        request,
+        {
+            "detail": "服务器内部错误，请稍后重试；如持续出现请联系管理员",
+            "request_id": getattr(request, "id", ""),
+        },
+        status=500,
+    )
 
 
 def register_routers() -> None:
