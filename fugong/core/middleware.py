@@ -38,3 +38,28 @@ class RequestIdMiddleware:
             (time.perf_counter() - started) * 1000,
         )
         return response
+
+
+class ChosenLanguageMiddleware:
+    """Simplified Chinese unless the user chose another language with the switch (a cookie).
+
+    Django's LocaleMiddleware would follow the browser's Accept-Language; officials on a borrowed
+    English-language browser must still get the Chinese platform.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _ in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        translation.deactivate()
+        return response

@@ -54,3 +54,18 @@ def test_english_switch_sets_the_language(client_for):
     response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     assert response.status_code == 302
     assert client.cookies["django_language"].value == "en"
+
+
+def test_chinese_is_the_default_even_for_an_english_browser(client_for):
+    client = client_for("street_A")
+    response = client.get("/", headers={"Accept-Language": "en-US,en;q=0.9"})
+    assert response["Content-Language"] == "zh-hans"
+    assert "工作台" in response.content.decode()
+
+
+def test_the_500_page_is_in_chinese_and_self_contained(rf):
+    from fugong.core.views import error_500
+
+    response = error_500(rf.get("/"))
+    assert response.status_code == 500
+    assert "系统繁忙，请稍后再试" in response.content.decode()
