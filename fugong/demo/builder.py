@@ -23,7 +23,7 @@ from fugong.enterprises.models import Enterprise
 from . import geography as geo
 from . import registry
 
-DEMO_PASSWORD = "Fugong@2020"
+DEMO_PASSWORD = "Fugong@2020"  # noqa: S105 — the published password of the demo accounts
 DEFAULT_SEED = 2020
 BATCH = 2000
 
