@@ -18,15 +18,15 @@ class NavItem:
 
 
 NAV = [
-    NavItem(_("工作台"), "core:home", "⌂"),
-    NavItem(_("企业名录"), "enterprises:list", "▦", roles.ENTERPRISE_VIEW, _("复工复产")),
-    NavItem(_("批量导入企业"), "enterprises:import", "⇪", roles.ENTERPRISE_IMPORT, _("复工复产")),
-    NavItem(_("行政区划"), "areas:list", "⌖", roles.AREA_VIEW, _("组织")),
-    NavItem(_("部门"), "areas:departments", "⌂", roles.AREA_VIEW, _("组织")),
-    NavItem(_("工作组"), "areas:groups", "☰", roles.AREA_VIEW, _("组织")),
-    NavItem(_("用户管理"), "accounts:users", "☺", roles.USER_MANAGE, _("系统")),
-    NavItem(_("个人信息查看记录"), "core:access_log", "◉", roles.AREA_IMPORT, _("系统")),
-    NavItem(_("接口文档"), "api-1.0.0:openapi-view", "⚙", roles.AREA_VIEW, _("系统")),
+    NavItem(_("工作台"), "core:home", "台"),
+    NavItem(_("企业名录"), "enterprises:list", "企", roles.ENTERPRISE_VIEW, _("复工复产")),
+    NavItem(_("批量导入企业"), "enterprises:import", "导", roles.ENTERPRISE_IMPORT, _("复工复产")),
+    NavItem(_("行政区划"), "areas:list", "区", roles.AREA_VIEW, _("组织")),
+    NavItem(_("部门"), "areas:departments", "部", roles.AREA_VIEW, _("组织")),
+    NavItem(_("工作组"), "areas:groups", "组", roles.AREA_VIEW, _("组织")),
+    NavItem(_("用户管理"), "accounts:users", "人", roles.USER_MANAGE, _("系统")),
+    NavItem(_("个人信息查看记录"), "core:access_log", "查", roles.AREA_IMPORT, _("系统")),
+    NavItem(_("接口文档"), "api-1.0.0:openapi-view", "接", roles.AREA_VIEW, _("系统")),
 ]
 
 
