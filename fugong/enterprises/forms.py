@@ -22,6 +22,47 @@ SELF_FIELDS = ["legal_rep_name", "legal_rep_phone", "contact_name", "contact_pho
                "local_headcount"]
 
 
+# The sections of the enterprise page and form, in order.
+SECTIONS = [
+    (_("基本信息"), ["credit_code", "name", "area", "address", "category", "industry"]),
+    (_("法定代表人与联系人"), ["legal_rep_name", "legal_rep_phone", "contact_name", "contact_phone"]),
+    (_("规模与标识"), ["headcount", "local_headcount", "is_emergency_supply", "is_key_industry"]),
+    (_("包保责任"), ["commissioner", "paired_leader", "medic", "working_group"]),
+]
+
+
+class FormSection:
+    """A titled subset of a form's fields, renderable by ``_form_fields.html``."""
+
+    non_field_errors = None
+
+    def __init__(self, title, fields):
+        self.title, self._fields = title, fields
+
+    def visible_fields(self):
+        return self._fields
+
+    def hidden_fields(self):
+        return []
+
+
+def form_sections(form) -> list[FormSection]:
+    sections = [FormSection(title, [form[n] for n in names if n in form.fields]) for title, names in SECTIONS]
+    return [s for s in sections if s.visible_fields()]
+
+
+def _bootstrap(form) -> None:
+    for field in form.fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            css = "form-check-input"
+        elif isinstance(widget, forms.Select):
+            css = "form-select"
+        else:
+            css = "form-control"
+        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
 def fields_for(user, instance: Enterprise | None = None) -> list[str]:
     if user.role == Role.ENTERPRISE_ADMIN:
         return SELF_FIELDS
@@ -64,6 +105,7 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["paired_leader"].queryset = User.objects.filter(role=Role.DISTRICT_LEADER, is_active=True)
             self.fields["medic"].queryset = _same_branch(user, Role.MEDIC)
             self.fields["working_group"].queryset = WorkingGroup.objects.visible_to(user)
+        _bootstrap(self)
 
     def clean_credit_code(self):
         return normalize_code(self.cleaned_data["credit_code"])

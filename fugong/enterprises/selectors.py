@@ -1,8 +1,13 @@
 """Scoped reads of the enterprise registry."""
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import QuerySet
+from django.http import Http404
 
-from fugong.core.scoping import VIEW, get_visible_or_404
+from fugong.accounts.roles import ENTERPRISE_CHANGE
+from fugong.areas.models import Area
+from fugong.core import audit
+from fugong.core.scoping import CHANGE, VIEW, get_visible_or_404
 
 from .filters import EnterpriseFilter
 from .models import Enterprise
@@ -22,3 +27,60 @@ def enterprise_filter(*, user, params, request=None) -> EnterpriseFilter:
 
 def enterprise_get(*, user, pk, action: str = VIEW) -> Enterprise:
     return get_visible_or_404(Enterprise, user, action, pk=pk)
+
+
+DETAIL_RELATED = ("area", "commissioner", "paired_leader", "medic", "working_group", "created_by", "updated_by")
+HISTORY_LIMIT = 50
+
+
+def enterprise_detail(*, user, pk, action: str = VIEW) -> Enterprise:
+    """One enterprise with everything its page shows, or 404 when missing or out of scope."""
+    try:
+        return enterprise_queryset(user=user, action=action).select_related(*DETAIL_RELATED).get(pk=pk)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def enterprise_can_change(*, user, enterprise: Enterprise) -> bool:
+    return user.can(ENTERPRISE_CHANGE) and enterprise_queryset(user=user, action=CHANGE).filter(
+        pk=enterprise.pk).exists()
+
+
+def stable_order(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The same order plus the primary key, so pages neither repeat nor skip rows."""
+    ordering = list(queryset.query.order_by) or list(Enterprise._meta.ordering)
+    return queryset.order_by(*ordering, "pk")
+
+
+def area_choices(*, user, max_depth: int = 2) -> list[tuple[str, str]]:
+    """Areas the user may filter by, down to communities, indented by depth: ``[(code, label)]``."""
+    rows = list(Area.objects.visible_to(user).filter(depth__lte=max_depth).order_by("path")
+                .values_list("code", "name", "depth"))
+    top = min((depth for _, _, depth in rows), default=0)
+    return [(code, "\u3000" * (depth - top) + name) for code, name, depth in rows]
+
+
+def _display(value) -> str:
+    if value is None or value == "":
+        return "（空）"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    return str(value)
+
+
+def enterprise_history(*, enterprise: Enterprise, limit: int = HISTORY_LIMIT) -> list[dict]:
+    """The audit trail of one enterprise, newest first, with field labels: what the page shows."""
+    rows = []
+    for entry in audit.history(enterprise)[:limit]:
+        changes = []
+        for name, (before, after) in entry.changes.items():
+            try:
+                label = Enterprise._meta.get_field(name).verbose_name
+            except FieldDoesNotExist:
+                label = name
+            changes.append({"field": label, "before": _display(before), "after": _display(after)})
+        rows.append({"at": entry.at, "actor": entry.actor, "action": entry.get_action_display(),
+                     "request_id": entry.request_id, "changes": changes})
+    return rows
