@@ -4,6 +4,7 @@ Every error leaves as JSON with a Chinese ``detail`` (and, for bad input, ``erro
 nothing reaches the client as a stack trace.
 """
 
+import json
 import logging
 
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
@@ -59,6 +61,20 @@ class Session(APIKeyCookie):
         return user if user is not None and user.is_authenticated and user.is_active else None
 
 
+class NotAnObject(ValueError):
+    pass
+
+
+class JsonObjectParser(Parser):
+    """Request bodies are JSON objects; anything else is refused before validation."""
+
+    def parse_body(self, request):
+        data = json.loads(request.body)
+        if not isinstance(data, dict):
+            raise NotAnObject
+        return data
+
+
 api = NinjaAPI(
     title="fugong 复工 API",
     version="1.0.0",
@@ -72,6 +88,7 @@ api = NinjaAPI(
     ),
     auth=[BearerToken(), Session()],
     urls_namespace="api-1.0.0",
+    parser=JsonObjectParser(),
 )
 
 # Pydantic error types → the Chinese message shown for the field.
@@ -131,9 +148,11 @@ def validation_error(request, exc: NinjaValidationError):
         if err.get("type") in ("json_invalid", "model_attributes_type", "dict_type", "model_type"):
             field = "__all__"
         message = _message(err)
+        if field == "__all__" and err.get("type") == "missing":
+            message = "请求内容为空，应为 JSON 对象"
         if message not in errors.setdefault(field, []):
             errors[field].append(message)
-    return api.create_response(request, {"detail": "提交的数据有误", "errors": errors}, status=422)
+    return _invalid(request, errors)
 
 
 @api.exception_handler(DjangoValidationError)
@@ -142,7 +161,7 @@ def django_validation_error(request, exc: DjangoValidationError):
         errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
-    return api.create_response(request, {"detail": "提交的数据有误", "errors": errors}, status=422)
+    return _invalid(request, errors)
 
 
 @api.exception_handler(AuthenticationError)
@@ -160,8 +179,17 @@ def not_found(request, exc):
     return api.create_response(request, {"detail": "未找到"}, status=404)
 
 
+def _invalid(request, errors: dict[str, list[str]]):
+    return api.create_response(request, {"detail": "提交的数据有误", "errors": errors}, status=422)
+
+
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
+    # ninja turns a body it cannot parse into a 400 in English; the cause tells us what it was.
+    if isinstance(exc.__cause__, NotAnObject):
+        return _invalid(request, {"__all__": ['请求内容应为 JSON 对象，形如 {"字段": 值}']})
+    if isinstance(exc.__cause__, ValueError):  # JSONDecodeError, UnicodeDecodeError
+        return _invalid(request, {"__all__": [PYDANTIC_MESSAGES["json_invalid"]]})
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
 
 

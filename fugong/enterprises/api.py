@@ -7,6 +7,7 @@ validation error with the same Chinese messages the page shows. Writes go throug
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import model_to_dict
+from django.http import Http404
 from ninja import Query, Router, Status
 
 from fugong.accounts.roles import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_VIEW
@@ -46,8 +47,10 @@ def _require(user, capability: str, message: str) -> None:
 
 def _load(user, pk) -> Enterprise:
     """One visible enterprise with what its item shows joined in; 404 when missing or out of scope."""
-    enterprise_get(user=user, pk=pk)
-    return enterprise_queryset(user=user).select_related(*ITEM_RELATED).get(pk=pk)
+    try:
+        return enterprise_queryset(user=user).select_related(*ITEM_RELATED).get(pk=pk)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def _paginate(qs, page: int, page_size: int) -> tuple[list, int]:
