@@ -275,21 +275,20 @@ CATEGORY_BY_TEXT = {
     **{str(label): value for value, label in Category.choices},
     **{value: value for value, _ in Category.choices},
 }
-INDUSTRY_BY_TEXT = {
-    **{str(label): value for value, label in Industry.choices},
-    **{value: value for value, _ in Industry.choices},
-}
+INDUSTRY_BY_LABEL = {str(label): value for value, label in Industry.choices}
+INDUSTRY_LETTERS = set(Industry.values)
 
 
 def _parse_industry(text: str) -> str | None:
     text = text.strip()
-    if text.upper() in INDUSTRY_BY_TEXT:
-        return text.upper()
-    if text in INDUSTRY_BY_TEXT:
-        return INDUSTRY_BY_TEXT[text]
+    letter = text.upper()
+    if letter in INDUSTRY_LETTERS:
+        return letter
+    if text in INDUSTRY_BY_LABEL:
+        return INDUSTRY_BY_LABEL[text]
     # "C 制造业", "C-制造业", "C制造业"
     head, rest = text[:1].upper(), text[1:].strip(" -－—、.．")
-    if head in INDUSTRY_BY_TEXT and INDUSTRY_BY_TEXT.get(rest) == head:
+    if head in INDUSTRY_LETTERS and INDUSTRY_BY_LABEL.get(rest) == head:
         return head
     return None
 
