@@ -1,43 +1,52 @@
-"""/api/v1/enterprises: the registry, with the same filter, form and services as the pages.
+"""/api/v1/enterprises: the registry, with the same filter, form, services and files as the pages.
 
-Input speaks in codes (``area_code``, usernames); they are resolved only among the choices the
-web form itself offers the caller, so an area or person outside the caller's scope is a
-validation error with the same Chinese messages the page shows. Writes go through services.
+Input speaks in codes (``area_code``, usernames), resolved by ``api_input`` among the web form's
+own choices. Reads go through selectors, writes through services; phones leave masked unless a
+role allowed to see them asks, and that is logged.
 """
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms.models import model_to_dict
 from django.http import Http404
-from ninja import Query, Router, Status
+from ninja import File, Form, Query, Router, Status
+from ninja.files import UploadedFile
 
-from fugong.accounts.roles import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_VIEW
+from fugong.accounts.roles import (
+    ENTERPRISE_CREATE,
+    ENTERPRISE_EXPORT,
+    ENTERPRISE_IMPORT,
+    ENTERPRISE_VIEW,
+    PERSONAL_UNMASK,
+)
 from fugong.core import audit
-from fugong.core.scoping import CHANGE
+from fugong.core.xlsx import SheetError, template_response
 
-from .forms import EnterpriseForm
+from . import exports, imports, selectors, services
+from .api_input import validated_form
 from .models import Enterprise
 from .schemas import (
     API_TO_FORM,
-    FORM_TO_API,
-    USER_FIELDS,
     EnterpriseIn,
     EnterpriseOut,
     EnterprisePage,
     EnterprisePatch,
     ErrorOut,
+    ExportQuery,
     HistoryPage,
     HistoryQuery,
+    ImportOut,
     ListQuery,
+    PhonesOut,
     ValidationErrorOut,
     enterprise_item,
     history_item,
+    import_result,
 )
-from .selectors import enterprise_filter, enterprise_get, enterprise_queryset
-from .services import enterprise_create, enterprise_update
 
 router = Router(tags=["企业名录"])
 
 ITEM_RELATED = ("area", "commissioner", "paired_leader", "medic")
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require(user, capability: str, message: str) -> None:
@@ -48,7 +57,7 @@ def _require(user, capability: str, message: str) -> None:
 def _load(user, pk) -> Enterprise:
     """One visible enterprise with what its item shows joined in; 404 when missing or out of scope."""
     try:
-        return enterprise_queryset(user=user).select_related(*ITEM_RELATED).get(pk=pk)
+        return selectors.enterprise_queryset(user=user).select_related(*ITEM_RELATED).get(pk=pk)
     except (Enterprise.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
@@ -59,88 +68,15 @@ def _paginate(qs, page: int, page_size: int) -> tuple[list, int]:
     return (list(qs[start : start + page_size]) if start < count else []), count
 
 
-# --- translating API input into the web form's data ----------------------------------------------
+def _filtered(request):
+    """The web list's filter over the caller's enterprises; bad filter values are a 422."""
+    f = selectors.enterprise_filter(user=request.user, params=request.GET, request=request)
+    if not f.is_valid():
+        raise ValidationError({name: [str(m) for m in msgs] for name, msgs in f.errors.items()})
+    return selectors.stable_order(f.qs)
 
 
-def _label(form, name: str) -> str:
-    return str(form.fields[name].label)
-
-
-def _resolve(form, given: dict) -> tuple[dict, dict[str, list[str]]]:
-    """Form data from API values: area code → area pk, username → user pk, among the form's choices."""
-    data, errors = {}, {}
-    for api_name, value in given.items():
-        name = API_TO_FORM.get(api_name, api_name)
-        if value in (None, ""):
-            data[name] = ""
-            continue
-        if name == "area":
-            pk = (
-                form.fields["area"]
-                .queryset.filter(code=str(value).strip())
-                .values_list("pk", flat=True)
-                .first()
-            )
-            if pk is None:
-                errors[api_name] = [f"区划编码“{value}”不存在或不在您的管辖范围内"]
-            data[name] = pk or ""
-        elif name in USER_FIELDS:
-            qs = form.fields[name].queryset
-            pk = qs.filter(username=str(value).strip()).values_list("pk", flat=True).first()
-            if pk is None:
-                errors[api_name] = [f"用户“{value}”不存在、不能担任{_label(form, name)}或不在您的管辖范围内"]
-            data[name] = pk or ""
-        else:
-            data[name] = value
-    return data, errors
-
-
-def _current(enterprise: Enterprise, api_name: str):
-    name = API_TO_FORM.get(api_name, api_name)
-    if name == "area":
-        return enterprise.area.code
-    if name in USER_FIELDS:
-        user = getattr(enterprise, name)
-        return user.username if user else None
-    if name == "working_group":
-        return enterprise.working_group_id
-    return getattr(enterprise, name)
-
-
-def _refuse_fields(form, given: dict, enterprise: Enterprise | None) -> None:
-    """403 for fields this role may not set; a value sent back unchanged is not a change."""
-    refused = []
-    for api_name, value in given.items():
-        name = API_TO_FORM.get(api_name, api_name)
-        if name in form.fields:
-            continue
-        unchanged = (
-            value in (None, "", False) if enterprise is None else value == _current(enterprise, api_name)
-        )
-        if not unchanged:
-            refused.append(str(Enterprise._meta.get_field(name).verbose_name))
-    if refused:
-        raise PermissionDenied(f"您无权填写或修改以下字段：{'、'.join(refused)}")
-
-
-def _validated_form(user, given: dict, enterprise: Enterprise | None = None) -> EnterpriseForm:
-    """The web form bound to the API input (on top of the current values when editing)."""
-    blank = EnterpriseForm(user=user, instance=enterprise)
-    _refuse_fields(blank, given, enterprise)
-    allowed = {k: v for k, v in given.items() if API_TO_FORM.get(k, k) in blank.fields}
-    data, errors = _resolve(blank, allowed)
-    if enterprise is not None:
-        data = {**model_to_dict(enterprise, fields=list(blank.fields)), **data}
-        data = {k: ("" if v is None else v) for k, v in data.items()}
-    form = EnterpriseForm(data=data, user=user, instance=enterprise)
-    if not form.is_valid() or errors:
-        merged = {FORM_TO_API.get(f, f): [str(m) for m in msgs] for f, msgs in form.errors.items()}
-        merged.update(errors)
-        raise ValidationError(merged)
-    return form
-
-
-# --- endpoints ------------------------------------------------------------------------------------
+# --- the registry -------------------------------------------------------------------------------
 
 
 @router.get(
@@ -148,16 +84,11 @@ def _validated_form(user, given: dict, enterprise: Enterprise | None = None) -> 
     response={200: EnterprisePage, 403: ErrorOut, 422: ValidationErrorOut},
     summary="企业名录（分页）",
     description="与企业名录页面相同的筛选：`area` 为区划编码（含全部下级），`q` 搜索名称、信用代码或法定代表人，"
-    "以及类别、行业、应急保供、重点产业。只返回管辖范围内的企业；电话号码已脱敏。",
+    "以及类别、行业、应急保供、重点产业、未配专员和排序。只返回管辖范围内的企业；电话号码已脱敏。",
 )
 def list_enterprises(request, filters: Query[ListQuery]):
     _require(request.user, ENTERPRISE_VIEW, "您无权查看企业名录")
-    f = enterprise_filter(user=request.user, params=request.GET, request=request)
-    if not f.is_valid():
-        raise ValidationError({name: [str(m) for m in msgs] for name, msgs in f.errors.items()})
-    qs = f.qs.select_related(*ITEM_RELATED)
-    # A stable order, so that pages neither repeat nor skip rows of equal sort keys.
-    qs = qs.order_by(*(qs.query.order_by or Enterprise._meta.ordering), "pk")
+    qs = _filtered(request).select_related(*ITEM_RELATED)
     rows, count = _paginate(qs, filters.page, filters.page_size)
     return {"items": [enterprise_item(e) for e in rows], "count": count}
 
@@ -171,9 +102,57 @@ def list_enterprises(request, filters: Query[ListQuery]):
 )
 def create_enterprise(request, payload: EnterpriseIn):
     _require(request.user, ENTERPRISE_CREATE, "您无权登记企业")
-    form = _validated_form(request.user, payload.dict())
-    enterprise = enterprise_create(actor=request.user, **form.service_fields())
+    form = validated_form(request.user, payload.dict())
+    enterprise = services.enterprise_create(actor=request.user, **form.service_fields())
     return Status(201, enterprise_item(_load(request.user, enterprise.pk)))
+
+
+# --- files (registered before /{enterprise_id}, which would otherwise match them) ---------------
+
+
+@router.get(
+    "/export.xlsx",
+    response={200: None, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="导出企业名录（xlsx）",
+    description="导出与列表相同筛选条件下的全部企业，带导出人水印；电话默认脱敏，`full=1` 且角色有权查看时导出完整号码并留痕。",
+    openapi_extra={"responses": {200: {"description": "xlsx 文件", "content": {XLSX: {}}}}},
+)
+def export_enterprises(request, filters: Query[ExportQuery]):
+    user = request.user
+    _require(user, ENTERPRISE_EXPORT, "您无权导出企业名录")
+    full = exports.wants_full(user, filters.full)
+    return exports.enterprise_export(user=user, queryset=_filtered(request), full=full)
+
+
+@router.get(
+    "/import/template.xlsx",
+    response={200: None, 403: ErrorOut},
+    summary="下载企业导入模板（xlsx）",
+    openapi_extra={"responses": {200: {"description": "xlsx 文件", "content": {XLSX: {}}}}},
+)
+def import_template(request):
+    _require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
+    return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut, 422: ImportOut},
+    summary="从 xlsx 批量导入企业",
+    description=f"以 multipart/form-data 上传 `file`（.xlsx，至多 {settings.IMPORT_MAX_ROWS} 行）。"
+    "信用代码已登记的行更新该企业，其余新增。任何一行有误时默认不导入任何数据（422，`errors` 逐行列出第 N 行、列、原因）；"
+    "`valid_only=true` 时只导入无误的行。",
+)
+def import_enterprises(request, file: File[UploadedFile] = None, valid_only: Form[bool] = False):
+    _require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
+    try:
+        result = services.enterprise_import(actor=request.user, upload=file, valid_only=valid_only)
+    except SheetError as exc:
+        return Status(400, {"detail": exc.message})
+    return Status(200 if result.saved else 422, import_result(result))
+
+
+# --- one enterprise -----------------------------------------------------------------------------
 
 
 @router.get(
@@ -196,20 +175,14 @@ def get_enterprise(request, enterprise_id: int):
 def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     user = request.user
     enterprise = _load(user, enterprise_id)
-    if (
-        not user.can(ENTERPRISE_CHANGE)
-        or not enterprise_queryset(user=user, action=CHANGE).filter(pk=enterprise.pk).exists()
-    ):
+    if not selectors.enterprise_can_change(user=user, enterprise=enterprise):
         raise PermissionDenied("您无权修改该企业的信息")
     given = payload.dict(exclude_unset=True)
-    form = _validated_form(user, given, enterprise)
-    changes = {
-        API_TO_FORM.get(k, k): form.cleaned_data[API_TO_FORM.get(k, k)]
-        for k in given
-        if API_TO_FORM.get(k, k) in form.fields
-    }
+    form = validated_form(user, given, enterprise)
+    names = [API_TO_FORM.get(k, k) for k in given]
+    changes = {name: form.cleaned_data[name] for name in names if name in form.fields}
     if changes:
-        enterprise_update(actor=user, enterprise=enterprise, **changes)
+        services.enterprise_update(actor=user, enterprise=enterprise, **changes)
     return enterprise_item(_load(user, enterprise_id))
 
 
@@ -220,6 +193,18 @@ def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
     description="谁在何时改了什么（修改前后），最新的在前；个人信息已脱敏。范围同企业详情。",
 )
 def enterprise_history(request, enterprise_id: int, paging: Query[HistoryQuery]):
-    enterprise = enterprise_get(user=request.user, pk=enterprise_id)
+    enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
     rows, count = _paginate(audit.history(enterprise), paging.page, paging.page_size)
     return {"items": [history_item(e) for e in rows], "count": count}
+
+
+@router.post(
+    "/{enterprise_id}/reveal",
+    response={200: PhonesOut, 403: ErrorOut, 404: ErrorOut},
+    summary="查看完整电话号码（留痕）",
+    description="返回法定代表人和联系人的完整电话，仅限有权查看个人信息的角色；每次查看都记入个人信息查看记录。",
+)
+def reveal_phones(request, enterprise_id: int):
+    enterprise = _load(request.user, enterprise_id)
+    _require(request.user, PERSONAL_UNMASK, "您无权查看完整号码")
+    return services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)

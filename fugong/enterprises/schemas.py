@@ -182,3 +182,48 @@ def history_item(entry) -> dict:
         "request_id": entry.request_id,
         "changes": entry.changes,
     }
+
+
+class ExportQuery(ListQuery):
+    full: bool = Field(False, description="1 表示导出完整电话号码（仅限有权查看的角色，留痕）")
+
+
+class PhonesOut(Schema):
+    legal_rep_phone: str
+    contact_phone: str
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="Excel 中的行号")
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    detail: str
+    saved: bool
+    total: int
+    created: int
+    updated: int
+    unchanged: int
+    error_rows: int
+    errors: list[RowErrorOut]
+
+
+def import_result(result) -> dict:
+    if result.saved:
+        detail = f"导入完成：新增 {result.created} 家，更新 {result.updated} 家，未变 {result.unchanged} 家"
+        if result.errors:
+            detail += f"；有误的 {result.error_rows} 行未导入"
+    else:
+        detail = f"有 {result.error_rows} 行数据有误，未导入任何数据；改正后重新上传，或选择只导入无误的行"
+    return {
+        "detail": detail,
+        "saved": result.saved,
+        "total": result.total,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "error_rows": result.error_rows,
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
+    }

@@ -26,6 +26,10 @@ def test_openapi_document_lists_every_endpoint_with_chinese_tags(world):
     assert {"get", "post"} <= set(paths["/api/v1/enterprises"])
     assert {"get", "patch"} <= set(paths["/api/v1/enterprises/{enterprise_id}"])
     assert "get" in paths["/api/v1/enterprises/{enterprise_id}/history"]
+    assert "post" in paths["/api/v1/enterprises/{enterprise_id}/reveal"]
+    assert "get" in paths["/api/v1/enterprises/export.xlsx"]
+    assert "get" in paths["/api/v1/enterprises/import/template.xlsx"]
+    assert "post" in paths["/api/v1/enterprises/import"]
     tags = {tag for ops in paths.values() for op in ops.values() for tag in op["tags"]}
     assert tags == {"认证", "行政区划", "企业名录"}
     summaries = [op["summary"] for ops in paths.values() for op in ops.values()]
@@ -115,7 +119,7 @@ def test_unexpected_errors_are_a_chinese_500_without_a_traceback(world, api_for,
     def explode(**kwargs):
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("fugong.enterprises.api.enterprise_filter", explode)
+    monkeypatch.setattr("fugong.enterprises.selectors.enterprise_filter", explode)
 
     response = api_for("street_A").get(URL)
 
