@@ -1,15 +1,26 @@
 from django import forms
 from django.contrib.auth.password_validation import password_validators_help_text_html
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
-from .services import LoginError, login_attempt
+from fugong.core.validators import normalize_mobile, validate_mobile
+
+from . import selectors
+from .models import User
+from .roles import Role, ScopeKind, scope_kind
+from .services import LoginError, login_attempt, validate_new_password
 
 
 class LoginForm(forms.Form):
-    username = forms.CharField(label=_("用户名"), max_length=150,
-                               widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
-    password = forms.CharField(label=_("密码"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
+    )
+    password = forms.CharField(
+        label=_("密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
@@ -21,7 +32,9 @@ class LoginForm(forms.Form):
         if self.errors:
             return data
         try:
-            self.user = login_attempt(username=data["username"], password=data["password"], request=self.request)
+            self.user = login_attempt(
+                username=data["username"], password=data["password"], request=self.request
+            )
         except LoginError as exc:
             raise forms.ValidationError(exc.message) from None
         return data
@@ -29,12 +42,234 @@ class LoginForm(forms.Form):
 
 class PasswordChangeForm(forms.Form):
     old_password = forms.CharField(label=_("原密码"), strip=False, widget=forms.PasswordInput)
-    new_password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput,
-                                   help_text=password_validators_help_text_html())
+    new_password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput,
+        help_text=password_validators_help_text_html(),
+    )
     confirm_password = forms.CharField(label=_("确认新密码"), strip=False, widget=forms.PasswordInput)
 
     def clean(self):
         data = super().clean()
         if data.get("new_password") and data.get("new_password") != data.get("confirm_password"):
             self.add_error("confirm_password", _("两次输入的新密码不一致"))
+        return data
+
+
+def add_service_errors(
+    form: forms.Form,
+    exc: ValidationError,
+    field_map: dict[str, str] | None = None,
+    default: str | None = None,
+) -> None:
+    """Put a service's ValidationError on the form fields it names (or on ``default``)."""
+    field_map = field_map or {}
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {default or "__all__": exc.messages}
+    for name, messages in errors.items():
+        target = field_map.get(name, name)
+        target = target if target in form.fields else default
+        for message in messages:
+            form.add_error(target, message)
+
+
+class UserSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名"), "class": "form-control"}),
+    )
+    role = forms.ChoiceField(
+        label=_("角色"), required=False, widget=forms.Select(attrs={"class": "form-select"})
+    )
+    status = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[("", _("全部状态")), *selectors.UserStatus.choices],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = [("", _("全部角色")), *selectors.grantable_roles(actor=actor)]
+
+
+SCOPE_HELP = _(
+    "区划类角色填写区划编码（如 500109001001）；企业管理员、员工填写所属企业的统一社会信用代码；"
+    "系统管理员不填。只能填写您管辖范围内的编码。"
+)
+USERNAME_VALIDATOR = RegexValidator(r"^[\w.@+-]+\Z", _("用户名只能包含字母、数字和 @ . + - _"))
+
+
+class UserForm(forms.Form):
+    """Profile, role and scope of an account, shared by create and edit."""
+
+    full_name = forms.CharField(label=_("姓名"), max_length=64)
+    phone = forms.CharField(
+        label=_("手机号"), max_length=20, required=False, help_text=_("用于联系和找回密码，列表中脱敏显示")
+    )
+    role = forms.ChoiceField(label=_("角色"))
+    scope_code = forms.CharField(label=_("管辖范围编码"), max_length=32, required=False, help_text=SCOPE_HELP)
+    department = forms.ModelChoiceField(
+        label=_("所属部门"),
+        queryset=None,
+        required=False,
+        help_text=_("部门人员必填：决定其可查看的企业类别"),
+    )
+
+    def __init__(self, *args, actor: User, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.fields["role"].choices = [("", "——"), *selectors.grantable_roles(actor=actor)]
+        self.fields["department"].queryset = selectors.department_queryset(actor=actor)
+        for field in self.fields.values():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.setdefault("class", css)
+        self.fields["scope_code"].widget.attrs.update({"list": "fg-scope-codes", "inputmode": "text"})
+
+    def clean_phone(self):
+        phone = normalize_mobile(self.cleaned_data.get("phone", ""))
+        if phone:
+            validate_mobile(phone)
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        role = data.get("role")
+        if not role:
+            return data
+        data["scope_area"], data["scope_enterprise"] = self._resolve_scope(role, data.get("scope_code", ""))
+        if role == Role.DEPARTMENT_OFFICER and not data.get("department"):
+            self.add_error("department", _("部门人员必须选择所属部门"))
+        if role != Role.DEPARTMENT_OFFICER:
+            data["department"] = None
+        return data
+
+    def _resolve_scope(self, role: str, code: str):
+        kind = scope_kind(role)
+        if kind == ScopeKind.NONE:
+            if code:
+                self.add_error("scope_code", _("系统管理员不设管辖范围，请清空此项"))
+            return None, None
+        if not code:
+            self.add_error("scope_code", _("请填写管辖范围编码"))
+            return None, None
+        if kind == ScopeKind.ENTERPRISE:
+            enterprise = selectors.scope_enterprise_by_code(actor=self.actor, code=code)
+            if enterprise is None:
+                self.add_error(
+                    "scope_code",
+                    _("统一社会信用代码“%(code)s”对应的企业不存在或不在您的管辖范围内") % {"code": code},
+                )
+            return None, enterprise
+        area = selectors.scope_area_by_code(actor=self.actor, code=code)
+        if area is None:
+            self.add_error("scope_code", _("区划编码“%(code)s”不存在或不在您的管辖范围内") % {"code": code})
+        return area, None
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "full_name": data["full_name"],
+            "phone": data["phone"],
+            "role": data["role"],
+            "scope_area": data["scope_area"],
+            "scope_enterprise": data["scope_enterprise"],
+            "department": data["department"],
+        }
+
+
+SERVICE_FIELD_MAP = {"scope_area": "scope_code", "scope_enterprise": "scope_code"}
+
+
+class UserCreateForm(UserForm):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        validators=[USERNAME_VALIDATOR],
+        help_text=_("登录用，建议用手机号或姓名拼音"),
+    )
+    password = forms.CharField(
+        label=_("初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=password_validators_help_text_html(),
+    )
+    confirm_password = forms.CharField(
+        label=_("确认初始密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    field_order = [
+        "username",
+        "full_name",
+        "phone",
+        "role",
+        "scope_code",
+        "department",
+        "password",
+        "confirm_password",
+    ]
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        if User.objects.filter(username=username).exists():
+            raise ValidationError(_("该用户名已被使用"))
+        return username
+
+    def clean(self):
+        data = super().clean()
+        password = data.get("password")
+        if password and password != data.get("confirm_password"):
+            self.add_error("confirm_password", _("两次输入的密码不一致"))
+        elif password:
+            probe = User(username=data.get("username", ""), full_name=data.get("full_name", ""))
+            try:
+                validate_new_password(password, probe)
+            except ValidationError as exc:
+                self.add_error("password", exc)
+        return data
+
+    def service_kwargs(self) -> dict:
+        return {
+            **super().service_kwargs(),
+            "username": self.cleaned_data["username"],
+            "password": self.cleaned_data["password"],
+        }
+
+
+class UserEditForm(UserForm):
+    @classmethod
+    def initial_for(cls, user: User) -> dict:
+        return {
+            "full_name": user.full_name,
+            "phone": user.phone,
+            "role": user.role,
+            "scope_code": selectors.scope_code_of(user),
+            "department": user.department_id,
+        }
+
+    def changes(self, user: User) -> dict:
+        """Only what differs, so an unchanged role is not re-granted by mistake."""
+        return {k: v for k, v in self.service_kwargs().items() if getattr(user, k) != v}
+
+
+class PasswordResetForm(forms.Form):
+    password = forms.CharField(
+        label=_("新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        help_text=password_validators_help_text_html(),
+    )
+    confirm_password = forms.CharField(
+        label=_("确认新密码"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("confirm_password"):
+            self.add_error("confirm_password", _("两次输入的密码不一致"))
         return data
