@@ -84,6 +84,12 @@ def scope_enterprise_by_code(*, actor: User, code: str) -> Enterprise | None:
     return Enterprise.objects.visible_to(actor).filter(credit_code=code).first() if code else None
 
 
+def scope_code_options(*, actor: User, limit: int = 600) -> list[tuple[str, str]]:
+    """Suggestions for the scope-code input: the areas the actor sees, indented (one query, capped)."""
+    rows = Area.objects.visible_to(actor).values_list("code", "name", "depth")[:limit]
+    return [(code, "　" * depth + name) for code, name, depth in rows]
+
+
 def department_queryset(*, actor: User) -> QuerySet[Department]:
     return Department.objects.visible_to(actor)
 

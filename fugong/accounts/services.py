@@ -52,7 +52,9 @@ def validate_new_password(password: str, user: User) -> None:
 
 def _chinese_password_error(error: ValidationError) -> ValidationError:
     if error.code == "password_too_short":
-        return ValidationError("密码太短，至少需要 %(min_length)d 个字符。", code=error.code, params=error.params)
+        return ValidationError(
+            "密码太短，至少需要 %(min_length)d 个字符。", code=error.code, params=error.params
+        )
     return error
 
 

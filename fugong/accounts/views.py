@@ -9,8 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fugong.areas.models import Area
-
 from . import selectors, services
 from .decorators import capability_required
 from .forms import (
@@ -87,14 +85,8 @@ def user_list(request):
     return render(request, "accounts/user_list.html", {"page": page, "search": search})
 
 
-def _scope_code_options(actor) -> list[tuple[str, str]]:
-    """Suggestions for the scope-code input: the areas the actor sees (one query, capped)."""
-    rows = Area.objects.visible_to(actor).values_list("code", "name", "depth")[:600]
-    return [(code, "　" * depth + name) for code, name, depth in rows]
-
-
 def _user_form_page(request, form, **context):
-    context.update({"form": form, "scope_options": _scope_code_options(request.user)})
+    context.update({"form": form, "scope_options": selectors.scope_code_options(actor=request.user)})
     return render(request, "accounts/user_form.html", context, status=400 if form.is_bound else 200)
 
 

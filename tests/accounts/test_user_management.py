@@ -12,8 +12,13 @@ NEW_PASSWORD = "Xinmima!2020abc"
 
 def payload(**overrides) -> dict:
     data = {
-        "username": "new_worker", "full_name": "王小明", "phone": "13800138000", "role": "community_worker",
-        "scope_code": "500109001001", "department": "", "password": NEW_PASSWORD,
+        "username": "new_worker",
+        "full_name": "王小明",
+        "phone": "13800138000",
+        "role": "community_worker",
+        "scope_code": "500109001001",
+        "department": "",
+        "password": NEW_PASSWORD,
         "confirm_password": NEW_PASSWORD,
     }
     data.update(overrides)
@@ -21,10 +26,13 @@ def payload(**overrides) -> dict:
 
 
 def audit_of(user: User):
-    return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk))
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)
+    )
 
 
 # --- create -----------------------------------------------------------------------------------------
+
 
 def test_street_officer_creates_a_community_worker_for_own_community(world, client_for):
     # Given street_A, when it creates a community worker for A1
@@ -34,7 +42,11 @@ def test_street_officer_creates_a_community_worker_for_own_community(world, clie
     user = User.objects.get(username="new_worker")
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/users/{user.pk}/"
-    assert (user.role, user.scope_area, user.scope_enterprise) == ("community_worker", world.areas["A1"], None)
+    assert (user.role, user.scope_area, user.scope_enterprise) == (
+        "community_worker",
+        world.areas["A1"],
+        None,
+    )
     assert user.scope_path == "/500109/500109001/500109001001/"
     assert user.full_name == "王小明" and user.phone == "13800138000"
     assert user.check_password(NEW_PASSWORD)
@@ -49,7 +61,9 @@ def test_street_officer_cannot_create_a_community_worker_for_another_street(worl
     response = client_for("street_A").post("/accounts/users/new/", payload(scope_code="500109002001"))
 
     assert response.status_code == 400
-    assert response.context["form"].errors["scope_code"] == ["区划编码“500109002001”不存在或不在您的管辖范围内"]
+    assert response.context["form"].errors["scope_code"] == [
+        "区划编码“500109002001”不存在或不在您的管辖范围内"
+    ]
     assert User.objects.count() == before
     assert not User.objects.filter(username="new_worker").exists()
 
@@ -57,7 +71,9 @@ def test_street_officer_cannot_create_a_community_worker_for_another_street(worl
 def test_street_officer_cannot_create_a_street_officer_for_the_district(world, client_for):
     before = User.objects.count()
 
-    response = client_for("street_A").post("/accounts/users/new/", payload(role="street_officer", scope_code="500109"))
+    response = client_for("street_A").post(
+        "/accounts/users/new/", payload(role="street_officer", scope_code="500109")
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors["scope_code"] == ["区划编码“500109”不存在或不在您的管辖范围内"]
@@ -74,7 +90,9 @@ def test_street_officer_gets_a_level_error_for_a_role_at_the_wrong_level(world, 
 
 
 def test_community_worker_creates_a_resident_of_own_community(world, client_for):
-    response = client_for("community_A").post("/accounts/users/new/", payload(role="resident", username="jumin1"))
+    response = client_for("community_A").post(
+        "/accounts/users/new/", payload(role="resident", username="jumin1")
+    )
 
     user = User.objects.get(username="jumin1")
     assert response.status_code == 302
@@ -85,7 +103,8 @@ def test_community_worker_cannot_create_a_street_officer(world, client_for):
     before = User.objects.count()
 
     response = client_for("community_A").post(
-        "/accounts/users/new/", payload(role="street_officer", scope_code="500109001"))
+        "/accounts/users/new/", payload(role="street_officer", scope_code="500109001")
+    )
 
     assert response.status_code == 400
     assert "role" in response.context["form"].errors
@@ -103,7 +122,8 @@ def test_enterprise_admin_creates_an_employee_of_own_enterprise(world, client_fo
     own = world.enterprises["A1_above_scale"]
 
     response = client_for("ent_admin_A").post(
-        "/accounts/users/new/", payload(role="employee", username="yuangong1", scope_code=own.credit_code))
+        "/accounts/users/new/", payload(role="employee", username="yuangong1", scope_code=own.credit_code)
+    )
 
     user = User.objects.get(username="yuangong1")
     assert response.status_code == 302
@@ -116,17 +136,21 @@ def test_enterprise_admin_cannot_create_an_employee_of_another_enterprise(world,
     code = world.enterprises[key].credit_code
 
     response = client_for("ent_admin_A").post(
-        "/accounts/users/new/", payload(role="employee", username="yuangong1", scope_code=code))
+        "/accounts/users/new/", payload(role="employee", username="yuangong1", scope_code=code)
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors["scope_code"] == [
-        f"统一社会信用代码“{code}”对应的企业不存在或不在您的管辖范围内"]
+        f"统一社会信用代码“{code}”对应的企业不存在或不在您的管辖范围内"
+    ]
     assert User.objects.count() == before
 
 
 def test_create_rejects_a_weak_password_and_a_taken_username(world, client_for):
     response = client_for("street_A").post(
-        "/accounts/users/new/", payload(username="community_B", password="12345678", confirm_password="12345678"))
+        "/accounts/users/new/",
+        payload(username="community_B", password="12345678", confirm_password="12345678"),
+    )
 
     errors = response.context["form"].errors
     assert response.status_code == 400
@@ -137,21 +161,29 @@ def test_create_rejects_a_weak_password_and_a_taken_username(world, client_for):
 
 def test_department_officer_needs_a_department(world, client_for):
     response = client_for("sysadmin").post(
-        "/accounts/users/new/", payload(role="department_officer", username="bumen1", scope_code="500109"))
+        "/accounts/users/new/", payload(role="department_officer", username="bumen1", scope_code="500109")
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors["department"] == ["部门人员必须选择所属部门"]
 
     response = client_for("sysadmin").post(
-        "/accounts/users/new/", payload(role="department_officer", username="bumen1", scope_code="500109",
-                                        department=str(world.departments["swj"].pk)))
+        "/accounts/users/new/",
+        payload(
+            role="department_officer",
+            username="bumen1",
+            scope_code="500109",
+            department=str(world.departments["swj"].pk),
+        ),
+    )
     assert response.status_code == 302
     assert User.objects.get(username="bumen1").department == world.departments["swj"]
 
 
 def test_sysadmin_takes_no_scope(world, client_for):
     response = client_for("sysadmin").post(
-        "/accounts/users/new/", payload(role="sysadmin", username="admin2", scope_code="500109"))
+        "/accounts/users/new/", payload(role="sysadmin", username="admin2", scope_code="500109")
+    )
 
     assert response.status_code == 400
     assert response.context["form"].errors["scope_code"] == ["系统管理员不设管辖范围，请清空此项"]
@@ -160,13 +192,21 @@ def test_sysadmin_takes_no_scope(world, client_for):
 
 # --- list and detail --------------------------------------------------------------------------------
 
+
 def test_street_officer_lists_only_users_of_own_street(world, client_for):
     response = client_for("street_A").get("/accounts/users/")
 
     assert response.status_code == 200
     assert {u.username for u in response.context["page"]} == {
-        "community_A", "commissioner_A", "medic_A", "site_A", "guard_A", "resident_A", "ent_admin_A",
-        "employee_A"}
+        "community_A",
+        "commissioner_A",
+        "medic_A",
+        "site_A",
+        "guard_A",
+        "resident_A",
+        "ent_admin_A",
+        "employee_A",
+    }
     assert "_B" not in response.content.decode()
 
 
@@ -184,13 +224,18 @@ def test_user_list_masks_phones_and_filters(world, client_for):
 def test_user_list_status_filter_and_tags(world, client_for):
     from django.utils import timezone
 
-    User.objects.filter(username="guard_A").update(locked_until=timezone.now() + timezone.timedelta(minutes=5))
+    User.objects.filter(username="guard_A").update(
+        locked_until=timezone.now() + timezone.timedelta(minutes=5)
+    )
     User.objects.filter(username="resident_A").update(is_active=False)
     client = client_for("street_A")
 
-    assert [u.username for u in client.get("/accounts/users/", {"status": "locked"}).context["page"]] == ["guard_A"]
+    assert [u.username for u in client.get("/accounts/users/", {"status": "locked"}).context["page"]] == [
+        "guard_A"
+    ]
     assert [u.username for u in client.get("/accounts/users/", {"status": "inactive"}).context["page"]] == [
-        "resident_A"]
+        "resident_A"
+    ]
     body = client.get("/accounts/users/").content.decode()
     assert "锁定" in body and "停用" in body and "启用" in body
 
@@ -216,15 +261,20 @@ def test_user_detail_shows_the_audit_history(world, client_for):
     assert ("管辖区域", None, "西南大学南社区") in row.changes
 
 
-@pytest.mark.parametrize("name", ["leader", "dept", "commissioner_A", "medic_A", "site_A", "guard_A",
-                                  "resident_A", "employee_A"])
+@pytest.mark.parametrize(
+    "name", ["leader", "dept", "commissioner_A", "medic_A", "site_A", "guard_A", "resident_A", "employee_A"]
+)
 def test_roles_without_user_management_are_refused(world, client_for, name):
     client = client_for(name)
     target = world.users["community_A"]
     before = User.objects.count()
 
-    for url in ("/accounts/users/", "/accounts/users/new/", f"/accounts/users/{target.pk}/",
-                f"/accounts/users/{target.pk}/edit/"):
+    for url in (
+        "/accounts/users/",
+        "/accounts/users/new/",
+        f"/accounts/users/{target.pk}/",
+        f"/accounts/users/{target.pk}/edit/",
+    ):
         assert client.get(url).status_code == 403, url
     assert client.post("/accounts/users/new/", payload()).status_code == 403
     assert client.post(f"/accounts/users/{target.pk}/active/").status_code == 403
@@ -240,6 +290,7 @@ def test_anonymous_is_sent_to_login(db, client):
 
 # --- another street's users look missing -----------------------------------------------------------
 
+
 @pytest.mark.parametrize("suffix", ["", "edit/", "active/", "unlock/", "password/"])
 def test_street_officer_gets_404_for_a_user_of_another_street(world, client_for, suffix):
     other = world.users["community_B"]
@@ -247,13 +298,22 @@ def test_street_officer_gets_404_for_a_user_of_another_street(world, client_for,
     client = client_for("street_A")
 
     assert client.get(url).status_code == 404
-    post = {"full_name": "改名", "role": "community_worker", "scope_code": "500109001001",
-            "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    post = {
+        "full_name": "改名",
+        "role": "community_worker",
+        "scope_code": "500109001001",
+        "password": NEW_PASSWORD,
+        "confirm_password": NEW_PASSWORD,
+    }
     assert client.post(url, post).status_code == 404
 
     after = User.objects.get(pk=other.pk)
     assert (after.full_name, after.is_active, after.scope_area_id, after.password) == (
-        other.full_name, True, other.scope_area_id, other.password)
+        other.full_name,
+        True,
+        other.scope_area_id,
+        other.password,
+    )
 
 
 def test_enterprise_admin_gets_404_for_users_outside_own_enterprise(world, client_for):
@@ -265,11 +325,19 @@ def test_enterprise_admin_gets_404_for_users_outside_own_enterprise(world, clien
 
 # --- edit -------------------------------------------------------------------------------------------
 
+
 def test_street_officer_edits_name_phone_and_scope_inside_own_street(world, client_for):
     target = world.users["community_A"]
 
-    response = client_for("street_A").post(f"/accounts/users/{target.pk}/edit/", {
-        "full_name": "李社区", "phone": "13912345678", "role": "community_worker", "scope_code": "500109001002"})
+    response = client_for("street_A").post(
+        f"/accounts/users/{target.pk}/edit/",
+        {
+            "full_name": "李社区",
+            "phone": "13912345678",
+            "role": "community_worker",
+            "scope_code": "500109001002",
+        },
+    )
 
     target.refresh_from_db()
     assert response.status_code == 302
@@ -283,8 +351,10 @@ def test_street_officer_edits_name_phone_and_scope_inside_own_street(world, clie
 def test_street_officer_cannot_move_a_user_to_another_street(world, client_for):
     target = world.users["community_A"]
 
-    response = client_for("street_A").post(f"/accounts/users/{target.pk}/edit/", {
-        "full_name": "community_A", "role": "community_worker", "scope_code": "500109002001"})
+    response = client_for("street_A").post(
+        f"/accounts/users/{target.pk}/edit/",
+        {"full_name": "community_A", "role": "community_worker", "scope_code": "500109002001"},
+    )
 
     target.refresh_from_db()
     assert response.status_code == 400
@@ -300,6 +370,7 @@ def test_edit_form_is_prefilled(world, client_for):
 
 # --- deactivate, activate, unlock, reset password --------------------------------------------------
 
+
 def test_deactivate_asks_for_confirmation_then_disables_and_audits(world, client_for):
     target = world.users["community_A"]
     client = client_for("street_A")
@@ -314,7 +385,9 @@ def test_deactivate_asks_for_confirmation_then_disables_and_audits(world, client
     assert response.status_code == 302
     assert not User.objects.get(pk=target.pk).is_active
     assert audit_of(target).get().changes == {"is_active": [True, False]}
-    assert client.post("/accounts/login/", {"username": "community_A", "password": PASSWORD}).status_code == 200
+    assert (
+        client.post("/accounts/login/", {"username": "community_A", "password": PASSWORD}).status_code == 200
+    )
 
     client.post(f"/accounts/users/{target.pk}/active/")
     assert User.objects.get(pk=target.pk).is_active
@@ -339,7 +412,8 @@ def test_reset_password_sets_a_new_password(world, client_for, client):
     target = world.users["resident_A"]
 
     response = client_for("community_A").post(
-        f"/accounts/users/{target.pk}/password/", {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+        f"/accounts/users/{target.pk}/password/", {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    )
 
     assert response.status_code == 302
     assert User.objects.get(pk=target.pk).check_password(NEW_PASSWORD)
@@ -350,7 +424,8 @@ def test_reset_password_rejects_a_weak_password(world, client_for):
     target = world.users["resident_A"]
 
     response = client_for("community_A").post(
-        f"/accounts/users/{target.pk}/password/", {"password": "1234", "confirm_password": "1234"})
+        f"/accounts/users/{target.pk}/password/", {"password": "1234", "confirm_password": "1234"}
+    )
 
     assert response.status_code == 400
     assert "密码太短，至少需要 8 个字符。" in response.context["form"].errors["password"]
