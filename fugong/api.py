@@ -9,7 +9,9 @@ import logging
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.urls import path, re_path
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -39,15 +41,15 @@ class BearerToken(HttpBearer):
 class Session(APIKeyCookie):
     """The browser's session; unsafe methods also need the CSRF token.
 
-    A request that presents an ``Authorization`` header is judged by it alone, so a bad token is a
-    401 even when a session cookie rides along. The CSRF check runs only for a logged-in session, so
+    A request that presents a bearer token is judged by it alone, so a bad token is a 401 even
+    when a session cookie rides along (other schemes, such as a proxy's Basic auth, are ignored). The CSRF check runs only for a logged-in session, so
     an anonymous request gets the 401 it deserves rather than a CSRF complaint.
     """
 
     param_name = "sessionid"
 
     def __call__(self, request):
-        if request.headers.get("Authorization"):
+        if request.headers.get("Authorization", "").lower().startswith("bearer"):
             return None
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated:
@@ -75,7 +77,36 @@ class JsonObjectParser(Parser):
         return data
 
 
-api = NinjaAPI(
+class FugongAPI(NinjaAPI):
+    """NinjaAPI whose root and unknown paths answer in JSON, not with the site's HTML 404 page."""
+
+    def _get_urls(self):
+        urls = super()._get_urls()
+        urls[-1] = path("", csrf_exempt(api_index), name="api-root")  # replaces ninja's bare 404 root
+        urls.append(re_path(r"^.*$", csrf_exempt(unknown_endpoint), name="api-unknown"))
+        return urls
+
+
+def api_index(request):
+    return JsonResponse(
+        {
+            "detail": "fugong 复工 API v1",
+            "docs": request.path + "docs",
+            "openapi": request.path + "openapi.json",
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def unknown_endpoint(request):
+    return JsonResponse(
+        {"detail": "未找到：没有这个接口，请查看接口文档 /api/v1/docs"},
+        status=404,
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+api = FugongAPI(
     title="fugong 复工 API",
     version="1.0.0",
     description=(

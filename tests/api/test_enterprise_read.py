@@ -235,9 +235,11 @@ def test_detail_of_another_street_is_404_like_a_missing_one(world, api_for):
 
     other = client.get(f"{URL}/{world.enterprises['B1_commerce'].pk}")
     missing = client.get(f"{URL}/999999")
+    beyond_bigint = client.get(f"{URL}/{10**30}")
 
     assert (other.status_code, other.json()) == (404, {"detail": "未找到"})
     assert (missing.status_code, missing.json()) == (404, {"detail": "未找到"})
+    assert (beyond_bigint.status_code, beyond_bigint.json()) == (404, {"detail": "未找到"})
 
 
 def test_community_worker_does_not_see_the_other_community(world, api_for):

@@ -128,3 +128,23 @@ def test_unexpected_errors_are_a_chinese_500_without_a_traceback(world, api_for,
     assert body["detail"].startswith("服务器内部错误")
     assert "secret internals" not in response.content.decode()
     assert "Traceback" not in response.content.decode()
+
+
+def test_api_root_and_unknown_paths_answer_in_json(world):
+    root = Client().get("/api/v1/")
+    unknown = Client().post("/api/v1/no/such/thing", {}, content_type="application/json")
+
+    assert root.status_code == 200
+    assert root.json() == {
+        "detail": "fugong 复工 API v1",
+        "docs": "/api/v1/docs",
+        "openapi": "/api/v1/openapi.json",
+    }
+    assert unknown.status_code == 404
+    assert unknown.json() == {"detail": "未找到：没有这个接口，请查看接口文档 /api/v1/docs"}
+
+
+def test_a_proxy_basic_auth_header_does_not_hide_the_session(world, client_for):
+    response = client_for("street_A").get("/api/v1/auth/me", headers={"Authorization": "Basic eDp4"})
+
+    assert response.status_code == 200
