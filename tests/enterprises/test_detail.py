@@ -38,14 +38,21 @@ def test_viewer_without_change_sees_no_edit_button(world, client_for):
 
 def test_reveal_returns_full_numbers_and_logs_the_access(world, client_for):
     enterprise = world.enterprises["A1_above_scale"]
-    response = client_for("street_A").post(f"/enterprises/{enterprise.pk}/reveal/", headers={"HX-Request": "true"})
+    response = client_for("street_A").post(
+        f"/enterprises/{enterprise.pk}/reveal/", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert enterprise.legal_rep_phone in body and enterprise.contact_phone in body
     assert "<html" not in body  # a fragment for HTMX
     log = PersonalDataAccess.objects.get()
     assert (log.user, log.purpose, log.object_id, log.fields, log.row_count) == (
-        world.users["street_A"], "view", str(enterprise.pk), "legal_rep_phone,contact_phone", 1)
+        world.users["street_A"],
+        "view",
+        str(enterprise.pk),
+        "legal_rep_phone,contact_phone",
+        1,
+    )
 
 
 def test_reveal_without_javascript_renders_the_page(world, client_for):
@@ -56,13 +63,16 @@ def test_reveal_without_javascript_renders_the_page(world, client_for):
     assert PersonalDataAccess.objects.count() == 1
 
 
-@pytest.mark.parametrize(("user", "key", "status"), [
-    ("leader", "A1_above_scale", 403),       # sees everything, but has no PERSONAL_UNMASK
-    ("medic_A", "A1_above_scale", 403),
-    ("street_B", "A1_above_scale", 404),     # may unmask, but not this enterprise
-    ("commissioner_A", "A1_commerce", 404),  # not assigned to them
-    ("ent_admin_A", "B1_above_scale", 404),
-])
+@pytest.mark.parametrize(
+    ("user", "key", "status"),
+    [
+        ("leader", "A1_above_scale", 403),  # sees everything, but has no PERSONAL_UNMASK
+        ("medic_A", "A1_above_scale", 403),
+        ("street_B", "A1_above_scale", 404),  # may unmask, but not this enterprise
+        ("commissioner_A", "A1_commerce", 404),  # not assigned to them
+        ("ent_admin_A", "B1_above_scale", 404),
+    ],
+)
 def test_reveal_refused_and_nothing_logged(world, client_for, user, key, status):
     enterprise = world.enterprises[key]
     response = client_for(user).post(f"/enterprises/{enterprise.pk}/reveal/")
@@ -83,12 +93,17 @@ def test_history_after_an_edit_shows_who_what_and_request_id(world, client_for):
     form = client.get(f"/enterprises/{enterprise.pk}/edit/").context["form"]
     data = {name: value for name, value in form.initial.items() if value is not None}
     data.update(headcount=150, local_headcount=90, is_emergency_supply="on")
-    response = client.post(f"/enterprises/{enterprise.pk}/edit/", data, headers={"X-Request-ID": "req-edit-0001"})
+    response = client.post(
+        f"/enterprises/{enterprise.pk}/edit/", data, headers={"X-Request-ID": "req-edit-0001"}
+    )
     assert response.status_code == 302
     # Then the page lists that change, field by field, with the request id
     entry = AuditEntry.objects.get(object_id=str(enterprise.pk), action=AuditAction.UPDATE)
-    assert entry.changes == {"headcount": [100, 150], "local_headcount": [60, 90],
-                             "is_emergency_supply": [False, True]}
+    assert entry.changes == {
+        "headcount": [100, 150],
+        "local_headcount": [60, 90],
+        "is_emergency_supply": [False, True],
+    }
     history = client.get(f"/enterprises/{enterprise.pk}/").context["history"]
     assert history[0]["actor"] == world.users["street_A"]
     assert history[0]["action"] == "修改"

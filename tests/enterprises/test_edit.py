@@ -19,7 +19,10 @@ def test_create_saves_audits_and_redirects_with_message(world, client_for):
     assert response.redirect_chain == [(f"/enterprises/{enterprise.pk}/", 302)]
     assert "已登记企业「重庆测试新增企业1号有限公司」" in response.content.decode()
     assert (enterprise.area, enterprise.area_path, enterprise.created_by) == (
-        world.areas["A2"], world.areas["A2"].path, world.users["street_A"])
+        world.areas["A2"],
+        world.areas["A2"].path,
+        world.users["street_A"],
+    )
     assert AuditEntry.objects.filter(object_id=str(enterprise.pk), action="create").count() == 1
 
 
@@ -33,7 +36,9 @@ def test_create_form_page_has_sections(world, client_for):
 def test_bad_credit_code_is_refused_in_chinese_and_nothing_saved(world, client_for):
     before = Enterprise.objects.count()
     bad = new_code(2)[:-1] + ("0" if new_code(2)[-1] != "0" else "1")
-    response = client_for("street_A").post("/enterprises/new/", enterprise_post(world.areas["A1"], 2, credit_code=bad))
+    response = client_for("street_A").post(
+        "/enterprises/new/", enterprise_post(world.areas["A1"], 2, credit_code=bad)
+    )
     assert response.status_code == 200
     assert form_errors(response)["credit_code"] == ["统一社会信用代码校验位不正确，请核对后重新输入"]
     assert Enterprise.objects.count() == before
@@ -41,8 +46,9 @@ def test_bad_credit_code_is_refused_in_chinese_and_nothing_saved(world, client_f
 
 def test_duplicate_credit_code_is_refused(world, client_for):
     existing = world.enterprises["B1_commerce"].credit_code
-    response = client_for("street_A").post("/enterprises/new/", enterprise_post(world.areas["A1"], 3,
-                                                                                credit_code=existing))
+    response = client_for("street_A").post(
+        "/enterprises/new/", enterprise_post(world.areas["A1"], 3, credit_code=existing)
+    )
     assert form_errors(response)["credit_code"] == ["该统一社会信用代码已登记，请勿重复录入"]
 
 
@@ -67,7 +73,9 @@ def test_create_in_another_streets_area_is_refused(world, client_for):
 
 def test_community_worker_limited_to_small_categories(world, client_for):
     client = client_for("community_A")
-    choices = [value for value, _ in client.get("/enterprises/new/").context["form"].fields["category"].choices]
+    choices = [
+        value for value, _ in client.get("/enterprises/new/").context["form"].fields["category"].choices
+    ]
     assert choices == ["individual", "small_venue"]
     refused = client.post("/enterprises/new/", enterprise_post(world.areas["A1"], 6, category="above_scale"))
     assert "category" in form_errors(refused)
@@ -79,7 +87,9 @@ def test_community_worker_limited_to_small_categories(world, client_for):
 
 def test_department_officer_outside_sector_gets_403_and_nothing_saved(world, client_for):
     # Given the economy commission (industry only) registering a shop: the service refuses
-    response = client_for("dept").post("/enterprises/new/", enterprise_post(world.areas["A1"], 8, category="commerce"))
+    response = client_for("dept").post(
+        "/enterprises/new/", enterprise_post(world.areas["A1"], 8, category="commerce")
+    )
     assert response.status_code == 403
     assert "不在您的管辖范围内" in response.content.decode()
     assert not Enterprise.objects.filter(credit_code=new_code(8)).exists()
@@ -98,18 +108,42 @@ def test_enterprise_admin_edits_only_own_limited_fields(world, client_for):
     client = client_for("ent_admin_A")
     page = client.get(f"/enterprises/{enterprise.pk}/edit/")
     assert sorted(page.context["form"].fields) == sorted(
-        ["legal_rep_name", "legal_rep_phone", "contact_name", "contact_phone", "address", "headcount",
-         "local_headcount"])
-    data = {"legal_rep_name": "新法人", "legal_rep_phone": "13912345678", "contact_name": "新联系人",
-            "contact_phone": "", "address": "新地址1号", "headcount": 120, "local_headcount": 70,
-            "name": "改名企业", "category": "commerce", "area": world.areas["A2"].pk}
+        [
+            "legal_rep_name",
+            "legal_rep_phone",
+            "contact_name",
+            "contact_phone",
+            "address",
+            "headcount",
+            "local_headcount",
+        ]
+    )
+    data = {
+        "legal_rep_name": "新法人",
+        "legal_rep_phone": "13912345678",
+        "contact_name": "新联系人",
+        "contact_phone": "",
+        "address": "新地址1号",
+        "headcount": 120,
+        "local_headcount": 70,
+        "name": "改名企业",
+        "category": "commerce",
+        "area": world.areas["A2"].pk,
+    }
     response = client.post(f"/enterprises/{enterprise.pk}/edit/", data)
     assert response.status_code == 302
     enterprise.refresh_from_db()
-    assert (enterprise.legal_rep_name, enterprise.headcount, enterprise.address) == ("新法人", 120, "新地址1号")
+    assert (enterprise.legal_rep_name, enterprise.headcount, enterprise.address) == (
+        "新法人",
+        120,
+        "新地址1号",
+    )
     # the fields outside their reach are untouched
     assert (enterprise.name, enterprise.category, enterprise.area) == (
-        world.enterprises["A1_above_scale"].name, "above_scale", world.areas["A1"])
+        world.enterprises["A1_above_scale"].name,
+        "above_scale",
+        world.areas["A1"],
+    )
 
 
 def test_enterprise_admin_cannot_open_another_enterprise(world, client_for):

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fugong.accounts.models import User
+from fugong.core import audit
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.enterprises import imports, services
 from fugong.enterprises.models import Enterprise
@@ -51,9 +52,24 @@ def test_happy_path_creates_and_updates_with_audit(world, client_for):
     existing = world.enterprises["A1_commerce"]
     rows = [
         row(1, world.areas["A1"].code),
-        row(2, world.areas["A2"].code, 企业类别="个体工商户", 行业门类="批发和零售业", 应急保供="是", 重点产业=None),
-        row(3, world.areas["A1"].code, 统一社会信用代码=existing.credit_code, 企业名称=existing.name,
-            企业类别="商贸服务", 行业门类="F", 职工总数=130, 本地职工数=100),
+        row(
+            2,
+            world.areas["A2"].code,
+            企业类别="个体工商户",
+            行业门类="批发和零售业",
+            应急保供="是",
+            重点产业=None,
+        ),
+        row(
+            3,
+            world.areas["A1"].code,
+            统一社会信用代码=existing.credit_code,
+            企业名称=existing.name,
+            企业类别="商贸服务",
+            行业门类="F",
+            职工总数=130,
+            本地职工数=100,
+        ),
     ]
     # When street A's officer imports them
     response = post(client_for("street_A"), rows)
@@ -63,15 +79,42 @@ def test_happy_path_creates_and_updates_with_audit(world, client_for):
     assert (result.created, result.updated, result.unchanged, result.errors) == (2, 1, 0, [])
     assert "新增 2 家，更新 1 家，错误 0 行" in response.content.decode()
     first = Enterprise.objects.get(credit_code=new_code(1))
-    assert (first.name, first.area, first.area_path, first.category, first.industry, first.headcount,
-            first.local_headcount, first.is_emergency_supply, first.is_key_industry, first.created_by) == (
-        "重庆测试导入企业1号有限公司", world.areas["A1"], world.areas["A1"].path, "above_scale", "C", 100, 80,
-        False, True, world.users["street_A"])
+    assert (
+        first.name,
+        first.area,
+        first.area_path,
+        first.category,
+        first.industry,
+        first.headcount,
+        first.local_headcount,
+        first.is_emergency_supply,
+        first.is_key_industry,
+        first.created_by,
+    ) == (
+        "重庆测试导入企业1号有限公司",
+        world.areas["A1"],
+        world.areas["A1"].path,
+        "above_scale",
+        "C",
+        100,
+        80,
+        False,
+        True,
+        world.users["street_A"],
+    )
     second = Enterprise.objects.get(credit_code=new_code(2))
     assert (second.category, second.industry, second.is_emergency_supply, second.is_key_industry) == (
-        "individual", "F", True, False)
+        "individual",
+        "F",
+        True,
+        False,
+    )
     existing.refresh_from_db()
-    assert (existing.headcount, existing.local_headcount, existing.updated_by) == (130, 100, world.users["street_A"])
+    assert (existing.headcount, existing.local_headcount, existing.updated_by) == (
+        130,
+        100,
+        world.users["street_A"],
+    )
     assert existing.commissioner is None  # assignments are not touched by an import
     update = AuditEntry.objects.get(object_id=str(existing.pk), action=AuditAction.IMPORT)
     assert update.changes["headcount"] == [100, 130]
@@ -98,12 +141,12 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_saved(world, client
     before = Enterprise.objects.count()
     bad_code = new_code(2)[:-1] + ("0" if new_code(2)[-1] != "0" else "1")
     rows = [
-        row(1, world.areas["A1"].code),                                             # row 2: fine
-        row(2, world.areas["A1"].code, 统一社会信用代码=bad_code),                   # row 3
+        row(1, world.areas["A1"].code),  # row 2: fine
+        row(2, world.areas["A1"].code, 统一社会信用代码=bad_code),  # row 3
         row(3, world.areas["A1"].code, 法定代表人电话="1234", 职工总数=10, 本地职工数=20),  # row 4
-        row(4, "999999", 企业类别="大型企业", 行业门类="Z"),                          # row 5
-        row(5, world.areas["A1"].code, 企业名称="", 职工总数=-3, 应急保供="也许"),    # row 6
-        row(1, world.areas["A2"].code),                                             # row 7: duplicate of row 2
+        row(4, "999999", 企业类别="大型企业", 行业门类="Z"),  # row 5
+        row(5, world.areas["A1"].code, 企业名称="", 职工总数=-3, 应急保供="也许"),  # row 6
+        row(1, world.areas["A2"].code),  # row 7: duplicate of row 2
     ]
     response = post(client_for("street_A"), rows)
     assert response.status_code == 400
@@ -126,22 +169,30 @@ def test_bad_rows_are_reported_by_row_and_column_and_nothing_saved(world, client
 
 
 def test_valid_only_imports_the_good_rows_and_reports_the_others(world, client_for):
-    rows = [row(1, world.areas["A1"].code), row(2, world.areas["A1"].code, 职工总数="很多"),
-            row(3, world.areas["A2"].code)]
+    rows = [
+        row(1, world.areas["A1"].code),
+        row(2, world.areas["A1"].code, 职工总数="很多"),
+        row(3, world.areas["A2"].code),
+    ]
     response = post(client_for("street_A"), rows, valid_only=True)
     assert response.status_code == 200
     result = response.context["result"]
     assert (result.created, result.updated, result.error_rows) == (2, 0, 1)
     assert error_texts(response) == ["第 3 行 「职工总数」：应为不小于 0 的整数"]
     assert "新增 2 家，更新 0 家，错误 1 行" in response.content.decode()
-    assert set(Enterprise.objects.filter(credit_code__in=[new_code(i) for i in (1, 2, 3)])
-               .values_list("credit_code", flat=True)) == {new_code(1), new_code(3)}
+    assert set(
+        Enterprise.objects.filter(credit_code__in=[new_code(i) for i in (1, 2, 3)]).values_list(
+            "credit_code", flat=True
+        )
+    ) == {new_code(1), new_code(3)}
 
 
 def test_out_of_scope_area_and_existing_code_are_row_errors(world, client_for):
     b_existing = world.enterprises["B1_commerce"]
-    rows = [row(1, world.areas["B1"].code),
-            row(2, world.areas["A1"].code, 统一社会信用代码=b_existing.credit_code, 企业名称="抢注企业")]
+    rows = [
+        row(1, world.areas["B1"].code),
+        row(2, world.areas["A1"].code, 统一社会信用代码=b_existing.credit_code, 企业名称="抢注企业"),
+    ]
     response = post(client_for("street_A"), rows)
     assert error_texts(response) == [
         f"第 2 行 「区域编码」：区域编码「{world.areas['B1'].code}」不存在或不在您的管辖范围内",
@@ -155,7 +206,9 @@ def test_out_of_scope_area_and_existing_code_are_row_errors(world, client_for):
 def test_department_officer_is_limited_to_their_sector(world, client_for):
     rows = [row(1, world.areas["B1"].code), row(2, world.areas["A1"].code, 企业类别="商贸服务")]
     response = post(client_for("dept"), rows, valid_only=True)
-    assert error_texts(response) == ["第 3 行 「企业类别」：您只能登记或修改以下类别的企业：规上工业、规下工业"]
+    assert error_texts(response) == [
+        "第 3 行 「企业类别」：您只能登记或修改以下类别的企业：规上工业、规下工业"
+    ]
     assert response.context["result"].created == 1
 
 
@@ -252,9 +305,11 @@ def test_service_rolls_back_when_a_written_row_escapes_scope(world, monkeypatch)
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        services.enterprise_import(actor=street_a, upload=upload([row(1, world.areas["A1"].code),
-                                                                  row(2, world.areas["B1"].code)]),
-                                   valid_only=False)
+        services.enterprise_import(
+            actor=street_a,
+            upload=upload([row(1, world.areas["A1"].code), row(2, world.areas["B1"].code)]),
+            valid_only=False,
+        )
     assert not Enterprise.objects.filter(credit_code__in=[new_code(1), new_code(2)]).exists()
     assert not AuditEntry.objects.filter(action=AuditAction.IMPORT).exists()
 
@@ -266,3 +321,10 @@ def test_import_scales_without_a_query_per_row(world, django_assert_max_num_quer
         result = services.enterprise_import(actor=street_a, upload=file, valid_only=False)
     assert result.created == 300
     assert User.objects.filter(pk=street_a.pk).exists()
+
+
+def test_bulk_snapshot_matches_the_audit_snapshot(world):
+    for enterprise in Enterprise.objects.select_related("area", "commissioner", "medic"):
+        assert services.BulkSnapshot()(enterprise, Enterprise.AUDIT_FIELDS) == audit.snapshot(
+            enterprise, Enterprise.AUDIT_FIELDS
+        )

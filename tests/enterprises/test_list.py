@@ -18,13 +18,25 @@ def names(response) -> list[str]:
 
 def make_many(world, n: int, area_key: str = "A1", start: int = 0) -> None:
     area = world.areas[area_key]
-    Enterprise.objects.bulk_create([
-        Enterprise(credit_code=fake.credit_code(20000 + start + i), name=f"批量企业{start + i:03d}",
-                   legal_rep_name="赵六", legal_rep_phone=fake.mobile(20000 + i), area=area, area_path=area.path,
-                   address="测试路", category="commerce", industry="F", headcount=10, local_headcount=5,
-                   commissioner=world.users["commissioner_A"])
-        for i in range(n)
-    ])
+    Enterprise.objects.bulk_create(
+        [
+            Enterprise(
+                credit_code=fake.credit_code(20000 + start + i),
+                name=f"批量企业{start + i:03d}",
+                legal_rep_name="赵六",
+                legal_rep_phone=fake.mobile(20000 + i),
+                area=area,
+                area_path=area.path,
+                address="测试路",
+                category="commerce",
+                industry="F",
+                headcount=10,
+                local_headcount=5,
+                commissioner=world.users["commissioner_A"],
+            )
+            for i in range(n)
+        ]
+    )
 
 
 def test_street_officer_sees_only_own_street_with_total(world, client_for):
@@ -47,13 +59,16 @@ def test_phones_are_masked_in_the_list(world, client_for):
     assert enterprise.legal_rep_phone not in body
 
 
-@pytest.mark.parametrize(("user", "expected"), [
-    ("commissioner_A", ["A1_above_scale"]),
-    ("community_A", ["A1_above_scale", "A1_commerce"]),
-    ("dept", ["A1_above_scale", "B1_above_scale"]),
-    ("ent_admin_B", ["B1_above_scale"]),
-    ("leader", list(A_KEYS + B_KEYS)),
-])
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("commissioner_A", ["A1_above_scale"]),
+        ("community_A", ["A1_above_scale", "A1_commerce"]),
+        ("dept", ["A1_above_scale", "B1_above_scale"]),
+        ("ent_admin_B", ["B1_above_scale"]),
+        ("leader", list(A_KEYS + B_KEYS)),
+    ],
+)
 def test_each_role_lists_its_scope(world, client_for, user, expected):
     response = client_for(user).get("/enterprises/")
     assert sorted(names(response)) == sorted(world.enterprises[k].name for k in expected)
@@ -83,13 +98,17 @@ def test_search_by_name_credit_code_and_legal_rep(world, client_for):
 
 def test_filters_category_area_and_flags(world, client_for):
     client = client_for("street_A")
-    assert names(client.get("/enterprises/", {"category": "individual"})) == [world.enterprises["A2_individual"].name]
+    assert names(client.get("/enterprises/", {"category": "individual"})) == [
+        world.enterprises["A2_individual"].name
+    ]
     assert sorted(names(client.get("/enterprises/", {"area": world.areas["A1"].code}))) == sorted(
-        world.enterprises[k].name for k in ("A1_above_scale", "A1_commerce"))
+        world.enterprises[k].name for k in ("A1_above_scale", "A1_commerce")
+    )
     # B's area code is not visible to A: nothing, not B's rows
     assert names(client.get("/enterprises/", {"area": world.areas["B1"].code})) == []
     assert sorted(names(client.get("/enterprises/", {"unassigned": "1"}))) == sorted(
-        world.enterprises[k].name for k in ("A1_commerce", "A2_individual"))
+        world.enterprises[k].name for k in ("A1_commerce", "A2_individual")
+    )
     Enterprise.objects.filter(pk=world.enterprises["A1_commerce"].pk).update(is_emergency_supply=True)
     assert names(client.get("/enterprises/", {"emergency": "1"})) == [world.enterprises["A1_commerce"].name]
     assert names(client.get("/enterprises/", {"key_industry": "1"})) == []
@@ -103,8 +122,9 @@ def test_area_select_offers_only_visible_areas(world, client_for):
 
 def test_empty_state_tells_what_to_do(world, client):
     # Given a grid worker whose grid has no enterprise yet
-    grid_worker = User.objects.create(username="grid_A", full_name="网格员", role=Role.COMMUNITY_WORKER,
-                                      scope_area=world.areas["A1g"])
+    grid_worker = User.objects.create(
+        username="grid_A", full_name="网格员", role=Role.COMMUNITY_WORKER, scope_area=world.areas["A1g"]
+    )
     client.force_login(grid_worker)
     body = client.get("/enterprises/").content.decode()
     assert "您的管辖范围内还没有登记企业" in body
@@ -115,14 +135,24 @@ def test_empty_state_tells_what_to_do(world, client):
 
 
 def test_sort_by_headcount_both_ways_and_header_link_toggles(world, client_for):
-    Enterprise.objects.filter(pk=world.enterprises["A2_individual"].pk).update(headcount=300, local_headcount=1)
+    Enterprise.objects.filter(pk=world.enterprises["A2_individual"].pk).update(
+        headcount=300, local_headcount=1
+    )
     Enterprise.objects.filter(pk=world.enterprises["A1_commerce"].pk).update(headcount=5, local_headcount=1)
     client = client_for("street_A")
     ascending = client.get("/enterprises/", {"sort": "headcount"})
-    assert names(ascending) == [world.enterprises[k].name for k in ("A1_commerce", "A1_above_scale", "A2_individual")]
-    assert ascending.context["sort"]["headcount"] == {"label": "职工总数", "next": "-headcount", "state": "asc"}
+    assert names(ascending) == [
+        world.enterprises[k].name for k in ("A1_commerce", "A1_above_scale", "A2_individual")
+    ]
+    assert ascending.context["sort"]["headcount"] == {
+        "label": "职工总数",
+        "next": "-headcount",
+        "state": "asc",
+    }
     descending = client.get("/enterprises/", {"sort": "-headcount"})
-    assert names(descending) == [world.enterprises[k].name for k in ("A2_individual", "A1_above_scale", "A1_commerce")]
+    assert names(descending) == [
+        world.enterprises[k].name for k in ("A2_individual", "A1_above_scale", "A1_commerce")
+    ]
 
 
 def test_pagination_50_per_page(world, client_for):
@@ -149,12 +179,15 @@ def test_query_count_does_not_grow_with_rows(world, client_for, django_assert_ma
     assert len(names(response)) == 50
 
 
-@pytest.mark.parametrize(("user", "create", "imports", "export"), [
-    ("street_A", True, True, True),
-    ("community_A", True, False, True),
-    ("leader", False, False, True),
-    ("ent_admin_A", False, False, False),
-])
+@pytest.mark.parametrize(
+    ("user", "create", "imports", "export"),
+    [
+        ("street_A", True, True, True),
+        ("community_A", True, False, True),
+        ("leader", False, False, True),
+        ("ent_admin_A", False, False, False),
+    ],
+)
 def test_buttons_follow_capabilities(world, client_for, user, create, imports, export):
     body = client_for(user).get("/enterprises/").content.decode()
     assert ("新增企业" in body) is create
