@@ -42,8 +42,9 @@ class Session(APIKeyCookie):
     """The browser's session; unsafe methods also need the CSRF token.
 
     A request that presents a bearer token is judged by it alone, so a bad token is a 401 even
-    when a session cookie rides along (other schemes, such as a proxy's Basic auth, are ignored). The CSRF check runs only for a logged-in session, so
-    an anonymous request gets the 401 it deserves rather than a CSRF complaint.
+    when a session cookie rides along (other schemes, such as a proxy's Basic auth, are ignored).
+    The CSRF check runs only for a logged-in session, so an anonymous request gets the 401 it
+    deserves rather than a CSRF complaint.
     """
 
     param_name = "sessionid"
