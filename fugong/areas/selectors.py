@@ -159,7 +159,11 @@ def group_queryset(*, user, action: str = VIEW) -> QuerySet[WorkingGroup]:
 
 
 def group_search(*, user, q: str = "", kind: str = "") -> QuerySet[WorkingGroup]:
-    groups = group_queryset(user=user).annotate(member_count=Count("memberships"))
+    groups = (
+        group_queryset(user=user)
+        .annotate(member_count=Count("memberships"))
+        .order_by("area_path", "name", "pk")
+    )
     q = q.strip()
     if q:
         groups = groups.filter(Q(name__icontains=q) | Q(area__name__icontains=q) | Q(note__icontains=q))
