@@ -24,7 +24,7 @@ def test_street_officer_creates_an_enterprise_and_sees_it_listed(live_server, wo
     page.select_option("#id_industry", "C")
     page.fill("#id_headcount", "120")
     page.fill("#id_local_headcount", "90")
-    page.locator("form.fg-enterprise-form button[type=submit]").click()
+    page.locator("main form").get_by_role("button", name="保存").click()
 
     expect(page).to_have_url(re.compile(r"/enterprises/\d+/$"))
     expect(page.locator("main")).to_contain_text("重庆缙云浏览器测试机械有限公司")
@@ -43,7 +43,7 @@ def test_a_wrong_credit_code_shows_a_chinese_error_and_saves_nothing(live_server
     page.goto(f"{live_server.url}/enterprises/new/")
     page.fill("#id_credit_code", "91500109MA00000010")
     page.fill("#id_name", "校验位错误测试公司")
-    page.locator("form.fg-enterprise-form button[type=submit]").click()
+    page.locator("main form").get_by_role("button", name="保存").click()
     expect(page.locator("main")).to_contain_text("统一社会信用代码校验位不正确")
     assert not Enterprise.objects.filter(name="校验位错误测试公司").exists()
 
