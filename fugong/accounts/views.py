@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
@@ -37,7 +38,13 @@ def login_view(request):
     if request.method == "POST" and form.is_valid():
         login(request, form.user)
         return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next") or "/"))
-    return render(request, "accounts/login.html", {"form": form, "next": request.GET.get("next", "")})
+    context = {
+        "form": form,
+        "next": request.GET.get("next", ""),
+        "max_failures": settings.LOGIN_MAX_FAILURES,
+        "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
+    }
+    return render(request, "accounts/login.html", context)
 
 
 @require_POST

@@ -212,3 +212,10 @@ def test_password_change_refuses_a_mismatch_and_a_weak_password(world, client):
 
 def test_password_change_needs_login(db, client):
     assert client.get("/accounts/password/")["Location"] == "/accounts/login/?next=/accounts/password/"
+
+
+def test_login_page_states_the_lockout_rule_from_settings(db, client):
+    body = client.get("/accounts/login/").content.decode()
+    assert (
+        f"连续输错密码{settings.LOGIN_MAX_FAILURES}次，账号将锁定{settings.LOGIN_LOCKOUT_MINUTES}分钟" in body
+    )
