@@ -121,7 +121,13 @@ class UserForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.actor = actor
         self.fields["role"].choices = [("", "——"), *selectors.grantable_roles(actor=actor)]
-        self.fields["department"].queryset = selectors.department_queryset(actor=actor)
+        if any(value == Role.DEPARTMENT_OFFICER for value, _label in selectors.grantable_roles(actor=actor)):
+            self.fields["department"].queryset = selectors.department_queryset(actor=actor)
+            self.fields["department"].empty_label = "——"
+        else:
+            del self.fields[
+                "department"
+            ]  # only matters for department officers, whom this actor cannot grant
         for field in self.fields.values():
             css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
             field.widget.attrs.setdefault("class", css)
@@ -175,7 +181,7 @@ class UserForm(forms.Form):
             "role": data["role"],
             "scope_area": data["scope_area"],
             "scope_enterprise": data["scope_enterprise"],
-            "department": data["department"],
+            "department": data.get("department"),
         }
 
 
