@@ -107,6 +107,10 @@ def enterprise_reveal(request, pk: int):
     return render(request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise, phones))
 
 
+def _data(request):
+    return request.POST if request.method == "POST" else None
+
+
 def _errors_onto_form(form, exc: ValidationError) -> None:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
     for name, messages_ in errors.items():
@@ -137,7 +141,7 @@ def _render_form(request, form, enterprise=None, status=200):
 def enterprise_create(request):
     user = request.user
     _require(user, roles.ENTERPRISE_CREATE)
-    form = EnterpriseForm(request.POST or None, user=user)
+    form = EnterpriseForm(_data(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
             enterprise = _save_form(
@@ -158,7 +162,7 @@ def enterprise_edit(request, pk: int):
     user = request.user
     _require(user, roles.ENTERPRISE_CHANGE)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action="change")
-    form = EnterpriseForm(request.POST or None, user=user, instance=enterprise)
+    form = EnterpriseForm(_data(request), user=user, instance=enterprise)
     if request.method == "POST" and form.is_valid():
         try:
             saved = _save_form(

@@ -174,3 +174,13 @@ def test_street_officer_cannot_edit_other_street_or_move_out_of_scope(world, cli
 def test_viewer_without_change_capability_gets_403(world, client_for):
     enterprise = world.enterprises["A1_above_scale"]
     assert client_for("leader").get(f"/enterprises/{enterprise.pk}/edit/").status_code == 403
+
+
+def test_empty_post_shows_required_errors(world, client_for):
+    before = Enterprise.objects.count()
+    response = client_for("street_A").post("/enterprises/new/", {})
+    assert response.status_code == 200
+    errors = form_errors(response)
+    assert errors["credit_code"] == ["这个字段是必填项。"]
+    assert {"name", "legal_rep_name", "legal_rep_phone", "area", "category", "headcount"} <= errors.keys()
+    assert Enterprise.objects.count() == before
