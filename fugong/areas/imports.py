@@ -16,7 +16,12 @@ from .choices import CHILD_KINDS, LEVEL, AreaKind
 from .models import PATH_SEP
 
 COLUMNS = [
-    Column("code", "区划编码", example="500109001", note="纯数字，不超过32位；同一文件中不得重复"),
+    Column(
+        "code",
+        "区划编码",
+        example="500109001",
+        note="纯数字，不超过32位；同一文件中不得重复。编码较长时请把单元格设为文本格式，以免 Excel 改成科学计数法",
+    ),
     Column("name", "名称", example="天生街道", note="不超过64个字"),
     Column("kind", "类型", example="街道", note="区县、街道、镇、园区、社区、村、网格 之一"),
     Column(
