@@ -2,6 +2,7 @@
 
 import datetime as dt
 import decimal
+import functools
 from collections.abc import Iterable
 
 from django.contrib.contenttypes.models import ContentType
@@ -20,15 +21,22 @@ def _plain(value):
     return value
 
 
+@functools.cache
+def _choice_labels(model: type[models.Model], name: str) -> dict | None:
+    # get_FOO_display() rebuilds the choice map on every call; bulk imports snapshot thousands of rows.
+    field = model._meta.get_field(name)
+    return {value: str(label) for value, label in field.flatchoices} if field.choices else None
+
+
 def snapshot(obj: models.Model, fields: Iterable[str]) -> dict:
     """A JSON-safe picture of ``fields``; personal fields (``obj.PERSONAL_FIELDS``) are masked."""
     personal = getattr(obj, "PERSONAL_FIELDS", {})
     data = {}
     for name in fields:
-        field = obj._meta.get_field(name)
+        labels = _choice_labels(type(obj), name)
         value = getattr(obj, name)
-        if field.choices and value is not None:
-            value = getattr(obj, f"get_{name}_display")()
+        if labels is not None and value is not None:
+            value = labels.get(value, value)
         value = _plain(value)
         if name in personal and value:
             value = mask(personal[name], value)

@@ -36,7 +36,9 @@ def nav_for(user, current_path: str) -> list[dict]:
         if item.capability and not user.can(item.capability):
             continue
         url = reverse(item.url_name)
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section,
-                      "active": active})
+        items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section, "active": False})
+    # The entry whose URL is the longest prefix of the current path is the active one.
+    matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

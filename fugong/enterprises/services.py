@@ -1,12 +1,11 @@
 """Writes to the enterprise registry; each checks scope inside its transaction and audits itself."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fugong.accounts.roles import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_IMPORT, PERSONAL_UNMASK
 from fugong.core import audit
-from fugong.core.masking import mask
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.xlsx import SheetError
 
@@ -117,31 +116,6 @@ def _import_rows(*, actor, rows, valid_only: bool) -> imports.ImportResult:
     return result
 
 
-class BulkSnapshot:
-    """``audit.snapshot`` for many rows: the same picture, with choice labels looked up once.
-
-    ``Model.get_FOO_display`` rebuilds its choice map on every call, which alone took most of the
-    time of a 10,000-row import.
-    """
-
-    def __init__(self):
-        self.labels = {f.name: {v: str(label) for v, label in f.flatchoices}
-                       for f in Enterprise._meta.fields if f.choices}
-
-    def __call__(self, obj: Enterprise, fields) -> dict:
-        data = {}
-        for name in fields:
-            value = getattr(obj, name)
-            if name in self.labels and value is not None:
-                value = self.labels[name].get(value, value)
-            elif isinstance(value, models.Model):
-                value = str(value)
-            if name in Enterprise.PERSONAL_FIELDS and value:
-                value = mask(Enterprise.PERSONAL_FIELDS[name], value)
-            data[name] = value
-        return data
-
-
 def _import_create(*, actor, rows) -> list[AuditEntry]:
     objs = []
     for row in rows:
@@ -154,24 +128,22 @@ def _import_create(*, actor, rows) -> list[AuditEntry]:
                    .values_list("credit_code", "pk"))
         for obj in objs:
             obj.pk = ids[obj.credit_code]
-    snapshot = BulkSnapshot()
     return [audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=None,
-                              after=snapshot(obj, imports.IMPORT_FIELDS)) for obj in objs]
+                              after=audit.snapshot(obj, imports.IMPORT_FIELDS)) for obj in objs]
 
 
 def _import_update(*, actor, rows) -> list[AuditEntry]:
     now, objs, entries, fields = timezone.now(), [], [], {"updated_by", "updated_at", "area_path"}
-    snapshot = BulkSnapshot()
     for row in rows:
         obj, names = row.existing, row.changed_fields()
-        before = snapshot(obj, names)
+        before = audit.snapshot(obj, names)
         for name in names:
             setattr(obj, name, row.values[name])
         obj.area_path, obj.updated_by, obj.updated_at = obj.area.path, actor, now
         fields.update(names)
         objs.append(obj)
         entries.append(audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=before,
-                                         after=snapshot(obj, names)))
+                                         after=audit.snapshot(obj, names)))
     if objs:
         Enterprise.objects.bulk_update(objs, sorted(fields), batch_size=WRITE_BATCH // 2)
     return entries

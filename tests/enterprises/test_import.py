@@ -5,7 +5,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from fugong.accounts.models import User
-from fugong.core import audit
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.enterprises import imports, services
 from fugong.enterprises.models import Enterprise
@@ -321,10 +320,3 @@ def test_import_scales_without_a_query_per_row(world, django_assert_max_num_quer
         result = services.enterprise_import(actor=street_a, upload=file, valid_only=False)
     assert result.created == 300
     assert User.objects.filter(pk=street_a.pk).exists()
-
-
-def test_bulk_snapshot_matches_the_audit_snapshot(world):
-    for enterprise in Enterprise.objects.select_related("area", "commissioner", "medic"):
-        assert services.BulkSnapshot()(enterprise, Enterprise.AUDIT_FIELDS) == audit.snapshot(
-            enterprise, Enterprise.AUDIT_FIELDS
-        )
