@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "fugong.areas",
     "fugong.accounts",
     "fugong.enterprises",
+    "fugong.health",
+    "fugong.resumption",
     "fugong.demo",
 ]
 

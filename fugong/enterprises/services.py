@@ -9,7 +9,7 @@ from fugong.core import audit
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.xlsx import SheetError
 
-from . import imports
+from . import imports, signals
 from .models import Enterprise
 
 DUPLICATE_CODE = "该统一社会信用代码已登记，请勿重复录入"
@@ -39,6 +39,7 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
     enterprise.full_clean()
     _save(enterprise)
     _assert_in_scope(actor=actor, enterprise=enterprise)
+    signals.send_changes([(enterprise.pk, None, signals.rate_key(enterprise))])
     audit.record(actor=actor, obj=enterprise, action=AuditAction.CREATE,
                  after=audit.snapshot(enterprise, Enterprise.AUDIT_FIELDS))
     return enterprise
@@ -52,12 +53,14 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
     if locked is None:
         raise PermissionDenied("该企业不在您的管辖范围内")
     before = audit.snapshot(locked, Enterprise.AUDIT_FIELDS)
+    before_key = signals.rate_key(locked)
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.updated_by = actor
     locked.full_clean()
     _save(locked)
     _assert_in_scope(actor=actor, enterprise=locked)
+    signals.send_changes([(locked.pk, before_key, signals.rate_key(locked))])
     audit.record(actor=actor, obj=locked, action=AuditAction.UPDATE, before=before,
                  after=audit.snapshot(locked, Enterprise.AUDIT_FIELDS))
     return locked
@@ -128,24 +131,29 @@ def _import_create(*, actor, rows) -> list[AuditEntry]:
                    .values_list("credit_code", "pk"))
         for obj in objs:
             obj.pk = ids[obj.credit_code]
+    signals.send_changes([(obj.pk, None, signals.rate_key(obj)) for obj in objs])
     return [audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=None,
                               after=audit.snapshot(obj, imports.IMPORT_FIELDS)) for obj in objs]
 
 
 def _import_update(*, actor, rows) -> list[AuditEntry]:
     now, objs, entries, fields = timezone.now(), [], [], {"updated_by", "updated_at", "area_path"}
+    moves = []
     for row in rows:
         obj, names = row.existing, row.changed_fields()
         before = audit.snapshot(obj, names)
+        before_key = signals.rate_key(obj)
         for name in names:
             setattr(obj, name, row.values[name])
         obj.area_path, obj.updated_by, obj.updated_at = obj.area.path, actor, now
+        moves.append((obj.pk, before_key, signals.rate_key(obj)))
         fields.update(names)
         objs.append(obj)
         entries.append(audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=before,
                                          after=audit.snapshot(obj, names)))
     if objs:
         Enterprise.objects.bulk_update(objs, sorted(fields), batch_size=WRITE_BATCH // 2)
+    signals.send_changes(moves)
     return entries
 
 

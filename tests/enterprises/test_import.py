@@ -316,7 +316,9 @@ def test_service_rolls_back_when_a_written_row_escapes_scope(world, monkeypatch)
 def test_import_scales_without_a_query_per_row(world, django_assert_max_num_queries):
     street_a = world.users["street_A"]
     file = upload([row(i, world.areas["A1"].code) for i in range(1, 301)])
-    with django_assert_max_num_queries(25):
+    # 25 for the import itself; up to 15 more keep the resumption rate tallies (a few per tally row,
+    # constant as the number of imported rows grows).
+    with django_assert_max_num_queries(40):
         result = services.enterprise_import(actor=street_a, upload=file, valid_only=False)
     assert result.created == 300
     assert User.objects.filter(pk=street_a.pk).exists()

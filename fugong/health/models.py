@@ -1,0 +1,77 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from fugong.accounts.roles import Role
+from fugong.areas.models import pattern_index
+from fugong.core.models import TimeStampedModel
+from fugong.core.scoping import ScopedManager, subtree_q
+from fugong.core.validators import validate_id_number, validate_mobile
+
+
+class Person(TimeStampedModel):
+    """One person, one record (一人一档), found by the ID number.
+
+    The ID number is stored whole so that lookup works; lists, the API and exports show it masked.
+    Staff rosters of resumption filings, check-ins and quarantines all point here.
+    """
+
+    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number],
+                                 error_messages={"unique": _("该身份证号已登记")})
+    name = models.CharField(_("姓名"), max_length=32)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
+    area = models.ForeignKey("areas.Area", verbose_name=_("居住社区"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="residents")
+    area_path = models.CharField(max_length=255, blank=True, editable=False)
+    address = models.CharField(_("居住地址"), max_length=200, blank=True)
+
+    objects = ScopedManager()
+    PERSONAL_FIELDS = {"id_number": "id_number", "phone": "phone"}
+
+    class Meta:
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+        indexes = [pattern_index("area_path", "person_area_path_idx")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.area_path = self.area.path if self.area_id else ""
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        """Residents of one's area, or staff of an enterprise one may see."""
+        if user.is_sysadmin:
+            return Q()
+        from fugong.enterprises.models import Enterprise
+
+        staff = Q(pk__in=Employment.objects.filter(
+            enterprise__in=Enterprise.objects.visible_to(user, action)).values("person_id"))
+        if user.role in {Role.DISTRICT_LEADER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}:
+            area = subtree_q(user.area_scope_path)
+            return staff | area if area is not None and action == "view" else staff
+        if user.role in {Role.ENTERPRISE_ADMIN, Role.COMMISSIONER, Role.MEDIC, Role.DEPARTMENT_OFFICER}:
+            return staff
+        return None
+
+
+class Employment(models.Model):
+    """A person on an enterprise's staff list: the roster typed once and reused everywhere."""
+
+    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments")
+    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
+                                   related_name="employments")
+    is_local = models.BooleanField(_("本地员工"), default=True)
+    is_active = models.BooleanField(_("在册"), default=True)
+    since = models.DateField(_("登记日期"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("员工名册")
+        verbose_name_plural = _("员工名册")
+        constraints = [models.UniqueConstraint(fields=["person", "enterprise"], name="employment_unique")]
+        indexes = [models.Index(fields=["enterprise", "is_active"], name="employment_active_idx")]
+
+    def __str__(self):
+        return f"{self.person} @ {self.enterprise}"

@@ -1,0 +1,276 @@
+"""Writes of the resumption process. Each runs in one transaction, keeps the tallies current and
+records who did what and why."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from fugong.accounts.roles import Role
+from fugong.areas.models import PATH_SEP, Area
+from fugong.core import audit
+from fugong.core.models import AuditAction
+
+from . import rules, tallies
+from .choices import EnterpriseState, FilingStatus, Mode
+from .models import (
+    CategoryPolicy,
+    CommitmentText,
+    DailyReport,
+    EnterpriseStatus,
+    Filing,
+    FilingTransition,
+    RosterEntry,
+    StatusChange,
+)
+
+# Which state may follow which; anything else is refused.
+STATE_FLOW = {
+    EnterpriseState.NOT_RESUMED: {EnterpriseState.FILED, EnterpriseState.APPROVED},
+    EnterpriseState.FILED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
+    EnterpriseState.APPROVED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
+    EnterpriseState.RESUMED: {EnterpriseState.SUSPENDED},
+    EnterpriseState.SUSPENDED: {EnterpriseState.RESUMED_AGAIN},
+    EnterpriseState.RESUMED_AGAIN: {EnterpriseState.SUSPENDED},
+}
+REVIEWER_ROLES = {Role.STREET_OFFICER, Role.SYSADMIN}
+
+
+def _key(enterprise) -> tallies.Key:
+    return tallies.Key(enterprise.area_path, enterprise.category, enterprise.industry)
+
+
+def _status_for_update(enterprise) -> EnterpriseStatus:
+    status, _ = EnterpriseStatus.objects.get_or_create(enterprise=enterprise)
+    return EnterpriseStatus.objects.select_for_update().get(pk=status.pk)
+
+
+# --- the registry's events -------------------------------------------------------------------
+
+def on_registry_changed(*, changes: list[tuple[int, tuple | None, tuple]], **_) -> None:
+    """Enterprises were added, moved or re-classified: move their counts (with their status)."""
+    known = [pk for pk, before, _after in changes if before is not None]  # new enterprises have no status
+    states = {pk: (state, out) for pk, state, out in EnterpriseStatus.objects.filter(
+        enterprise_id__in=known).values_list("enterprise_id", "state", "out_of_scope")} if known else {}
+    deltas = []
+    for pk, before, after in changes:
+        state, out = states.get(pk, (None, False))
+        contribution = tallies.status_contribution(state=state, out_of_scope=out)
+        if before is not None:
+            deltas.append((tallies.Key(*before), tallies.negate(contribution)))
+        deltas.append((tallies.Key(*after), contribution))
+    tallies.apply_status(deltas)
+
+
+# --- enterprise status -------------------------------------------------------------------------
+
+@transaction.atomic
+def status_set(*, actor, enterprise, state: str, reason: str = "", on: dt.date | None = None) -> EnterpriseStatus:
+    """Move an enterprise to ``state``; suspensions need a reason on record."""
+    status = _status_for_update(enterprise)
+    if state not in STATE_FLOW[status.state]:
+        raise ValidationError(f"企业当前状态为“{status.get_state_display()}”，不能变更为“{EnterpriseState(state).label}”")
+    if state == EnterpriseState.SUSPENDED and not reason.strip():
+        raise ValidationError({"reason": "停工整改必须填写理由"})
+    before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)
+    on = on or timezone.localdate()
+    StatusChange.objects.create(enterprise=enterprise, from_state=status.state, to_state=state, date=on,
+                                actor=actor, reason=reason.strip())
+    status.state, status.since = state, on
+    status.save(update_fields=["state", "since"])
+    after = tallies.status_contribution(state=state, out_of_scope=status.out_of_scope)
+    tallies.apply_status([(_key(enterprise), {k: after[k] - before[k] for k in after})])
+    return status
+
+
+@transaction.atomic
+def status_set_out_of_scope(*, actor, enterprise, out_of_scope: bool, reason: str) -> EnterpriseStatus:
+    """Leave a firm out of the rates (stopped anyway), or take it back, with the reason kept."""
+    if actor.role not in REVIEWER_ROLES | {Role.DEPARTMENT_OFFICER}:
+        raise PermissionDenied("您无权调整统计范围")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写理由"})
+    status = _status_for_update(enterprise)
+    before_snapshot = audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"])
+    before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)
+    status.out_of_scope, status.out_of_scope_reason, status.out_of_scope_by = out_of_scope, reason.strip(), actor
+    status.save(update_fields=["out_of_scope", "out_of_scope_reason", "out_of_scope_by"])
+    after = tallies.status_contribution(state=status.state, out_of_scope=out_of_scope)
+    tallies.apply_status([(_key(enterprise), {k: after[k] - before[k] for k in after})])
+    audit.record(actor=actor, obj=status, action=AuditAction.UPDATE, before=before_snapshot,
+                 after=audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"]))
+    return status
+
+
+# --- filings -----------------------------------------------------------------------------------
+
+FILING_FIELDS = [
+    "planned_date", "prevention_plan", "masks_stock", "masks_days", "disinfectant_kg", "disinfectant_days",
+    "thermometers", "ventilation", "has_isolation_room", "canteen_measures", "has_dormitory", "dormitory_measures",
+]
+
+
+def policy_for(category: str) -> CategoryPolicy:
+    return CategoryPolicy.objects.filter(category=category).first() or CategoryPolicy(category=category)
+
+
+def reviewing_area(enterprise) -> Area:
+    """The street, town or park that holds a filing: the level-1 ancestor of the enterprise's area."""
+    codes = [c for c in enterprise.area_path.split(PATH_SEP) if c]
+    return Area.objects.get(code=codes[1] if len(codes) > 1 else codes[0])
+
+
+def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None:
+    FilingTransition.objects.create(filing=filing, from_status=filing.status, to_status=to_status, actor=actor,
+                                    reason=reason)
+    filing.status = to_status
+
+
+def _check_planned_date(planned: dt.date, today: dt.date) -> None:
+    if planned < today:
+        raise ValidationError({"planned_date": "计划复工日期不能早于今天"})
+    if planned > today + dt.timedelta(days=180):
+        raise ValidationError({"planned_date": "计划复工日期不能晚于半年之后"})
+
+
+@transaction.atomic
+def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list[dict], **fields) -> Filing:
+    """Create or edit the enterprise's open filing (draft or returned), roster included.
+
+    ``roster`` rows are dicts with ``person`` (health.Person), ``last14_location``, ``health_state``
+    and ``is_local``; the staff list of the enterprise is updated from them (collect once).
+    """
+    from fugong.health.services import employment_ensure
+
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
+        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+    _check_planned_date(fields["planned_date"], timezone.localdate())
+    if filing is None:
+        filing = Filing(enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category,
+                        mode=policy_for(enterprise.category).mode, created_by=actor)
+    else:
+        filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
+        if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+            raise ValidationError("该备案已提交，不能再修改")
+    for name, value in fields.items():
+        setattr(filing, name, value)
+    filing.updated_by = actor
+    filing.full_clean()
+    filing.save()
+    filing.roster.all().delete()
+    RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
+    for row in roster:
+        employment_ensure(person=row["person"], enterprise=enterprise, is_local=row["is_local"])
+    return filing
+
+
+@transaction.atomic
+def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: CommitmentText) -> Filing:
+    """Sign the commitment and submit: filing-only categories resume at once if every condition is
+    met; review categories enter the street's queue with a deadline."""
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != filing.enterprise_id:
+        raise PermissionDenied("只有本企业管理员可以提交复工备案")
+    if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+        raise ValidationError("该备案已提交")
+    if not signatory_name.strip():
+        raise ValidationError({"signatory_name": "请填写承诺人姓名"})
+    now = timezone.now()
+    filing.signatory_name, filing.signed_at, filing.commitment = signatory_name.strip(), now, commitment
+    roster = list(filing.roster.all())
+    unmet = rules.unmet_conditions(filing, roster, timezone.localdate())
+    filing.unmet_conditions = [u.as_dict() for u in unmet]
+    score = rules.priority(roster=roster, headcount=filing.enterprise.headcount, ventilation=filing.ventilation,
+                           masks_days=filing.masks_days, disinfectant_days=filing.disinfectant_days)
+    filing.priority_score, filing.priority_parts = score["score"], score["parts"]
+    filing.submitted_at = now
+    filing.holder_area = reviewing_area(filing.enterprise)
+    if filing.mode == Mode.FILING and not unmet:
+        _transition(filing, actor, FilingStatus.FILED, "备案即复工：条件均已满足")
+        filing.decided_at = now
+        filing.save()
+        status_set(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
+        return filing
+    days = policy_for(filing.category).review_working_days
+    filing.deadline_at = rules.add_working_days(now, days)
+    _transition(filing, actor, FilingStatus.SUBMITTED)
+    filing.version += 1
+    filing.save()
+    return filing
+
+
+DECISIONS = {"approve": FilingStatus.APPROVED, "return": FilingStatus.RETURNED, "reject": FilingStatus.REJECTED}
+
+
+@transaction.atomic
+def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version: int) -> Filing:
+    """Approve, return for correction or reject, with a reason; refused when out of scope, when
+    conditions are unmet (for approval) or when someone else acted first (``version``)."""
+    if actor.role not in REVIEWER_ROLES:
+        raise PermissionDenied("您无权审核复工备案")
+    filing = Filing.objects.visible_to(actor, "change").select_for_update().filter(pk=filing_id).first()
+    if filing is None or (actor.role == Role.STREET_OFFICER and not filing.area_path.startswith(actor.scope_path)):
+        raise PermissionDenied("该备案不在您的管辖范围内")
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "请选择审核结果"})
+    if filing.status != FilingStatus.SUBMITTED or filing.version != version:
+        raise ValidationError("该备案已被他人处理或已更新，请刷新后查看")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写审核意见"})
+    if decision == "approve":
+        unmet = rules.unmet_conditions(filing, list(filing.roster.all()), timezone.localdate())
+        if unmet:
+            titles = "、".join(u.title for u in unmet)
+            raise ValidationError(f"不符合条件的一律不准复工：尚未满足 {titles}")
+    _transition(filing, actor, DECISIONS[decision], reason.strip())
+    filing.decided_at, filing.decided_by, filing.decision_reason = timezone.now(), actor, reason.strip()
+    filing.version += 1
+    filing.save()
+    if decision == "approve":
+        status_set(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.APPROVED)
+    return filing
+
+
+# --- daily reports -------------------------------------------------------------------------------
+
+REPORT_FIELDS = ["staff_on_duty", "staff_total", "output_pct", "output_reason", "masks_stock", "disinfectant_kg",
+                 "problems_found", "problems_solved", "problems_note", "abnormal_persons", "no_anomaly"]
+
+
+def _report_contribution(report: DailyReport) -> dict:
+    return tallies.report_contribution(staff_on_duty=report.staff_on_duty, staff_total=report.staff_total,
+                                       output_pct=report.output_pct)
+
+
+@transaction.atomic
+def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyReport:
+    """Create or correct the day's report (until the day closes) and keep the day's tallies current.
+
+    The first report with staff on duty moves an allowed enterprise to 已复工.
+    """
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
+        raise PermissionDenied("只有本企业管理员可以填报企业日报")
+    today = timezone.localdate()
+    if date != today:
+        raise ValidationError({"date": "只能填报或修改当天的日报（当天24时截止）"})
+    report = DailyReport.objects.select_for_update().filter(enterprise=enterprise, date=date).first()
+    previous = _report_contribution(report) if report else None
+    report = report or DailyReport(enterprise=enterprise, date=date, area_path=enterprise.area_path,
+                                   created_by=actor)
+    for name, value in fields.items():
+        setattr(report, name, value)
+    if report.output_pct > 100 and not report.output_reason.strip():
+        raise ValidationError({"output_reason": "产能超过100%时请说明原因"})
+    if report.staff_on_duty > report.staff_total:
+        raise ValidationError({"staff_on_duty": "到岗人数不能超过职工总数"})
+    report.updated_by = actor
+    report.full_clean(validate_unique=False)
+    report.save()
+    current = _report_contribution(report)
+    delta = {k: current[k] - (previous or {}).get(k, 0) for k in current}
+    tallies.apply_daily(date, [(_key(enterprise), delta)])
+    status = EnterpriseStatus.objects.filter(enterprise=enterprise).first()
+    if report.staff_on_duty > 0 and status and status.state in (EnterpriseState.FILED, EnterpriseState.APPROVED):
+        status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason="首次日报有人员到岗")
+    return report
