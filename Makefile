@@ -37,3 +37,9 @@ serve-prod: install
 
 bench: install
 	$(PY) bench/run_all.py
+
+## make messages — refresh the English catalog from the source, then compile it (translate new entries, commit .po and .mo)
+.PHONY: messages
+messages: install
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=bench
+	$(PY) manage.py compilemessages -l en --ignore=.venv
