@@ -49,8 +49,8 @@ class User(AbstractUser):
                 name="user_role_scope_consistent",
                 condition=(
                     Q(role=Role.SYSADMIN, scope_area__isnull=True, scope_enterprise__isnull=True)
-                    | Q(role__in=list(ENTERPRISE_ROLES), scope_area__isnull=True, scope_enterprise__isnull=False)
-                    | (~Q(role__in=[*ENTERPRISE_ROLES, Role.SYSADMIN])
+                    | Q(role__in=sorted(ENTERPRISE_ROLES), scope_area__isnull=True, scope_enterprise__isnull=False)
+                    | (~Q(role__in=sorted([*ENTERPRISE_ROLES, Role.SYSADMIN]))
                        & Q(scope_area__isnull=False, scope_enterprise__isnull=True))
                     | Q(is_active=False)
                 ),
