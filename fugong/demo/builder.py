@@ -18,6 +18,7 @@ from fugong.accounts.models import User
 from fugong.accounts.roles import Role
 from fugong.areas.models import PATH_SEP, Area, Department, WorkingGroup, WorkingGroupMember
 from fugong.core import fake
+from fugong.enterprises import signals
 from fugong.enterprises.models import Enterprise
 
 from . import geography as geo
@@ -343,6 +344,9 @@ class DemoBuilder:
         self.assign(specs, rows)
         self.served = self.served_labels(rows)
         Enterprise.objects.bulk_create(rows, batch_size=BATCH)
+        # bulk_create sends no model signals: announce the new enterprises as the registry's own
+        # import does, so aggregates kept from registry events (the rate tallies) include them.
+        signals.send_changes([(e.pk, None, signals.rate_key(e)) for e in rows])
         WorkingGroupMember.objects.bulk_create(self.members, batch_size=BATCH)
         self.summary.enterprises.update(e.category for e in rows)
         self.log(f"企业：{len(rows)} 家")

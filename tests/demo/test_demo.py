@@ -4,8 +4,10 @@ import io
 from collections import Counter
 
 import pytest
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.db.models import Sum
 from django.test import Client
 
 from fugong.accounts.models import ApiToken, User
@@ -70,6 +72,18 @@ def test_small_scale_builds_enterprises_with_stored_paths(demo):
         assert e.area_path == e.area.path
     for user in User.objects.select_related("scope_area", "scope_enterprise"):
         assert user.scope_path == user.compute_scope_path()
+
+
+def test_rate_tallies_count_the_demo_enterprises(demo):
+    # bulk_create sends no signals; the demo announces its enterprises like the registry's import.
+    if not apps.is_installed("fugong.resumption"):
+        pytest.skip("resumption app not installed")
+    tally = apps.get_model("resumption", "StatusTally")
+    district, street = Area.objects.get(code="500109"), Area.objects.get(code="500109001")
+    assert tally.objects.filter(area=district).aggregate(n=Sum("registered"))["n"] == SMALL_ENTERPRISES
+    assert tally.objects.filter(area=street).aggregate(n=Sum("registered"))["n"] == (
+        Enterprise.objects.filter(area_path__startswith=street.path).count()
+    )
 
 
 def test_every_role_has_a_demo_account_that_logs_in(demo):
