@@ -243,10 +243,15 @@ def register_routers() -> None:
     from fugong.accounts.api import router as accounts_router
     from fugong.areas.api import router as areas_router
     from fugong.enterprises.api import router as enterprises_router
+    from fugong.resumption import filing_api, rates_api, report_api, summary_api
 
     api.add_router("/auth", accounts_router)
     api.add_router("/areas", areas_router)
     api.add_router("/enterprises", enterprises_router)
+    api.add_router("/filings", filing_api.router)
+    api.add_router("/reports", report_api.router)
+    api.add_router("/rates", rates_api.router)
+    api.add_router("/summaries", summary_api.router)
 
 
 register_routers()

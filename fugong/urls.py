@@ -14,5 +14,6 @@ urlpatterns = [
     path("accounts/", include("fugong.accounts.urls")),
     path("areas/", include("fugong.areas.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
+    path("resumption/", include("fugong.resumption.urls")),
     path("", include("fugong.core.urls")),
 ]

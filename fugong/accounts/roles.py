@@ -66,24 +66,32 @@ USER_MANAGE = "user.manage"
 AREA_VIEW = "area.view"
 AREA_IMPORT = "area.import"
 GROUP_MANAGE = "group.manage"
+FILING_SUBMIT = "filing.submit"  # fill and submit one's own enterprise's filing and daily reports
+FILING_REVIEW = "filing.review"  # review filings of one's street, town or park
+REPORT_MONITOR = "report.monitor"  # follow filings and daily reports (missing reports, queues)
+RATES_VIEW = "rates.view"  # the command page and the daily summary
+RESUMPTION_CONFIGURE = "resumption.configure"  # conditions, modes, commitment text (district level)
 
-_OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW}
+_OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW, REPORT_MONITOR}
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({
         ENTERPRISE_VIEW, ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_EXPORT,
         ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
+        FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE,
     }),
-    Role.DISTRICT_LEADER: frozenset(_OFFICIAL),
+    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW}),
     Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
-                                                    PERSONAL_UNMASK}),
+                                                    PERSONAL_UNMASK, RATES_VIEW}),
     Role.STREET_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
-                                                ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE}),
+                                                ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE,
+                                                FILING_REVIEW, RATES_VIEW}),
     Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
-                                                  USER_MANAGE}),
+                                                  USER_MANAGE, RATES_VIEW}),
     Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK}),
     Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW}),
     Role.SITE_STAFF: frozenset(),
-    Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE}),
+    Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE,
+                                      FILING_SUBMIT}),
     Role.EMPLOYEE: frozenset(),
     Role.CHECKPOINT_GUARD: frozenset(),
     Role.RESIDENT: frozenset(),

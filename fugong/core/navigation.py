@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts import roles
@@ -21,6 +21,13 @@ NAV = [
     NavItem(_("工作台"), "core:home", "台"),
     NavItem(_("企业名录"), "enterprises:list", "企", roles.ENTERPRISE_VIEW, _("复工复产")),
     NavItem(_("批量导入企业"), "enterprises:import", "导", roles.ENTERPRISE_IMPORT, _("复工复产")),
+    NavItem(_("指挥部驾驶舱"), "resumption:command", "舱", roles.RATES_VIEW, _("复工复产")),
+    NavItem(_("复工备案"), "resumption:filing_mine", "备", roles.FILING_SUBMIT, _("复工复产")),
+    NavItem(_("企业日报"), "resumption:report_today", "报", roles.FILING_SUBMIT, _("复工复产")),
+    NavItem(_("备案审核"), "resumption:review_queue", "审", roles.FILING_REVIEW, _("复工复产")),
+    NavItem(_("日报缺报"), "resumption:reports_missing", "缺", roles.REPORT_MONITOR, _("复工复产")),
+    NavItem(_("每日汇总"), "resumption:summary", "汇", roles.RATES_VIEW, _("复工复产")),
+    NavItem(_("复工条件与方式"), "resumption:settings", "条", roles.RESUMPTION_CONFIGURE, _("复工复产")),
     NavItem(_("行政区划"), "areas:list", "区", roles.AREA_VIEW, _("组织")),
     NavItem(_("部门"), "areas:departments", "部", roles.AREA_VIEW, _("组织")),
     NavItem(_("工作组"), "areas:groups", "组", roles.AREA_VIEW, _("组织")),
@@ -35,7 +42,10 @@ def nav_for(user, current_path: str) -> list[dict]:
     for item in NAV:
         if item.capability and not user.can(item.capability):
             continue
-        url = reverse(item.url_name)
+        try:
+            url = reverse(item.url_name)
+        except NoReverseMatch:  # tests/core/test_navigation.py fails on any entry like this
+            continue
         items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section, "active": False})
     # The entry whose URL is the longest prefix of the current path is the active one.
     matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]

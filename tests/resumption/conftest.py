@@ -12,8 +12,10 @@ from fugong.resumption.models import CategoryPolicy, CommitmentText, Condition
 @pytest.fixture
 def setup(world):
     """Policies, conditions and the commitment as a district would set them, and tallies built."""
-    CategoryPolicy.objects.create(category="above_scale", mode=Mode.REVIEW, review_working_days=2)
-    CategoryPolicy.objects.create(category="commerce", mode=Mode.FILING)
+    CategoryPolicy.objects.update_or_create(category="above_scale",
+                                            defaults={"mode": Mode.REVIEW, "review_working_days": 2})
+    CategoryPolicy.objects.update_or_create(category="commerce", defaults={"mode": Mode.FILING})
+    Condition.objects.all().delete()  # the tests' own list instead of the district's defaults
     start = dt.date(2020, 2, 1)
     for order, (code, rule, threshold) in enumerate([
         ("plan", ConditionRule.PLAN, None), ("masks", ConditionRule.MASK_DAYS, 7),
@@ -22,7 +24,7 @@ def setup(world):
     ]):
         Condition.objects.create(code=code, title=ConditionRule(rule).label, rule=rule, threshold=threshold,
                                  effective_from=start, sort_order=order)
-    commitment = CommitmentText.objects.create(version="2020-1", text="本企业承诺……", effective_from=start)
+    commitment = CommitmentText.objects.get(version="2020-1")  # from the default data migration
     tallies.status_rebuild()
     return commitment
 
