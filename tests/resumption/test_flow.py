@@ -198,3 +198,25 @@ def test_planned_date_in_the_past_is_refused(world, setup):
     with pytest.raises(ValidationError, match="计划复工日期不能早于今天"):
         services.filing_save(actor=world.users["ent_admin_A"], enterprise=world.enterprises["A1_above_scale"],
                              roster=[], **good_filing_fields(timezone.localdate() - dt.timedelta(days=1)))
+
+
+def test_rates_read_back_what_the_flow_did(world, setup):
+    from fugong.resumption import rates
+
+    enterprise = world.enterprises["A1_above_scale"]
+    filing = submit_good_filing(world, setup)
+    services.filing_decide(actor=world.users["street_A"], filing_id=filing.pk, decision="approve", reason="同意",
+                           version=filing.version)
+    services.daily_report_save(actor=world.users["ent_admin_A"], enterprise=enterprise, date=timezone.localdate(),
+                               staff_on_duty=80, staff_total=100, output_pct=60, masks_stock=3000,
+                               disinfectant_kg=40, no_anomaly=True)
+    street = rates.figures(world.areas["A"])
+    # Street A has three enterprises (规上, 商贸, 个体) and one of them is back.
+    assert street.resumption.as_dict() == {"numerator": 1, "denominator": 3, "rate": 0.3333}
+    assert street.on_duty.as_dict() == {"numerator": 80, "denominator": 100, "rate": 0.8}
+    assert street.on_duty_average == 0.8
+    assert street.capacity.rate == 0.6 and street.capacity_average == 0.6
+    district = rates.figures(world.areas["district"], categories=["above_scale"])
+    assert district.resumption.as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}
+    street_b = rates.figures(world.areas["B"])
+    assert street_b.resumption.numerator == 0 and street_b.on_duty.denominator == 0
