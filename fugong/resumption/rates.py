@@ -163,3 +163,20 @@ def trend(area: Area, *, days: int = 30, end: dt.date | None = None, categories=
         status[end] = _status_counts([area], end, filters).get(area.pk) or status.get(end)
     return [_figures(area, start + dt.timedelta(days=i), status.get(start + dt.timedelta(days=i)),
                      reports.get(start + dt.timedelta(days=i))) for i in range(days)]
+
+
+def breakdown_filtered(area: Area, *, by: str, day: dt.date | None = None, categories=None,
+                       industry=None) -> list[dict]:
+    """As ``breakdown``, and also limited to one industry (the command page's industry filter)."""
+    day = day or timezone.localdate()
+    filters = _filters(categories, industry)
+    if day >= timezone.localdate():
+        status_rows = StatusTally.objects.filter(area=area, **filters).values(by).annotate(**STATUS_SUMS)
+    else:
+        status_rows = (DailyTally.objects.filter(area=area, date=day, registered__isnull=False, **filters)
+                       .values(by).annotate(**STATUS_SUMS))
+    report_rows = DailyTally.objects.filter(area=area, date=day, **filters).values(by).annotate(**REPORT_SUMS)
+    status = {row[by]: row for row in status_rows}
+    reports = {row[by]: row for row in report_rows}
+    return [{by: value, "figures": _figures(area, day, status.get(value), reports.get(value))}
+            for value in sorted(set(status) | set(reports))]
