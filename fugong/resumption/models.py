@@ -11,9 +11,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fugong.accounts.roles import RATES_VIEW, Role
 from fugong.areas.models import pattern_index
 from fugong.core.models import TimeStampedModel
-from fugong.core.scoping import ScopedManager
+from fugong.core.scoping import ScopedManager, subtree_q
 from fugong.enterprises.choices import Category, Industry
 
 from .choices import (
@@ -340,3 +341,52 @@ class DailyTally(TallyKey):
 
     def __str__(self):
         return f"{self.date} {self.area_id}/{self.category}/{self.industry}"
+
+
+class SummaryRun(models.Model):
+    """The evening job's result for one node and one day (晚间日报): its status, times and log, and
+    what it produced — the table (one row per sub-area, then the total) and the text.
+
+    One row per (date, area): running the job again for a day replaces that day's rows.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("生成中")
+        DONE = "done", _("已完成")
+        FAILED = "failed", _("失败")
+
+    date = models.DateField(_("日期"))
+    area = models.ForeignKey("areas.Area", verbose_name=_("辖区"), on_delete=models.CASCADE, related_name="+")
+    area_path = models.CharField(max_length=255, editable=False)
+    status = models.CharField(_("状态"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    queued_at = models.DateTimeField(_("排队时间"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    log = models.TextField(_("运行日志"), blank=True)
+    text = models.TextField(_("文字稿"), blank=True)
+    rows = models.JSONField(_("汇总表"), default=list, blank=True)
+    row_count = models.PositiveIntegerField(_("行数"), default=0)
+    task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
+
+    objects = ScopedManager()
+
+    class Meta:
+        verbose_name = _("晚间日报")
+        verbose_name_plural = _("晚间日报")
+        ordering = ["-date", "area_path"]
+        constraints = [models.UniqueConstraint(fields=["date", "area"], name="summary_run_one_per_area_day")]
+        indexes = [pattern_index("area_path", "summary_run_area_path_idx")]
+
+    def __str__(self):
+        return f"{self.date} {self.area_id} {self.get_status_display()}"
+
+    @classmethod
+    def scope_filter(cls, user, action):
+        """Officers with the rates capability see the runs of their subtree. The stored figures
+        cover every category, so department officers (limited to their sectors) see none."""
+        if user.is_sysadmin:
+            return Q()
+        if action != "view" or not user.can(RATES_VIEW) or user.role == Role.DEPARTMENT_OFFICER:
+            return None
+        return subtree_q(user.area_scope_path)
