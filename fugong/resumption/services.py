@@ -4,7 +4,7 @@ records who did what and why."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from fugong.accounts.roles import Role
@@ -274,3 +274,28 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
     if report.staff_on_duty > 0 and status and status.state in (EnterpriseState.FILED, EnterpriseState.APPROVED):
         status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason="首次日报有人员到岗")
     return report
+
+
+REPORT_AUDIT_FIELDS = ["date", *REPORT_FIELDS]
+
+
+def _daily_report_write(actor, enterprise, date: dt.date, fields: dict) -> tuple[DailyReport, bool]:
+    before = DailyReport.objects.select_for_update().filter(enterprise=enterprise, date=date).first()
+    report = daily_report_save(actor=actor, enterprise=enterprise, date=date, **fields)
+    audit.record(actor=actor, obj=report, action=AuditAction.UPDATE if before else AuditAction.CREATE,
+                 before=audit.snapshot(before, REPORT_AUDIT_FIELDS) if before else None,
+                 after=audit.snapshot(report, REPORT_AUDIT_FIELDS))
+    return report, before is None
+
+
+@transaction.atomic
+def daily_report_submit(*, actor, enterprise, date: dt.date, **fields) -> tuple[DailyReport, bool]:
+    """The enterprise's report for today from its form: created, or the day's report updated in place.
+
+    Returns ``(report, created)``; the change is audited with before and after. When two first
+    submissions of a day race, the later insert meets the one-per-day constraint and is retried once
+    as an update of the row the other created: neither request fails and no second report appears.
+    """
+    try:
+        with transaction.atomic():
+            return _daily_report_write(actor, enterprise, date, fields)
