@@ -35,8 +35,12 @@ def admin_of(world, key: str) -> User:
     existing = {"A1_above_scale": "ent_admin_A", "B1_above_scale": "ent_admin_B"}
     if key in existing:
         return world.users[existing[key]]
-    user = User(username=f"admin_{key}", full_name=key, role=Role.ENTERPRISE_ADMIN,
-                scope_enterprise=world.enterprises[key])
+    user = User(
+        username=f"admin_{key}",
+        full_name=key,
+        role=Role.ENTERPRISE_ADMIN,
+        scope_enterprise=world.enterprises[key],
+    )
     user.set_password("Fugong!2020pw")
     user.save()
     return user
@@ -49,9 +53,17 @@ def resume(world, key: str) -> None:
 
 
 def report(world, key: str, on_duty: int, total: int, output: int) -> None:
-    services.daily_report_save(actor=admin_of(world, key), enterprise=world.enterprises[key],
-                               date=timezone.localdate(), staff_on_duty=on_duty, staff_total=total,
-                               output_pct=output, masks_stock=1000, disinfectant_kg=10, no_anomaly=True)
+    services.daily_report_save(
+        actor=admin_of(world, key),
+        enterprise=world.enterprises[key],
+        date=timezone.localdate(),
+        staff_on_duty=on_duty,
+        staff_total=total,
+        output_pct=output,
+        masks_stock=1000,
+        disinfectant_kg=10,
+        no_anomaly=True,
+    )
 
 
 def build_scene(world) -> None:
@@ -60,8 +72,12 @@ def build_scene(world) -> None:
     report(world, "A1_above_scale", 80, 100, 60)
     report(world, "A1_commerce", 30, 50, 40)
     report(world, "B1_above_scale", 50, 100, 100)
-    services.status_set_out_of_scope(actor=world.users["street_A"], enterprise=world.enterprises["A2_individual"],
-                                     out_of_scope=True, reason="已停产")
+    services.status_set_out_of_scope(
+        actor=world.users["street_A"],
+        enterprise=world.enterprises["A2_individual"],
+        out_of_scope=True,
+        reason="已停产",
+    )
 
 
 @pytest.fixture
@@ -175,8 +191,13 @@ def test_the_breadcrumb_shows_only_areas_the_user_can_see(scene, client_for):
 
 def test_every_card_states_its_definition_and_links_to_its_list(scene, client_for):
     html = page(client_for("street_A")).content.decode()
-    for key, metric in [("resumption", "resumed"), ("on_duty", "reported"), ("capacity", "reported"),
-                        ("reporting", "reported"), ("out_of_scope", "out_of_scope")]:
+    for key, metric in [
+        ("resumption", "resumed"),
+        ("on_duty", "reported"),
+        ("capacity", "reported"),
+        ("reporting", "reported"),
+        ("out_of_scope", "out_of_scope"),
+    ]:
         body = card(html, key)
         assert 'data-bs-toggle="popover"' in body and 'class="fg-def' in body
         links = re.findall(r'href="(/resumption/command/enterprises/[^"]*)"', body)
@@ -257,10 +278,17 @@ def add_firms(world, n: int) -> None:
     areas = [world.areas["A1"], world.areas["A2"], world.areas["B1"]]
     for i in range(n):
         Enterprise.objects.create(
-            credit_code=fake.credit_code(20000 + i), name=f"测试企业{i}号", legal_rep_name="张三",
-            legal_rep_phone=fake.mobile(20000 + i), area=areas[i % 3], address="测试地址",
-            category=["above_scale", "commerce", "construction"][i % 3], industry="CEF"[i % 3],
-            headcount=10, local_headcount=5)
+            credit_code=fake.credit_code(20000 + i),
+            name=f"测试企业{i}号",
+            legal_rep_name="张三",
+            legal_rep_phone=fake.mobile(20000 + i),
+            area=areas[i % 3],
+            address="测试地址",
+            category=["above_scale", "commerce", "construction"][i % 3],
+            industry="CEF"[i % 3],
+            headcount=10,
+            local_headcount=5,
+        )
     tallies.status_rebuild()
 
 
@@ -274,6 +302,9 @@ def test_the_page_runs_a_constant_number_of_queries(scene, client_for, django_as
     with django_assert_max_num_queries(len(small)), CaptureQueriesContext(connection) as large:
         response = page(client)
     assert len(large) == len(small) <= 20
-    assert not [q for q in large.captured_queries if "enterprises_enterprise" in q["sql"]
-                and "resumption_" not in q["sql"]], "the page must read the tallies, not enterprise rows"
+    assert not [
+        q
+        for q in large.captured_queries
+        if "enterprises_enterprise" in q["sql"] and "resumption_" not in q["sql"]
+    ], "the page must read the tallies, not enterprise rows"
     assert response.context["figures"].registered > 3
