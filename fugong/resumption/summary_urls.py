@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401  (views are added here)
+from django.urls import path
 
-urlpatterns: list = []
+from . import summary_views
+
+urlpatterns: list = [
+    path("summary/", summary_views.summary_page, name="summary"),
+    path("summary/xlsx/", summary_views.summary_xlsx, name="summary_xlsx"),
+    path("summary/runs/start/", summary_views.summary_run_start, name="summary_run_start"),
+    path("summary/runs/<int:pk>/download/", summary_views.summary_run_download, name="summary_run_download"),
+]
