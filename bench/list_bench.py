@@ -79,8 +79,8 @@ def query_log(user, query: str = "") -> list[str]:
     return [q["sql"] for q in captured.captured_queries]
 
 
-def explain_street(user) -> str:
-    """EXPLAIN ANALYZE of the first page of the street's list, built exactly as the view builds it."""
+def explain_list(user) -> str:
+    """EXPLAIN ANALYZE of the first page of the user's list, built exactly as the view builds it."""
     from fugong.enterprises import selectors
 
     f = selectors.enterprise_filter(user=user, params=QueryDict(""), request=None)

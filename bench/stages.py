@@ -38,6 +38,7 @@ class Results:
     lists: list = field(default_factory=list)
     lists_after: list = field(default_factory=list)
     explain: str = ""
+    explain_district: str = ""
     street_sql: list = field(default_factory=list)
     export_time: export_bench.ExportRun | None = None
     export_time_after: export_bench.ExportRun | None = None
@@ -83,7 +84,8 @@ def run_all(*, rebuild: bool, say) -> Results:
     say(f"(b) 列表页：每种查询先预热 {list_bench.WARMUP} 次，再计时 {list_bench.REPEAT} 次 …")
     for user, who in ((street, "街道干部（天生街道）"), (leader, "区级领导（全区）")):
         r.lists += list_bench.measure(user, who)
-    r.explain = list_bench.explain_street(street)
+    r.explain = list_bench.explain_list(street)
+    r.explain_district = list_bench.explain_list(leader)
     r.street_sql = list_bench.query_log(street)
 
     say("(c) 导出：计时，并用 tracemalloc 记录 Python 峰值内存 …")
