@@ -229,6 +229,12 @@ def render(r: Results) -> str:
         r.explain.strip(),
         "```",
         "",
+        "#### 全区列表主查询的 EXPLAIN ANALYZE（匹配全部行：顺序扫描 + top-N 排序）",
+        "",
+        "```",
+        r.explain_district.strip(),
+        "```",
+        "",
     ]
     out += ["#### 街道列表页一次请求的全部 SQL", "", "```", *r.street_sql, "```"]
     return "\n".join(out)
