@@ -212,12 +212,13 @@ def filing_detail(*, user, pk) -> Filing:
         raise Http404 from None
 
 
+def in_review_scope(*, user, filing: Filing) -> bool:
+    """The user reviews filings and this one lies in their street (whatever its status now)."""
+    return user.can(FILING_REVIEW) and filing_queryset(user=user, action="change").filter(pk=filing.pk).exists()
+
+
 def can_decide(*, user, filing: Filing) -> bool:
-    return (
-        user.can(FILING_REVIEW)
-        and filing.status == FilingStatus.SUBMITTED
-        and filing_queryset(user=user, action="change").filter(pk=filing.pk).exists()
-    )
+    return filing.status == FilingStatus.SUBMITTED and in_review_scope(user=user, filing=filing)
 
 
 @dataclass(frozen=True)

@@ -381,8 +381,8 @@ def filing_detail(request, pk: int):
     can_decide = selectors.can_decide(user=user, filing=filing)
     form, status = None, 200
     if request.method == "POST":
-        if not can_decide:
-            raise PermissionDenied
+        if not selectors.in_review_scope(user=user, filing=filing):
+            raise PermissionDenied  # a reviewer in scope whom someone beat to it gets the service's message
         form = DecisionForm(request.POST)
         if form.is_valid():
             try:

@@ -5,6 +5,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from fugong.accounts.roles import Role
@@ -13,10 +14,11 @@ from fugong.core import audit
 from fugong.core.models import AuditAction
 
 from . import rules, tallies
-from .choices import EnterpriseState, FilingStatus, Mode
+from .choices import OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
 from .models import (
     CategoryPolicy,
     CommitmentText,
+    Condition,
     DailyReport,
     EnterpriseStatus,
     Filing,
@@ -299,3 +301,231 @@ def daily_report_submit(*, actor, enterprise, date: dt.date, **fields) -> tuple[
     try:
         with transaction.atomic():
             return _daily_report_write(actor, enterprise, date, fields)
+    except IntegrityError:
+        if not DailyReport.objects.filter(enterprise=enterprise, date=date).exists():
+            raise
+    return _daily_report_write(actor, enterprise, date, fields)
+
+
+# --- filings: the form and the API's roster, bulk filing, the district's settings ------------------
+
+BULK_FILING_ROLES = {Role.COMMUNITY_WORKER, Role.STREET_OFFICER, Role.SYSADMIN}
+
+
+def _roster_person(row: dict, allowed: dict, known: dict, actor):
+    """The person of one roster row: a staff member already known (``person_id``) or found or
+    created by ID number (``id_number`` with ``name`` and ``phone``)."""
+    from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
+    from fugong.health.services import person_get_or_create
+
+    if row.get("person_id"):
+        person = allowed.get(int(row["person_id"])) if str(row["person_id"]).isdigit() else None
+        if person is None:
+            raise ValidationError({"person": "该人员不在本企业员工名册中"})
+        return person
+    errors = {}
+    name, id_number = (row.get("name") or "").strip(), normalize_code(row.get("id_number"))
+    phone = normalize_mobile(row.get("phone"))
+    if not name:
+        errors["name"] = "请填写姓名"
+    for field, value, check in (("id_number", id_number, validate_id_number), ("phone", phone, validate_mobile)):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    person = known.get(id_number)
+    if person is not None and person.name != name:
+        raise ValidationError({"name": "该身份证号已登记，但姓名与登记的不一致，请核对"})
+    return person or person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)[0]
+
+
+@transaction.atomic
+def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
+    """Create or edit the enterprise's open filing from raw input, the roster's people included.
+
+    Roster rows name a staff member by ``person_id`` or a person by ``name`` + ``id_number`` +
+    ``phone`` (found by ID number, created when new), each with ``last14_location``,
+    ``health_state`` and ``is_local``. Any bad row refuses the whole save, naming the row
+    (``roster.N.field``); nothing is half-saved, new persons included.
+    """
+    from fugong.core.validators import normalize_code
+    from fugong.health.models import Person
+
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
+        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+    filing = Filing.objects.select_for_update().filter(enterprise=enterprise, status__in=OPEN_FILING).first()
+    staff = Q(employments__enterprise=enterprise)
+    if filing is not None:
+        staff |= Q(pk__in=RosterEntry.objects.filter(filing=filing).values("person_id"))
+    referenced = [int(r["person_id"]) for r in roster if str(r.get("person_id") or "").isdigit()]
+    allowed = {p.pk: p for p in Person.objects.filter(staff, pk__in=referenced).distinct()} if referenced else {}
+    ids = [normalize_code(r.get("id_number")) for r in roster if not r.get("person_id")]
+    known = {p.id_number: p for p in Person.objects.filter(id_number__in=[i for i in ids if i])}
+    rows, errors, seen = [], {}, set()
+    for number, row in enumerate(roster, start=1):
+        try:
+            person = _roster_person(row, allowed, known, actor)
+            if person.pk in seen:
+                raise ValidationError({"id_number": "同一人员在名单中重复出现"})
+            if not (row.get("last14_location") or "").strip():
+                raise ValidationError({"last14_location": "请填写近14天所在地"})
+            if row.get("health_state") not in HealthState.values:
+                raise ValidationError({"health_state": "请选择健康状况"})
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"roster.{number}.{field}"] = messages
+            continue
+        seen.add(person.pk)
+        rows.append({"person": person, "last14_location": row["last14_location"].strip()[:100],
+                     "health_state": row["health_state"], "is_local": bool(row.get("is_local"))})
+    if errors:
+        raise ValidationError(errors)
+    return filing_save(actor=actor, enterprise=enterprise, filing=filing, roster=rows, **fields)
+
+
+@transaction.atomic
+def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
+    """个体工商户 filed in bulk by their community: each gets a filed filing signed by the worker and
+    the status 已备案, all or nothing; scope and eligibility are re-checked for every one."""
+    from fugong.accounts.roles import COMMUNITY_CATEGORIES
+    from fugong.enterprises.models import Enterprise
+
+    if actor.role not in BULK_FILING_ROLES:
+        raise PermissionDenied("只有社区工作人员或街镇干部可以代为备案")
+    pks = sorted({e.pk for e in enterprises})
+    if not pks:
+        raise ValidationError("请至少选择一户")
+    chosen = list(Enterprise.objects.visible_to(actor, "change").select_for_update()
+                  .filter(pk__in=pks, category__in=list(COMMUNITY_CATEGORIES)).order_by("pk"))
+    if len(chosen) != len(pks):
+        raise PermissionDenied("所选商户中有不在您管辖范围内或不属于个体工商户、九小场所的")
+    taken = set(Filing.objects.filter(enterprise__in=chosen, status__in=[*OPEN_FILING, FilingStatus.APPROVED,
+                                                                          FilingStatus.FILED])
+                .values_list("enterprise__name", flat=True))
+    moved = set(EnterpriseStatus.objects.filter(enterprise__in=chosen).exclude(
+        state=EnterpriseState.NOT_RESUMED).values_list("enterprise__name", flat=True))
+    if taken | moved:
+        raise ValidationError("以下商户已有备案或已复工，不能重复备案：" + "、".join(sorted(taken | moved)))
+    now, today = timezone.now(), timezone.localdate()
+    commitment = commitment_in_force(today)
+    reason = "社区代为备案" + (f"：{note.strip()}" if note.strip() else "")
+    signatory = (actor.full_name or actor.username)[:32]
+    filings = []
+    for enterprise in chosen:
+        filing = Filing.objects.create(
+            enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category, mode=Mode.FILING,
+            status=FilingStatus.FILED, planned_date=today, commitment=commitment, signatory_name=signatory,
+            signed_at=now, submitted_at=now, decided_at=now, decided_by=actor, decision_reason=reason,
+            holder_area=reviewing_area(enterprise), created_by=actor, updated_by=actor)
+        FilingTransition.objects.create(filing=filing, from_status="", to_status=FilingStatus.FILED, actor=actor,
+                                        reason=reason)
+        status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.FILED, reason=reason[:200], on=today)
+        filings.append(filing)
+    return filings
+
+
+def commitment_in_force(on: dt.date) -> CommitmentText | None:
+    """The commitment text enterprises sign on ``on``: the version with the latest start date."""
+    return CommitmentText.objects.filter(effective_from__lte=on).order_by("-effective_from", "-pk").first()
+
+
+POLICY_FIELDS = ["mode", "review_working_days"]
+CONDITION_FIELDS = ["code", "title", "rule", "threshold", "categories", "legal_basis", "effective_from",
+                    "effective_to", "sort_order"]
+
+
+def _require_configure(actor) -> None:
+    from fugong.accounts.roles import RESUMPTION_CONFIGURE
+
+    if not actor.can(RESUMPTION_CONFIGURE):
+        raise PermissionDenied("只有区级系统管理员可以调整复工条件与方式")
+
+
+@transaction.atomic
+def policy_update(*, actor, category: str, mode: str, review_working_days: int) -> CategoryPolicy:
+    """Set a category's mode (备案即复工 / 审核后复工) and review clock; filings already submitted
+    keep the mode and deadline they were given."""
+    _require_configure(actor)
+    policy = CategoryPolicy.objects.select_for_update().filter(category=category).first()
+    created = policy is None
+    policy = policy or CategoryPolicy(category=category)
+    before = None if created else audit.snapshot(policy, POLICY_FIELDS)
+    policy.mode, policy.review_working_days, policy.updated_by = mode, review_working_days, actor
+    policy.full_clean()
+    policy.save()
+    audit.record(actor=actor, obj=policy, action=AuditAction.CREATE if created else AuditAction.UPDATE,
+                 before=before, after=audit.snapshot(policy, POLICY_FIELDS))
+    return policy
+
+
+@transaction.atomic
+def condition_add(*, actor, code: str, title: str, rule: str, effective_from: dt.date, threshold: int | None = None,
+                  categories: list[str] | None = None, legal_basis: str = "", sort_order: int | None = None
+                  ) -> Condition:
+    """A new condition, or a new version of one (same code) in force from ``effective_from``.
+
+    Conditions are never changed in place or deleted: the version before is ended the day before
+    the new one starts, so a filing judged on a date keeps the meaning it had then.
+    """
+    _require_configure(actor)
+    today = timezone.localdate()
+    if effective_from < today:
+        raise ValidationError({"effective_from": "生效日期不能早于今天（已生效的条件不追溯修改）"})
+    versions = list(Condition.objects.select_for_update().filter(code=code).order_by("effective_from"))
+    if versions and versions[-1].effective_from >= effective_from:
+        raise ValidationError({"effective_from": f"该条件已有 {versions[-1].effective_from} 起的版本，"
+                                                 "新版本的生效日期须晚于它"})
+    order = sort_order if sort_order is not None else (
+        versions[-1].sort_order if versions else (Condition.objects.count() or 0))
+    condition = Condition(code=code, title=title.strip(), rule=rule, threshold=threshold,
+                          categories=categories or [], legal_basis=legal_basis.strip(),
+                          effective_from=effective_from, sort_order=order)
+    condition.full_clean()
+    for previous in versions:
+        if previous.effective_to is None or previous.effective_to >= effective_from:
+            before = audit.snapshot(previous, CONDITION_FIELDS)
+            previous.effective_to = effective_from - dt.timedelta(days=1)
+            previous.save(update_fields=["effective_to"])
+            audit.record(actor=actor, obj=previous, action=AuditAction.UPDATE, before=before,
+                         after=audit.snapshot(previous, CONDITION_FIELDS))
+    condition.save()
+    audit.record(actor=actor, obj=condition, action=AuditAction.CREATE,
+                 after=audit.snapshot(condition, CONDITION_FIELDS))
+    return condition
+
+
+@transaction.atomic
+def condition_end(*, actor, condition_id: int, effective_to: dt.date) -> Condition:
+    """End a condition version: in force up to and including ``effective_to``, kept for the record."""
+    _require_configure(actor)
+    condition = Condition.objects.select_for_update().get(pk=condition_id)
+    if effective_to < timezone.localdate():
+        raise ValidationError({"effective_to": "失效日期不能早于今天"})
+    if effective_to < condition.effective_from:
+        raise ValidationError({"effective_to": "失效日期不能早于生效日期"})
+    if condition.effective_to is not None and condition.effective_to < effective_to:
+        raise ValidationError({"effective_to": f"该条件已于 {condition.effective_to} 失效"})
+    before = audit.snapshot(condition, CONDITION_FIELDS)
+    condition.effective_to = effective_to
+    condition.save(update_fields=["effective_to"])
+    audit.record(actor=actor, obj=condition, action=AuditAction.UPDATE, before=before,
+                 after=audit.snapshot(condition, CONDITION_FIELDS))
+    return condition
+
+
+@transaction.atomic
+def commitment_publish(*, actor, version: str, text: str, effective_from: dt.date) -> CommitmentText:
+    """Publish a new version of the commitment; filings keep the version their signatory accepted."""
+    _require_configure(actor)
+    if effective_from < timezone.localdate():
+        raise ValidationError({"effective_from": "生效日期不能早于今天"})
+    if CommitmentText.objects.filter(version=version.strip()).exists():
+        raise ValidationError({"version": "该版本号已存在，请使用新的版本号"})
+    commitment = CommitmentText(version=version.strip(), text=text.strip(), effective_from=effective_from)
+    commitment.full_clean()
+    commitment.save()
+    audit.record(actor=actor, obj=commitment, action=AuditAction.CREATE,
+                 after=audit.snapshot(commitment, ["version", "text", "effective_from"]))
+    return commitment
