@@ -214,7 +214,9 @@ def filing_detail(*, user, pk) -> Filing:
 
 def in_review_scope(*, user, filing: Filing) -> bool:
     """The user reviews filings and this one lies in their street (whatever its status now)."""
-    return user.can(FILING_REVIEW) and filing_queryset(user=user, action="change").filter(pk=filing.pk).exists()
+    return (
+        user.can(FILING_REVIEW) and filing_queryset(user=user, action="change").filter(pk=filing.pk).exists()
+    )
 
 
 def can_decide(*, user, filing: Filing) -> bool:
