@@ -136,15 +136,17 @@ class FilingIn(Schema):
     roster: list[RosterIn] = Field(default_factory=list, max_length=5000)
 
 
+# Bodies of actions on one filing are checked after the filing is found, so that a filing out of
+# scope answers 404 whatever the body holds.
 class SubmitIn(Schema):
-    signatory_name: str
-    accept: bool = Field(description="须为 true：已阅读并接受当前承诺书")
+    signatory_name: str = Field("", description="承诺人（法定代表人或授权人）姓名")
+    accept: bool = Field(False, description="须为 true：已阅读并接受当前承诺书")
 
 
 class DecideIn(Schema):
-    decision: Literal["approve", "return", "reject"]
-    reason: str
-    version: int
+    decision: str = Field("", description="approve 审核通过 / return 退回修改 / reject 不予复工")
+    reason: str = Field("", description="审核意见，必填")
+    version: int | None = Field(None, description="读取备案时的 version，原样带回")
 
 
 def _item(f: Filing, now=None) -> dict:
@@ -314,5 +316,7 @@ def decide_filing(request, id: int, payload: DecideIn):
     if not user.can(roles.FILING_REVIEW):
         raise PermissionDenied("您无权审核复工备案")
     selectors.filing_detail(user=user, pk=id)  # not visible: 404, like a missing row
+    if payload.version is None:
+        raise ValidationError({"version": ["请原样带回读取备案时的 version"]})
     services.filing_decide(actor=user, filing_id=id, **payload.dict())
     return _detail(selectors.filing_detail(user=user, pk=id))
