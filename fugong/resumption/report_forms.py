@@ -145,6 +145,13 @@ class DailyReportForm(forms.Form):
             self.add_error("problems_note", _("发现问题或有健康异常人员时，请简要说明情况及处置"))
         data["no_anomaly"] = found == 0 and abnormal == 0
 
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:  # Bootstrap marks the fields in error red
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
     def service_fields(self) -> dict:
         """The keyword arguments of ``services.daily_report_submit``."""
         fields = {name: self.cleaned_data[name] for name in self.fields}

@@ -1,16 +1,19 @@
 """The enterprise admin's daily report page: pre-filled, one per day, refused bad input saves nothing."""
 
+import contextlib
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
 from fugong.core import fake
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.health.services import employment_ensure, person_get_or_create
-from fugong.resumption import rates, services
+from fugong.resumption import rates, services, tallies
 from fugong.resumption.choices import EnterpriseState
 from fugong.resumption.models import DailyReport, DailyTally, EnterpriseStatus
 
@@ -343,3 +346,67 @@ def test_my_reports_are_newest_first_and_only_mine(world, setup, client_for):
     rows = [(r.enterprise_id, (today() - r.date).days) for r in response.context["page"]]
     assert rows == [(a.pk, 1), (a.pk, 2), (a.pk, 3)]
     assert b.name not in response.content.decode()
+
+
+# --- two first submissions at once --------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_first_submissions_at_once_end_in_one_report_and_consistent_tallies(world, monkeypatch):
+    """Both requests find no report, both insert: the later one meets the one-per-day constraint,
+    is retried as an update, and the tallies count one report with the later figures."""
+    tallies.status_rebuild()
+    enterprise = world.enterprises["A1_above_scale"]
+    admin = world.users["ent_admin_A"]
+    both_looked = threading.Barrier(2, timeout=10)
+    original_save = DailyReport.save
+
+    def save(self, *args, **kwargs):
+        if self.pk is None:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                both_looked.wait()
+        return original_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(DailyReport, "save", save)
+    original_write, writes = services._daily_report_write, []
+
+    def write(*args):
+        writes.append(args[2])
+        return original_write(*args)
+
+    monkeypatch.setattr(services, "_daily_report_write", write)
+    results, errors = [], []
+
+    def submit(on_duty: int) -> None:
+        try:
+            fields = {
+                "staff_on_duty": on_duty,
+                "staff_total": 100,
+                "output_pct": 50,
+                "masks_stock": 10,
+                "disinfectant_kg": Decimal(1),
+                "no_anomaly": True,
+            }
+            results.append(
+                services.daily_report_submit(actor=admin, enterprise=enterprise, date=today(), **fields)
+            )
+        except Exception as exc:  # noqa: BLE001 — reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=submit, args=(n,)) for n in (60, 70)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+
+    assert errors == []
+    assert len(writes) == 3  # one each, and the loser's retry as an update
+    assert sorted(created for _, created in results) == [False, True]
+    report = DailyReport.objects.get(enterprise=enterprise)
+    figures = rates.figures(world.areas["A"])
+    assert figures.reporting.numerator == 1
+    assert figures.on_duty.numerator == report.staff_on_duty
+    assert figures.on_duty.denominator == 100
