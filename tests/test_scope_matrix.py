@@ -19,6 +19,16 @@ from fugong.accounts.models import ApiToken, User
 from fugong.areas.models import Area, WorkingGroup, WorkingGroupMember
 from fugong.core.models import AuditEntry, PersonalDataAccess
 from fugong.enterprises.models import Enterprise
+from fugong.resumption.models import (
+    CategoryPolicy,
+    Condition,
+    DailyReport,
+    EnterpriseStatus,
+    Filing,
+    FilingTransition,
+    StatusTally,
+    SummaryRun,
+)
 
 # Reachable without signing in, or personal to whoever is signed in.
 PUBLIC = {"healthz", "set_language", "openapi-json", "openapi-view", "api-root", "issue_token", "login", "logout",
@@ -51,6 +61,10 @@ def target_value(world, route: str, namespace: str, name: str, param: str):
     b_group = world.groups["B"]
     b_area = world.areas["B1"]
     text = f"{namespace}:{name}:{route}".lower()
+    if param in {"pk", "id"}:
+        for word, make in (("filing", b_filing), ("report", b_report), ("summary", b_summary_run)):
+            if word in text:
+                return make(world).pk
     if param in {"member_id", "user_id"} or (param in {"pk", "id"} and ("user" in text and "group" not in text)):
         return b_user.pk
     if "group" in text and param in {"pk", "id", "group_id"}:
@@ -63,6 +77,45 @@ def target_value(world, route: str, namespace: str, name: str, param: str):
         return b_area.pk
     pytest.fail(f"scope matrix: no street-B target for parameter {param!r} of {namespace}:{name} ({route}); "
                 "add a rule to target_value")
+
+
+def b_filing(world):
+    """A filing of street B's 规上 enterprise, submitted and waiting in street B's queue."""
+    from django.utils import timezone
+
+    from fugong.resumption.models import Filing
+
+    enterprise = world.enterprises["B1_above_scale"]
+    filing, _ = Filing.objects.get_or_create(
+        enterprise=enterprise, status="submitted",
+        defaults={"area_path": enterprise.area_path, "category": enterprise.category, "mode": "review",
+                  "planned_date": timezone.localdate(), "holder_area": world.areas["B"],
+                  "submitted_at": timezone.now()})
+    return filing
+
+
+def b_report(world):
+    from django.utils import timezone
+
+    from fugong.resumption.models import DailyReport
+
+    enterprise = world.enterprises["B1_above_scale"]
+    report, _ = DailyReport.objects.get_or_create(
+        enterprise=enterprise, date=timezone.localdate(),
+        defaults={"area_path": enterprise.area_path, "staff_on_duty": 1, "staff_total": 2, "output_pct": 50,
+                  "masks_stock": 10, "disinfectant_kg": 1})
+    return report
+
+
+def b_summary_run(world):
+    from django.utils import timezone
+
+    from fugong.resumption.models import SummaryRun
+
+    run, _ = SummaryRun.objects.get_or_create(
+        date=timezone.localdate(), area=world.areas["B"],
+        defaults={"area_path": world.areas["B"].path, "status": "done", "text": "朝阳街道汇总", "rows": []})
+    return run
 
 
 def build_url(world, route, namespace, name, pattern) -> str:
@@ -96,6 +149,14 @@ def fingerprint() -> str:
         list(Area.objects.order_by("pk").values_list()),
         list(WorkingGroup.objects.order_by("pk").values_list()),
         list(WorkingGroupMember.objects.order_by("pk").values_list()),
+        list(Filing.objects.order_by("pk").values_list()),
+        list(FilingTransition.objects.order_by("pk").values_list()),
+        list(DailyReport.objects.order_by("pk").values_list()),
+        list(EnterpriseStatus.objects.order_by("pk").values_list()),
+        list(StatusTally.objects.order_by("pk").values_list()),
+        list(Condition.objects.order_by("pk").values_list()),
+        list(CategoryPolicy.objects.order_by("pk").values_list()),
+        list(SummaryRun.objects.order_by("pk").values_list("pk", "status", "text")),
         AuditEntry.objects.count(),
         PersonalDataAccess.objects.count(),
     ]
@@ -188,9 +249,9 @@ def test_roles_without_business_see_and_change_nothing(world, outsider):
     session = Client()
     session.force_login(user)
     token = bearer(user)
+    urls = [build_url(world, *route) for route in ROUTES]  # creates street B's objects before the fingerprint
     before = fingerprint()
-    for route in ROUTES:
-        url = build_url(world, *route)
+    for url in urls:
         is_api = url.startswith("/api/")
         for method in METHODS:
             response = request(token if is_api else session, method, url, b_payload(world), is_api)
