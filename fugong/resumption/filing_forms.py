@@ -153,7 +153,7 @@ class NewRowForm(forms.Form):
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
     last14_location = forms.CharField(label=_("近14天所在地"), max_length=100, required=False)
     health_state = forms.ChoiceField(label=_("健康状况"), choices=HEALTH_CHOICES, required=False)
-    is_local = forms.BooleanField(label=_("本地员工"), required=False)
+    is_local = forms.BooleanField(label=_("本地员工"), required=False, initial=True)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
