@@ -301,7 +301,7 @@ def enterprise_status(request, pk: int):
     form = StatusForm(request.POST)
 
     def write(data):
-        services.status_set(
+        services.status_change(
             actor=request.user, enterprise=enterprise, state=data["state"], reason=data["reason"]
         )
 

@@ -3,8 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Q
-
 from .choices import ConditionRule, HealthState, Ventilation
 from .models import Condition
 
@@ -20,13 +18,14 @@ class Unmet:
 
 def conditions_in_force(*, category: str, on: dt.date) -> list[Condition]:
     """The district's conditions for ``category`` on a date; the latest version of each code wins."""
-    rows = Condition.objects.filter(effective_from__lte=on).filter(
-        Q(effective_to__isnull=True) | Q(effective_to__gte=on)).order_by("code", "-effective_from")
+    rows = Condition.objects.filter(effective_from__lte=on).order_by("code", "-effective_from")
     latest: dict[str, Condition] = {}
     for condition in rows:
-        if condition.code not in latest and (not condition.categories or category in condition.categories):
-            latest[condition.code] = condition
-    return sorted(latest.values(), key=lambda c: (c.sort_order, c.code))
+        latest.setdefault(condition.code, condition)  # the newest version started by ``on``
+    # An ended newest version ends the condition: an older open version never comes back.
+    in_force = [c for c in latest.values() if (c.effective_to is None or c.effective_to >= on)
+                and (not c.categories or category in c.categories)]
+    return sorted(in_force, key=lambda c: (c.sort_order, c.code))
 
 
 def _met(condition: Condition, filing, roster: list) -> bool:

@@ -33,10 +33,14 @@ STATE_FLOW = {
     EnterpriseState.FILED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
     EnterpriseState.APPROVED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
     EnterpriseState.RESUMED: {EnterpriseState.SUSPENDED},
-    EnterpriseState.SUSPENDED: {EnterpriseState.RESUMED_AGAIN},
+    EnterpriseState.SUSPENDED: {EnterpriseState.RESUMED_AGAIN, EnterpriseState.FILED, EnterpriseState.APPROVED},
     EnterpriseState.RESUMED_AGAIN: {EnterpriseState.SUSPENDED},
 }
 REVIEWER_ROLES = {Role.STREET_OFFICER, Role.SYSADMIN}
+# A filing decides the state only of firms not already allowed back (a new filing of a firm at
+# work, e.g. after a change of plan, leaves its state alone).
+FILING_MOVES_FROM = {EnterpriseState.NOT_RESUMED, EnterpriseState.SUSPENDED}
+MANUAL_STATES = {EnterpriseState.SUSPENDED, EnterpriseState.RESUMED_AGAIN}
 
 
 def _key(enterprise) -> tallies.Key:
@@ -86,11 +90,37 @@ def status_set(*, actor, enterprise, state: str, reason: str = "", on: dt.date |
     return status
 
 
+def _status_after_filing(*, actor, enterprise, state: str) -> None:
+    current = EnterpriseStatus.objects.filter(enterprise=enterprise).values_list("state", flat=True).first()
+    if current is None or current in FILING_MOVES_FROM:
+        status_set(actor=actor, enterprise=enterprise, state=state, reason="复工备案办结")
+
+
+@transaction.atomic
+def status_change(*, actor, enterprise, state: str, reason: str) -> EnterpriseStatus:
+    """An officer's manual change (停工整改 / 整改后复工): role, scope and a reason are required."""
+    from fugong.enterprises.models import Enterprise
+
+    if actor.role not in REVIEWER_ROLES | {Role.DEPARTMENT_OFFICER}:
+        raise PermissionDenied("您无权变更企业复工状态")
+    if state not in MANUAL_STATES:
+        raise ValidationError({"state": "只能手动设置“停工整改”或“整改后复工”"})
+    if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("该企业不在您的管辖范围内")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写理由"})
+    return status_set(actor=actor, enterprise=enterprise, state=state, reason=reason)
+
+
 @transaction.atomic
 def status_set_out_of_scope(*, actor, enterprise, out_of_scope: bool, reason: str) -> EnterpriseStatus:
     """Leave a firm out of the rates (stopped anyway), or take it back, with the reason kept."""
     if actor.role not in REVIEWER_ROLES | {Role.DEPARTMENT_OFFICER}:
         raise PermissionDenied("您无权调整统计范围")
+    from fugong.enterprises.models import Enterprise
+
+    if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
+        raise PermissionDenied("该企业不在您的管辖范围内")
     if not reason.strip():
         raise ValidationError({"reason": "请填写理由"})
     status = _status_for_update(enterprise)
@@ -158,8 +188,12 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     for name, value in fields.items():
         setattr(filing, name, value)
     filing.updated_by = actor
-    filing.full_clean()
-    filing.save()
+    filing.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:  # another first save of this enterprise's filing won the race
+        raise ValidationError("本企业已有一份未办结的复工备案，请刷新后继续填写") from None
     filing.roster.all().delete()
     RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
     for row in roster:
@@ -187,12 +221,13 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
                            masks_days=filing.masks_days, disinfectant_days=filing.disinfectant_days)
     filing.priority_score, filing.priority_parts = score["score"], score["parts"]
     filing.submitted_at = now
+    filing.mode = policy_for(filing.category).mode  # the district may have changed it since the draft
     filing.holder_area = reviewing_area(filing.enterprise)
     if filing.mode == Mode.FILING and not unmet:
         _transition(filing, actor, FilingStatus.FILED, "备案即复工：条件均已满足")
         filing.decided_at = now
         filing.save()
-        status_set(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
+        _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
         return filing
     days = policy_for(filing.category).review_working_days
     filing.deadline_at = rules.add_working_days(now, days)
@@ -230,7 +265,7 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
     filing.version += 1
     filing.save()
     if decision == "approve":
-        status_set(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.APPROVED)
+        _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.APPROVED)
     return filing
 
 

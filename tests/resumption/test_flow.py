@@ -220,3 +220,58 @@ def test_rates_read_back_what_the_flow_did(world, setup):
     assert district.resumption.as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}
     street_b = rates.figures(world.areas["B"])
     assert street_b.resumption.numerator == 0 and street_b.on_duty.denominator == 0
+
+
+def test_manual_status_changes_need_the_right_role_scope_and_state(world, setup):
+    enterprise = world.enterprises["B1_above_scale"]
+    services.status_set(actor=world.users["street_B"], enterprise=enterprise, state=EnterpriseState.APPROVED)
+    services.status_set(actor=world.users["street_B"], enterprise=enterprise, state=EnterpriseState.RESUMED)
+    with pytest.raises(PermissionDenied):
+        services.status_change(actor=world.users["commissioner_B"], enterprise=enterprise,
+                               state=EnterpriseState.SUSPENDED, reason="未戴口罩")
+    with pytest.raises(PermissionDenied):
+        services.status_change(actor=world.users["street_A"], enterprise=enterprise,
+                               state=EnterpriseState.SUSPENDED, reason="未戴口罩")
+    with pytest.raises(ValidationError, match="只能手动设置"):
+        services.status_change(actor=world.users["street_B"], enterprise=enterprise,
+                               state=EnterpriseState.APPROVED, reason="x")
+    assert EnterpriseStatus.objects.get(enterprise=enterprise).state == EnterpriseState.RESUMED
+    services.status_change(actor=world.users["street_B"], enterprise=enterprise, state=EnterpriseState.SUSPENDED,
+                           reason="督查发现未落实测温")
+    assert EnterpriseStatus.objects.get(enterprise=enterprise).state == EnterpriseState.SUSPENDED
+
+
+def test_a_suspended_firm_files_again_and_is_approved(world, setup):
+    enterprise = world.enterprises["A1_above_scale"]
+    for state in (EnterpriseState.APPROVED, EnterpriseState.RESUMED):
+        services.status_set(actor=world.users["street_A"], enterprise=enterprise, state=state)
+    services.status_change(actor=world.users["street_A"], enterprise=enterprise, state=EnterpriseState.SUSPENDED,
+                           reason="停工整改")
+    filing = submit_good_filing(world, setup)
+    services.filing_decide(actor=world.users["street_A"], filing_id=filing.pk, decision="approve",
+                           reason="整改到位", version=filing.version)
+    assert EnterpriseStatus.objects.get(enterprise=enterprise).state == EnterpriseState.APPROVED
+
+
+def test_the_mode_is_the_one_in_force_when_submitting(world, setup):
+    from fugong.resumption.models import CategoryPolicy
+
+    enterprise = world.enterprises["A1_above_scale"]
+    draft = services.filing_save(actor=world.users["ent_admin_A"], enterprise=enterprise,
+                                 roster=roster_rows(2, local=2), **good_filing_fields(timezone.localdate()))
+    CategoryPolicy.objects.filter(category="above_scale").update(mode="filing")
+    filing = services.filing_submit(actor=world.users["ent_admin_A"], filing=draft, signatory_name="王建国",
+                                    commitment=setup)
+    assert filing.status == FilingStatus.FILED
+
+
+def test_an_ended_condition_stays_ended_even_if_an_older_version_was_open(world, setup):
+    from fugong.resumption.models import Condition
+    from fugong.resumption.rules import conditions_in_force
+
+    Condition.objects.create(code="masks", title="口罩储备满足3天使用", rule="mask_days", threshold=3,
+                             effective_from=dt.date(2020, 3, 1), effective_to=dt.date(2020, 3, 31))
+    on = dt.date(2020, 4, 10)
+    assert "masks" not in [c.code for c in conditions_in_force(category="above_scale", on=on)]
+    assert [c.threshold for c in conditions_in_force(category="above_scale", on=dt.date(2020, 3, 10))
+            if c.code == "masks"] == [3]
