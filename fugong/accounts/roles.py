@@ -71,22 +71,24 @@ FILING_REVIEW = "filing.review"  # review filings of one's street, town or park
 REPORT_MONITOR = "report.monitor"  # follow filings and daily reports (missing reports, queues)
 RATES_VIEW = "rates.view"  # the command page and the daily summary
 RESUMPTION_CONFIGURE = "resumption.configure"  # conditions, modes, commitment text (district level)
+FILING_BULK = "filing.bulk"  # file individual businesses in bulk for one's community or street
+FILING_OVERSEE = "filing.oversee"  # see overdue filings across the streets (the level above)
 
 _OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW, REPORT_MONITOR}
 CAPABILITIES: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset({
         ENTERPRISE_VIEW, ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_EXPORT,
         ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
-        FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE,
+        FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE, FILING_BULK, FILING_OVERSEE,
     }),
-    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW}),
+    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW, FILING_OVERSEE}),
     Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
                                                     PERSONAL_UNMASK, RATES_VIEW}),
     Role.STREET_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
                                                 ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE,
-                                                FILING_REVIEW, RATES_VIEW}),
+                                                FILING_REVIEW, RATES_VIEW, FILING_BULK}),
     Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
-                                                  USER_MANAGE, RATES_VIEW}),
+                                                  USER_MANAGE, RATES_VIEW, FILING_BULK}),
     Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK}),
     Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW}),
     Role.SITE_STAFF: frozenset(),

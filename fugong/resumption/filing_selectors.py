@@ -12,7 +12,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import COMMUNITY_CATEGORIES, FILING_REVIEW, Role
+from fugong.accounts.roles import COMMUNITY_CATEGORIES, FILING_BULK, FILING_REVIEW, Role
 from fugong.enterprises.choices import Category
 from fugong.enterprises.models import Enterprise
 
@@ -28,7 +28,7 @@ from .models import (
     RosterEntry,
     StatusChange,
 )
-from .services import BULK_FILING_ROLES, commitment_in_force, policy_for
+from .services import commitment_in_force, policy_for
 
 # The parts of the queue's priority, in the seeds' order, with what each measures.
 SCORE_PARTS = [
@@ -289,7 +289,7 @@ def overdue_by_holder(*, user) -> list[dict]:
 def bulk_candidates(*, user) -> QuerySet[Enterprise]:
     """Individual businesses and small venues the user may file for, with no filing open or done and
     not yet moved past 未复工."""
-    if user.role not in BULK_FILING_ROLES:
+    if not user.can(FILING_BULK):
         return Enterprise.objects.none()
     done = Filing.objects.filter(status__in=[*OPEN_FILING, *FINISHED_FILING]).values("enterprise_id")
     moved = EnterpriseStatus.objects.exclude(state="not_resumed").values("enterprise_id")

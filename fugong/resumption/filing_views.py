@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.accounts import roles
-from fugong.accounts.roles import Role
 from fugong.core.xlsx import SheetError, template_response
 from fugong.enterprises.choices import Category
 
@@ -41,7 +40,6 @@ from .filing_forms import (
 
 PAGE_SIZE = 50
 ROSTER_SHOWN = 300
-OVERDUE_ROLES = {Role.DISTRICT_LEADER, Role.SYSADMIN}
 FIELD_LABELS = {
     "name": "姓名",
     "id_number": "身份证号",
@@ -348,7 +346,7 @@ def review_queue(request):
             "categories": Category.choices,
             "filtered": bool(f.category or f.overdue),
             "weights": selectors.SCORE_PARTS,
-            "can_bulk": user.role in services.BULK_FILING_ROLES,
+            "can_bulk": user.can(roles.FILING_BULK),
         },
     )
 
@@ -357,7 +355,7 @@ def review_queue(request):
 @require_GET
 def review_overdue(request):
     user = request.user
-    if user.role not in OVERDUE_ROLES or not user.can(roles.REPORT_MONITOR):
+    if not user.can(roles.FILING_OVERSEE):
         raise PermissionDenied
     page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -429,7 +427,7 @@ def filing_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def bulk_filing(request):
     user = request.user
-    if user.role not in services.BULK_FILING_ROLES:
+    if not user.can(roles.FILING_BULK):
         raise PermissionDenied
     candidates = selectors.bulk_candidates(user=user)
     form = BulkFilingForm(request.POST if request.method == "POST" else None, candidates=candidates)

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fugong.accounts.roles import Role
+from fugong.accounts.roles import FILING_BULK, Role
 from fugong.areas.models import PATH_SEP, Area
 from fugong.core import audit
 from fugong.core.models import AuditAction
@@ -344,7 +344,6 @@ def daily_report_submit(*, actor, enterprise, date: dt.date, **fields) -> tuple[
 
 # --- filings: the form and the API's roster, bulk filing, the district's settings ------------------
 
-BULK_FILING_ROLES = {Role.COMMUNITY_WORKER, Role.STREET_OFFICER, Role.SYSADMIN}
 
 
 def _roster_person(row: dict, allowed: dict, known: dict, actor):
@@ -427,7 +426,7 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
     from fugong.accounts.roles import COMMUNITY_CATEGORIES
     from fugong.enterprises.models import Enterprise
 
-    if actor.role not in BULK_FILING_ROLES:
+    if not actor.can(FILING_BULK):
         raise PermissionDenied("只有社区工作人员或街镇干部可以代为备案")
     pks = sorted({e.pk for e in enterprises})
     if not pks:

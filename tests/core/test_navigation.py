@@ -1,0 +1,24 @@
+from django.urls import reverse
+
+from fugong.accounts.roles import Role
+from fugong.core.navigation import NAV, nav_for
+
+
+def test_every_navigation_entry_resolves():
+    for item in NAV:
+        assert reverse(item.url_name).startswith("/"), item.url_name
+
+
+def test_each_role_sees_only_the_entries_it_may_use(world):
+    labels = {name: [str(i["label"]) for i in nav_for(world.users[name], "/")] for name in
+              ("street_A", "ent_admin_A", "resident_A", "leader")}
+    assert "备案审核" in labels["street_A"] and "复工备案" not in labels["street_A"]
+    assert "复工备案" in labels["ent_admin_A"] and "备案审核" not in labels["ent_admin_A"]
+    assert labels["resident_A"] == ["工作台"]
+    assert "指挥部驾驶舱" in labels["leader"] and "用户管理" not in labels["leader"]
+    assert world.users["leader"].role == Role.DISTRICT_LEADER
+
+
+def test_the_current_page_is_the_one_active_entry(world):
+    items = nav_for(world.users["street_A"], "/enterprises/import/")
+    assert [str(i["label"]) for i in items if i["active"]] == ["批量导入企业"]
