@@ -33,6 +33,7 @@ from fugong.resumption.models import (
     CategoryPolicy,
     CommitmentText,
     DailyReport,
+    DailyTally,
     EnterpriseStatus,
     Filing,
     FilingTransition,
@@ -93,6 +94,7 @@ class Firm:
     pk: int
     path: str
     category: str
+    industry: str
     headcount: int
     local: int
     street: str  # street-level area code
@@ -179,15 +181,16 @@ class ResumptionBuilder:
         self.commitment = CommitmentText.objects.order_by("-effective_from").first()
         self.firms = []
         rows = Enterprise.objects.order_by("pk").values_list(
-            "pk", "area_path", "category", "headcount", "local_headcount", "legal_rep_name"
+            "pk", "area_path", "category", "industry", "headcount", "local_headcount", "legal_rep_name"
         )
-        for pk, path, category, headcount, local, rep in rows:
+        for pk, path, category, industry, headcount, local, rep in rows:
             codes = [c for c in path.split(PATH_SEP) if c]
             self.firms.append(
                 Firm(
                     pk,
                     path,
                     category,
+                    industry,
                     headcount,
                     local,
                     codes[min(1, len(codes) - 1)],
@@ -294,9 +297,9 @@ class ResumptionBuilder:
     def write_statuses(self) -> None:
         rows, changes = [], []
         for firm in self.firms:
-            state = firm.state_on(self.start)
+            state = firm.state_on(self.today)
             officer = self.officer.get(firm.street)
-            since = max((d for d, *_ in firm.events if d <= self.start), default=None)
+            since = max((d for d, *_ in firm.events), default=None)
             rows.append(
                 EnterpriseStatus(
                     enterprise_id=firm.pk,
@@ -333,9 +336,7 @@ class ResumptionBuilder:
     def write_filings(self) -> None:
         firms = [f for f in self.firms if f.filing]
         filings = [self.filing_row(f) for f in firms]
-        with historical(*_stamped(Filing)):
-            Filing.objects.bulk_create(filings, batch_size=BATCH)
-        rosters = self.write_staff(firms, filings)
+        rosters = self.plan_staff(firms, filings)
         transitions = []
         for firm, filing in zip(firms, filings, strict=True):
             roster = rosters[firm.pk]
@@ -346,11 +347,15 @@ class ResumptionBuilder:
                 ]
             transitions += self.transitions(firm, filing)
             self.summary.filings[firm.filing] += 1
-        Filing.objects.bulk_update(
-            filings, ["priority_score", "priority_parts", "unmet_conditions"], batch_size=1000
-        )
+        # Saved parents first: bulk_create copies each parent's new id into the children's foreign keys.
+        with historical(*_stamped(Filing)):
+            Filing.objects.bulk_create(filings, batch_size=BATCH)
+        Person.objects.bulk_create(self.persons, batch_size=BATCH)
+        Employment.objects.bulk_create(self.employments, batch_size=BATCH)
+        RosterEntry.objects.bulk_create([e for f in firms for e in rosters[f.pk]], batch_size=BATCH)
         with historical(FilingTransition._meta.get_field("at")):
             FilingTransition.objects.bulk_create(transitions, batch_size=BATCH)
+        self.log(f"返岗人员名单：{len(self.persons)} 人（身份证号为虚构的有效号码）")
         self.log(
             f"复工备案：{len(filings)} 份（待审核 {self.summary.filings[FilingStatus.SUBMITTED]} 份，"
             f"其中超时 {self.summary.overdue} 份）"
@@ -444,9 +449,9 @@ class ResumptionBuilder:
             )
         return rows
 
-    def write_staff(self, firms: list[Firm], filings: list[Filing]) -> dict[int, list[RosterEntry]]:
+    def plan_staff(self, firms: list[Firm], filings: list[Filing]) -> dict[int, list[RosterEntry]]:
         """Each filing's roster becomes the firm's staff list: persons, employments, roster entries."""
-        persons, employments, entries, rosters = [], [], [], {}
+        persons, employments, rosters = [], [], {}
         seq = 0
         for firm, filing in zip(firms, filings, strict=True):
             size = (
@@ -472,13 +477,9 @@ class ResumptionBuilder:
                     last14_location="重庆市北碚区" if local else self.rng.choice(ORIGINS),
                     health_state=HealthState.HEALTHY,
                 )
-                entries.append(entry)
                 rosters[firm.pk].append(entry)
-        Person.objects.bulk_create(persons, batch_size=BATCH)
-        Employment.objects.bulk_create(employments, batch_size=BATCH)
-        RosterEntry.objects.bulk_create(entries, batch_size=BATCH)
+        self.persons, self.employments = persons, employments
         self.summary.persons = len(persons)
-        self.log(f"返岗人员名单：{len(persons)} 人（身份证号为虚构的有效号码）")
         return rosters
 
     @staticmethod
@@ -530,24 +531,49 @@ class ResumptionBuilder:
         )
 
     def write_days(self) -> None:
-        """Day by day: statuses as they stood, the status tally and its evening snapshot, the reports."""
+        """Each day's reports, and the day's tally rows as the tallies module keeps them: the report
+        columns, and for past days the evening snapshot of the statuses as they stood that day."""
+        ids = tallies.area_ids({f.path for f in self.firms})
+        by_pk = {f.pk: f for f in self.firms}
+        rows = []
         for i in range(self.days):
             day = self.start + dt.timedelta(days=i)
-            changed = defaultdict(list)
-            for firm in self.firms:
-                if i > 0 and any(date == day for date, *_ in firm.events):
-                    changed[firm.state_on(day)].append(firm.pk)
-            for state, pks in changed.items():
-                EnterpriseStatus.objects.filter(enterprise_id__in=pks).update(state=state, since=day)
-            tallies.status_rebuild()
-            if day < self.today:
-                tallies.snapshot_status(day)
             reports = self.report_rows(day)
             with historical(*_stamped(DailyReport)):
                 DailyReport.objects.bulk_create(reports, batch_size=BATCH)
-            tallies.daily_rebuild(day)
+            rows += self.day_tallies(day, reports, by_pk, ids)
             self.summary.reports += len(reports)
-        self.log(f"企业日报：{self.days} 天共 {self.summary.reports} 份；汇总表已按日重建")
+        DailyTally.objects.bulk_create(rows, batch_size=BATCH)
+        tallies.status_rebuild()
+        self.log(f"企业日报：{self.days} 天共 {self.summary.reports} 份；汇总表已重建，逐日留存晚间快照")
+
+    def day_tallies(self, day: dt.date, reports: list, by_pk: dict, ids: dict) -> list[DailyTally]:
+        """One pass instead of daily_rebuild + snapshot_status per day (whose bulk updates take
+        seconds a day at district scale); the same contributions, so the same rows."""
+        per_key: Counter = Counter()
+        for r in reports:
+            f = by_pk[r.enterprise_id]
+            contribution = tallies.report_contribution(
+                staff_on_duty=r.staff_on_duty, staff_total=r.staff_total, output_pct=r.output_pct
+            )
+            for name, value in contribution.items():
+                per_key[(f.path, f.category, f.industry, name)] += value
+        if day < self.today:
+            for f in self.firms:
+                contribution = tallies.status_contribution(
+                    state=f.state_on(day), out_of_scope=bool(f.out_reason)
+                )
+                for name, value in contribution.items():
+                    per_key[(f.path, f.category, f.industry, name)] += value
+        rows: dict[tuple, DailyTally] = {}
+        for (path, category, industry, name), value in per_key.items():
+            for area_id in ids[path]:
+                row = rows.get((area_id, category, industry))
+                if row is None:
+                    row = DailyTally(date=day, area_id=area_id, category=category, industry=industry)
+                    rows[(area_id, category, industry)] = row
+                setattr(row, name, (getattr(row, name) or 0) + value)
+        return list(rows.values())
 
     def build(self) -> ResumptionSummary:
         started = time.perf_counter()

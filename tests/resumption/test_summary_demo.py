@@ -9,9 +9,16 @@ from django.utils import timezone
 from fugong.core.validators import validate_id_number
 from fugong.demo.resumption_data import build_resumption
 from fugong.health.models import Person
-from fugong.resumption import rates
+from fugong.resumption import rates, tallies
 from fugong.resumption.choices import RESUMED_STATES
-from fugong.resumption.models import DailyReport, EnterpriseStatus, Filing, RosterEntry, StatusChange
+from fugong.resumption.models import (
+    DailyReport,
+    DailyTally,
+    EnterpriseStatus,
+    Filing,
+    RosterEntry,
+    StatusChange,
+)
 from fugong.resumption.summary import build_summary
 
 from .test_summary_build import counted, hand_count
@@ -51,3 +58,25 @@ def test_demo_resumption_leaves_past_days_with_their_own_counts(world, setup, se
         )
         assert f.date >= first_day and f.registered == 6
         assert f.resumption.numerator == by_hand
+
+
+def test_demo_daily_tallies_equal_what_daily_rebuild_computes(world, setup):
+    build_resumption(scale="small", seed=11, days=4)
+    fields = ("reports", "staff_on_duty", "staff_total", "output_pct_sum", "output_weighted")
+
+    def report_columns():
+        return {
+            (t.date, t.area_id, t.category, t.industry): ([getattr(t, f) for f in fields], t.duty_ratio_sum)
+            for t in DailyTally.objects.all()
+            if t.reports
+        }
+
+    built = report_columns()
+    for day in {key[0] for key in built}:
+        tallies.daily_rebuild(day)
+    rebuilt = report_columns()
+
+    assert built.keys() == rebuilt.keys() and len(built) > 0
+    for key, (counts, ratio) in built.items():
+        assert counts == rebuilt[key][0]
+        assert ratio == pytest.approx(rebuilt[key][1])
