@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from fugong.accounts.roles import Role
 from fugong.areas.models import Area
 from fugong.demo.builder import DEFAULT_SEED, DEMO_PASSWORD, SCALES, Summary, build_demo
+from fugong.demo.resumption_data import build_resumption
 from fugong.enterprises.choices import Category
 
 KIND_LABELS = {
@@ -41,6 +42,11 @@ class Command(BaseCommand):
         label = "小规模（3个街镇）" if scale == "small" else "全区规模（按设计容量）"
         self.stdout.write(f"正在生成演示区县 北碚区 · {label}，随机种子 {seed} …")
         summary = build_demo(scale=scale, seed=seed, log=lambda message: self.stdout.write(f"  {message}"))
+        # Work resumption on top of the registry: statuses, filings, rosters, days of daily reports.
+        resumption = build_resumption(
+            scale=scale, seed=seed, log=lambda message: self.stdout.write(f"  {message}")
+        )
+        summary.seconds += resumption.seconds
         self.report(summary)
 
     def report(self, summary: Summary) -> None:
