@@ -18,6 +18,8 @@ from fugong.core.validators import validate_credit_code, validate_mobile
 from fugong.demo import registry
 from fugong.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD, SCALES
 from fugong.enterprises.models import Enterprise
+from fugong.health.models import Person
+from fugong.resumption.models import Filing, SummaryRun
 
 SMALL_ENTERPRISES = sum(p.small for p in registry.PROFILES.values())
 
@@ -27,6 +29,9 @@ def clear_database() -> None:
     WorkingGroupMember.objects.all().delete()
     ApiToken.objects.all().delete()
     User.objects.filter(scope_enterprise__isnull=False).delete()
+    Filing.objects.all().delete()  # filings protect enterprises; roster entries protect persons
+    SummaryRun.objects.all().delete()
+    Person.objects.all().delete()
     Enterprise.objects.all().delete()
     User.objects.all().delete()
     WorkingGroup.objects.all().delete()
