@@ -41,6 +41,8 @@ class EnterpriseState(models.TextChoices):
 
 
 RESUMED_STATES = [EnterpriseState.RESUMED, EnterpriseState.RESUMED_AGAIN]
+# Firms allowed back (filed or approved) or back at work: they report every day.
+EXPECTED_STATES = [EnterpriseState.FILED, EnterpriseState.APPROVED, *RESUMED_STATES]
 
 
 class ConditionRule(models.TextChoices):

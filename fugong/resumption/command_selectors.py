@@ -16,7 +16,7 @@ from fugong.areas.models import PATH_SEP, Area
 from fugong.enterprises.models import Enterprise
 
 from . import rates
-from .choices import RESUMED_STATES, EnterpriseState
+from .choices import EXPECTED_STATES, RESUMED_STATES, EnterpriseState
 from .models import DailyReport
 
 NOTHING = ["-"]  # a category no enterprise has: an empty sector must select nothing, not everything
@@ -31,7 +31,7 @@ METRICS = {
     "not_resumed": {"label": _("未复工企业（纳入统计）"), "status": True},
     "out_of_scope": {"label": _("不纳入统计的企业"), "status": True},
     "reported": {"label": _("当日已报送日报的企业"), "status": False},
-    "not_reported": {"label": _("已复工但当日未报送日报的企业"), "status": False},
+    "not_reported": {"label": _("应报但当日未报送日报的企业"), "status": False},
 }
 EXTRA_DEFINITIONS = {
     "out_of_scope": _(
@@ -154,7 +154,7 @@ def metric_condition(metric: str, day: dt.date) -> Q:
         | Q(status__out_of_scope=False, status__state__in=NOT_RESUMED_STATES),
         "out_of_scope": Q(status__out_of_scope=True),
         "reported": Q(_reported(day)),
-        "not_reported": resumed & ~Q(_reported(day)),
+        "not_reported": Q(status__out_of_scope=False, status__state__in=EXPECTED_STATES) & ~Q(_reported(day)),
     }[metric]
 
 

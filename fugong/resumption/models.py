@@ -304,6 +304,7 @@ class StatusTally(TallyKey):
     registered = models.IntegerField(default=0)
     out_of_scope = models.IntegerField(default=0)
     resumed = models.IntegerField(default=0)  # in scope and in a resumed state
+    expected = models.IntegerField(default=0)  # in scope and expected to report daily (EXPECTED_STATES)
 
     class Meta:
         verbose_name = _("复工状态汇总")
@@ -331,6 +332,7 @@ class DailyTally(TallyKey):
     registered = models.IntegerField(null=True)
     out_of_scope = models.IntegerField(null=True)
     resumed = models.IntegerField(null=True)
+    expected = models.IntegerField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["date", "area", "category", "industry"],

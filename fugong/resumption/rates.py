@@ -28,7 +28,8 @@ DEFINITIONS = {
                "“平均”为各企业到岗率的算术平均。",
     "capacity": "产能恢复率 = 企业自报的当日产出占正常产出的百分比；“比率”按职工总数加权，"
                 "“平均”为各企业产能恢复率的算术平均。",
-    "reporting": "日报报送率 = 当日已报送日报的企业数 ÷ 已复工企业数。",
+    "reporting": "日报报送率 = 当日已报送日报的企业数 ÷ 应报企业数。应报企业为已备案、已批准复工和已复工且纳入统计的企业；"
+                 "只有应报企业可以报送日报。",
 }
 
 
@@ -54,6 +55,7 @@ class Figures:
     date: dt.date
     registered: int | None = None
     out_of_scope: int | None = None
+    expected: int | None = None
     resumption: Ratio = field(default_factory=lambda: Ratio(None, None))
     on_duty: Ratio = field(default_factory=lambda: Ratio(None, None))
     on_duty_average: float | None = None
@@ -78,7 +80,7 @@ def _filters(categories, industry) -> dict:
     return filters
 
 
-STATUS_SUMS = {"registered": Sum("registered"), "out_of_scope": Sum("out_of_scope"), "resumed": Sum("resumed")}
+STATUS_SUMS = {name: Sum(name) for name in ("registered", "out_of_scope", "resumed", "expected")}
 REPORT_SUMS = {name: Sum(name) for name in ("reports", "staff_on_duty", "staff_total", "duty_ratio_sum",
                                             "output_pct_sum", "output_weighted")}
 
@@ -102,8 +104,9 @@ def _report_sums(areas: list[Area], day: dt.date, filters: dict) -> dict[int, di
 def _figures(area: Area, day: dt.date, status: dict | None, reports: dict | None) -> Figures:
     f = Figures(area_code=area.code, area_name=area.name, date=day)
     if status is not None or day >= timezone.localdate():
-        status = status or {"registered": 0, "out_of_scope": 0, "resumed": 0}
+        status = status or {"registered": 0, "out_of_scope": 0, "resumed": 0, "expected": 0}
         f.registered, f.out_of_scope = status["registered"] or 0, status["out_of_scope"] or 0
+        f.expected = status.get("expected") or 0
         f.resumption = Ratio(status["resumed"] or 0, f.registered - f.out_of_scope)
     r = reports or {}
     count = r.get("reports") or 0
@@ -112,7 +115,7 @@ def _figures(area: Area, day: dt.date, status: dict | None, reports: dict | None
     # Output is stored in percent: the pooled rate divides Σ(% × staff) by Σ staff × 100.
     f.capacity = Ratio((r.get("output_weighted") or 0) / 100, r.get("staff_total") or 0)
     f.capacity_average = round(r["output_pct_sum"] / count / 100, 4) if count else None
-    f.reporting = Ratio(count, f.resumption.numerator)
+    f.reporting = Ratio(count, f.expected)
     return f
 
 

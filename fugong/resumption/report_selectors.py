@@ -14,17 +14,11 @@ from django.http import Http404
 from fugong.areas.models import Area
 from fugong.enterprises.models import Enterprise
 
-from .choices import EnterpriseState
+from .choices import EXPECTED_STATES
 from .models import DailyReport
 
 # An enterprise should report every day once it may work: filed, approved or (again) resumed, and
 # counted in the rates. Suspended firms (停工整改) and those never filed are not expected to.
-EXPECTED_STATES = [
-    EnterpriseState.FILED,
-    EnterpriseState.APPROVED,
-    EnterpriseState.RESUMED,
-    EnterpriseState.RESUMED_AGAIN,
-]
 REPORT_RELATED = ("enterprise", "enterprise__area")
 MISSING_RELATED = ("area", "commissioner")
 

@@ -14,7 +14,7 @@ from fugong.core import audit
 from fugong.core.models import AuditAction
 
 from . import rules, tallies
-from .choices import OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
+from .choices import EXPECTED_STATES, OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
 from .models import (
     CategoryPolicy,
     CommitmentText,
@@ -280,6 +280,16 @@ def _report_contribution(report: DailyReport) -> dict:
                                        output_pct=report.output_pct)
 
 
+def _check_expected_to_report(enterprise) -> None:
+    """Only firms allowed back (filed / approved) or at work report; the others are told why."""
+    status = EnterpriseStatus.objects.filter(enterprise=enterprise).first()
+    if status is not None and status.out_of_scope:
+        raise ValidationError("本企业已标记为不纳入统计，无需报送企业日报")
+    if status is None or status.state not in EXPECTED_STATES:
+        state = status.get_state_display() if status else EnterpriseState.NOT_RESUMED.label
+        raise ValidationError(f"本企业当前状态为“{state}”：完成复工备案（或审核通过）后再报送企业日报")
+
+
 @transaction.atomic
 def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyReport:
     """Create or correct the day's report (until the day closes) and keep the day's tallies current.
@@ -301,6 +311,7 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
         raise ValidationError({"output_reason": "产能超过100%时请说明原因"})
     if report.staff_on_duty > report.staff_total:
         raise ValidationError({"staff_on_duty": "到岗人数不能超过职工总数"})
+    _check_expected_to_report(enterprise)
     report.updated_by = actor
     report.full_clean(validate_unique=False)
     report.save()

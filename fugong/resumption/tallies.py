@@ -15,10 +15,10 @@ from django.db.models import F
 
 from fugong.areas.models import PATH_SEP, Area
 
-from .choices import RESUMED_STATES
+from .choices import EXPECTED_STATES, RESUMED_STATES
 from .models import DailyTally, StatusTally
 
-STATUS_FIELDS = ("registered", "out_of_scope", "resumed")
+STATUS_FIELDS = ("registered", "out_of_scope", "resumed", "expected")
 DAILY_FIELDS = ("reports", "staff_on_duty", "staff_total", "duty_ratio_sum", "output_pct_sum", "output_weighted")
 
 
@@ -42,6 +42,7 @@ def status_contribution(*, state: str | None, out_of_scope: bool) -> dict[str, i
         "registered": 1,
         "out_of_scope": 1 if out_of_scope else 0,
         "resumed": 1 if (not out_of_scope and state in RESUMED_STATES) else 0,
+        "expected": 1 if (not out_of_scope and state in EXPECTED_STATES) else 0,
     }
 
 
@@ -182,8 +183,9 @@ def snapshot_status(date) -> int:
     new, changed = [], []
     for key, tally in current.items():
         row = existing.get(key) or DailyTally(date=date, area_id=key[0], category=key[1], industry=key[2])
-        row.registered, row.out_of_scope, row.resumed = tally.registered, tally.out_of_scope, tally.resumed
+        for name in STATUS_FIELDS:
+            setattr(row, name, getattr(tally, name))
         (changed if row.pk else new).append(row)
     DailyTally.objects.bulk_create(new, batch_size=2000)
-    DailyTally.objects.bulk_update(changed, ["registered", "out_of_scope", "resumed"], batch_size=2000)
+    DailyTally.objects.bulk_update(changed, list(STATUS_FIELDS), batch_size=2000)
     return len(current)

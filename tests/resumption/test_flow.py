@@ -11,7 +11,7 @@ from fugong.resumption import services
 from fugong.resumption.choices import EnterpriseState, FilingStatus
 from fugong.resumption.models import DailyTally, EnterpriseStatus, FilingTransition, StatusTally
 
-from .conftest import good_filing_fields, roster_rows
+from .conftest import good_filing_fields, make_reporting, roster_rows
 
 
 def tally(area, category="above_scale", industry="C"):
@@ -105,6 +105,7 @@ def test_approval_then_first_report_makes_the_firm_count_as_resumed(world, setup
 
 
 def test_correcting_the_days_report_replaces_it_in_the_tallies(world, setup):
+    make_reporting(world)
     enterprise = world.enterprises["A1_above_scale"]
     today = timezone.localdate()
     base = {"staff_total": 100, "masks_stock": 100, "disinfectant_kg": 5, "no_anomaly": True}
@@ -275,3 +276,22 @@ def test_an_ended_condition_stays_ended_even_if_an_older_version_was_open(world,
     assert "masks" not in [c.code for c in conditions_in_force(category="above_scale", on=on)]
     assert [c.threshold for c in conditions_in_force(category="above_scale", on=dt.date(2020, 3, 10))
             if c.code == "masks"] == [3]
+
+
+def test_only_firms_expected_to_report_may_report_and_they_make_the_denominator(world, setup):
+    from fugong.resumption import rates
+
+    enterprise = world.enterprises["A1_above_scale"]
+    fields = {"staff_on_duty": 5, "staff_total": 10, "output_pct": 40, "masks_stock": 1, "disinfectant_kg": 1}
+    with pytest.raises(ValidationError, match="完成复工备案（或审核通过）后再报送企业日报"):
+        services.daily_report_save(actor=world.users["ent_admin_A"], enterprise=enterprise,
+                                   date=timezone.localdate(), **fields)
+    assert rates.figures(world.areas["A"]).reporting.as_dict() == {"numerator": 0, "denominator": 0, "rate": None}
+
+    services.status_set(actor=world.users["street_A"], enterprise=enterprise, state=EnterpriseState.APPROVED)
+    services.status_set(actor=world.users["street_A"], enterprise=world.enterprises["A1_commerce"],
+                        state=EnterpriseState.FILED)
+    services.daily_report_save(actor=world.users["ent_admin_A"], enterprise=enterprise,
+                               date=timezone.localdate(), **fields)
+    # Two firms of street A are expected to report (approved, filed); one has.
+    assert rates.figures(world.areas["A"]).reporting.as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}

@@ -8,6 +8,8 @@ from django.utils import timezone
 from fugong.resumption import rates, services
 from fugong.resumption.models import DailyReport, DailyTally
 
+from .conftest import make_reporting
+
 URL = "/api/v1/reports"
 BODY = {
     "staff_on_duty": 80,
@@ -19,6 +21,7 @@ BODY = {
 }
 
 
+
 def today() -> dt.date:
     return timezone.localdate()
 
@@ -28,6 +31,7 @@ def post(client, body: dict):
 
 
 def test_the_first_post_creates_and_the_second_updates_the_same_report(world, setup, api_for):
+    make_reporting(world)
     client = api_for("ent_admin_A")
 
     first = post(client, BODY)
@@ -110,6 +114,7 @@ def test_only_enterprise_admins_post_reports(world, setup, api_for, name):
 
 
 def test_lists_and_detail_are_scoped(world, setup, api_for):
+    make_reporting(world)
     a_id = post(api_for("ent_admin_A"), BODY).json()["id"]
     b_id = post(api_for("ent_admin_B"), BODY | {"staff_on_duty": 10}).json()["id"]
 

@@ -17,7 +17,10 @@ from fugong.resumption import rates, services, tallies
 from fugong.resumption.choices import EnterpriseState
 from fugong.resumption.models import DailyReport, DailyTally, EnterpriseStatus
 
+from .conftest import make_reporting
+
 TODAY_URL = reverse("resumption:report_today")
+
 
 
 def today() -> dt.date:
@@ -121,6 +124,7 @@ def test_yesterdays_figures_are_taken_when_the_staff_list_is_empty(world, client
 
 
 def test_once_reported_the_page_shows_todays_report_for_correction(world, setup, client_for):
+    make_reporting(world)
     client = client_for("ent_admin_A")
     client.post(TODAY_URL, good_post(staff_on_duty="77"))
 
@@ -175,6 +179,7 @@ def test_submitting_twice_the_same_day_updates_the_one_report(world, setup, clie
 
 
 def test_no_anomaly_fills_zeros_and_is_stored(world, setup, client_for):
+    make_reporting(world)
     client_for("ent_admin_A").post(TODAY_URL, good_post())
 
     report = DailyReport.objects.get()
@@ -188,6 +193,7 @@ def test_no_anomaly_fills_zeros_and_is_stored(world, setup, client_for):
 
 
 def test_problems_and_abnormal_persons_are_reported_with_a_note(world, setup, client_for):
+    make_reporting(world)
     data = good_post(
         no_anomaly="",
         problems_found="2",
@@ -209,6 +215,7 @@ def test_problems_and_abnormal_persons_are_reported_with_a_note(world, setup, cl
 
 
 def test_zeros_typed_by_hand_count_as_no_anomaly(world, setup, client_for):
+    make_reporting(world)
     data = good_post(no_anomaly="", problems_found="0", problems_solved="0", abnormal_persons="0")
     client_for("ent_admin_A").post(TODAY_URL, data)
 
@@ -216,6 +223,7 @@ def test_zeros_typed_by_hand_count_as_no_anomaly(world, setup, client_for):
 
 
 def test_over_100_percent_with_a_reason_is_accepted(world, setup, client_for):
+    make_reporting(world)
     client_for("ent_admin_A").post(TODAY_URL, good_post(output_pct="130", output_reason="加班生产防护服"))
 
     report = DailyReport.objects.get()
@@ -272,6 +280,7 @@ def test_bad_input_is_refused_with_a_message_and_nothing_saved(world, setup, cli
 
 
 def test_a_refused_correction_leaves_the_days_report_and_tallies_as_they_were(world, setup, client_for):
+    make_reporting(world)
     client = client_for("ent_admin_A")
     client.post(TODAY_URL, good_post())
     before = DailyReport.objects.values().get()
@@ -300,6 +309,7 @@ def test_another_enterprises_admin_cannot_post_for_it(world, setup, client_for):
 
 
 def test_another_enterprises_admin_cannot_open_its_report(world, setup, client_for):
+    make_reporting(world)
     client_for("ent_admin_A").post(TODAY_URL, good_post())
     report = DailyReport.objects.get()
 
