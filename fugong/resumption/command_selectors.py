@@ -99,7 +99,7 @@ def command_scope(
 
 
 def definitions() -> dict[str, str]:
-    return {**rates.DEFINITIONS, **{k: str(v) for k, v in EXTRA_DEFINITIONS.items()}}
+    return {**rates.definitions(), **{k: str(v) for k, v in EXTRA_DEFINITIONS.items()}}
 
 
 def breadcrumb(*, user, area: Area) -> list[Area]:

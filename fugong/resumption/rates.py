@@ -16,21 +16,27 @@ from dataclasses import asdict, dataclass, field
 
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from fugong.areas.models import Area
 
 from .models import DailyTally, StatusTally
 
-DEFINITIONS = {
-    "resumption": "复工率 = 已复工企业数 ÷（登记企业数 − 不纳入统计企业数）。已复工含“已复工”和“整改后复工”；"
-                  "停产、注销等经核实不纳入统计的企业从分母中扣除。",
-    "on_duty": "到岗率 = 当日到岗人数 ÷ 职工总数，按当日已报送日报的企业合计（比率）；"
-               "“平均”为各企业到岗率的算术平均。",
-    "capacity": "产能恢复率 = 企业自报的当日产出占正常产出的百分比；“比率”按职工总数加权，"
-                "“平均”为各企业产能恢复率的算术平均。",
-    "reporting": "日报报送率 = 当日已报送日报的企业数 ÷ 应报企业数。应报企业为已备案、已批准复工和已复工且纳入统计的企业；"
-                 "只有应报企业可以报送日报。",
+DEFINITIONS = {  # lazy: read them through definitions() in the language of the request
+    "resumption": _("复工率 = 已复工企业数 ÷（登记企业数 − 不纳入统计企业数）。已复工含“已复工”和“整改后复工”；"
+                  "停产、注销等经核实不纳入统计的企业从分母中扣除。"),
+    "on_duty": _("到岗率 = 当日到岗人数 ÷ 职工总数，按当日已报送日报的企业合计（比率）；"
+               "“平均”为各企业到岗率的算术平均。"),
+    "capacity": _("产能恢复率 = 企业自报的当日产出占正常产出的百分比；“比率”按职工总数加权，"
+                "“平均”为各企业产能恢复率的算术平均。"),
+    "reporting": _("日报报送率 = 当日已报送日报的企业数 ÷ 应报企业数。应报企业为已备案、已批准复工和已复工且纳入统计的企业；"
+                 "只有应报企业可以报送日报。"),
 }
+
+
+def definitions() -> dict[str, str]:
+    """The definitions as plain text in the active language (for JSON, templates and exports)."""
+    return {key: str(text) for key, text in DEFINITIONS.items()}
 
 
 @dataclass

@@ -175,7 +175,7 @@ class Summary:
             "status_available": self.status_available,
             "rows": [r.as_dict() for r in self.rows],
             "total": self.total.as_dict() if self.total else None,
-            "definitions": rates.DEFINITIONS,
+            "definitions": rates.definitions(),
         }
 
 

@@ -62,7 +62,7 @@ def summary_page(request):
             "today": timezone.localdate(),
             "page": page,
             "columns": summary.COLUMNS,
-            "definitions": rates.DEFINITIONS,
+            "definitions": rates.definitions(),
             "ancestors": ancestors,
             "area_choices": _area_choices(user, area),
             "can_start": user.can(RESUMPTION_CONFIGURE),
