@@ -4,7 +4,7 @@ from django.test import Client
 
 from fugong.enterprises.models import Enterprise
 
-from .world import PASSWORD, build_world, load_world
+from .world import PASSWORD, build_world, load_world, restore_defaults
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +20,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def world(db):
     # A transactional (live-server) test flushes the database; rebuild inside this test if so.
     if not Enterprise.objects.exists():
+        restore_defaults()
         return build_world()
     return load_world()
 

@@ -96,6 +96,20 @@ def build_world() -> World:
     return w
 
 
+def restore_defaults() -> None:
+    """Put back the rows the data migrations load (policies, conditions, commitment text): a
+    live-server test flushes the database, migrations' data included."""
+    import importlib
+
+    from django.apps import apps
+
+    from fugong.resumption.models import CommitmentText
+
+    if not CommitmentText.objects.exists():
+        importlib.import_module("fugong.resumption.migrations.0002_default_policies_and_conditions").forwards(
+            apps, None)
+
+
 def load_world() -> World:
     """The world as stored (after build_world ran in this database)."""
     w = World()

@@ -68,8 +68,9 @@ def _restore_world(django_db_blocker):
     """A live-server test flushes the database when it ends; put the shared world back afterwards."""
     yield
     from fugong.enterprises.models import Enterprise
-    from tests.world import build_world
+    from tests.world import build_world, restore_defaults
 
     with django_db_blocker.unblock():
         if not Enterprise.objects.exists():
+            restore_defaults()
             build_world()
