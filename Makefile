@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= small
 
-.PHONY: install run test lint bench serve-prod clean-db
+.PHONY: install run test lint bench worker serve-prod
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ serve-prod: install
 	FUGONG_ENV=production $(PY) manage.py migrate --noinput
 	FUGONG_ENV=production $(VENV)/bin/gunicorn fugong.wsgi:application -c gunicorn.conf.py
 
+## make bench — issue 2's registry benchmark and issue 3's command page / evening summary, on PostgreSQL
 bench: install
 	$(PY) bench/run_all.py
+	$(PY) bench/resumption_bench.py
+
+## make worker — the background worker that runs queued jobs (the evening summary)
+worker: install
+	$(PY) manage.py db_worker
 
 ## make messages — refresh the English catalog from the source, then compile it (translate new entries, commit .po and .mo)
 .PHONY: messages
