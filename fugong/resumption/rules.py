@@ -3,6 +3,8 @@
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from .choices import ConditionRule, HealthState, Ventilation
 from .models import Condition
 
@@ -71,8 +73,12 @@ def priority(*, roster: list, headcount: int, ventilation: str, masks_days: int,
 
 
 def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """``days`` working days after ``start`` (Saturdays and Sundays skipped; holidays not modelled)."""
-    current = start
+    """``days`` working days after ``start`` (Saturdays and Sundays skipped; holidays not modelled).
+
+    Weekdays are those of the district's clock (TIME_ZONE), not UTC's: Sunday morning in Chongqing is
+    Saturday evening in UTC.
+    """
+    current = timezone.localtime(start) if timezone.is_aware(start) else start
     remaining = days
     while remaining > 0:
         current += dt.timedelta(days=1)

@@ -295,3 +295,16 @@ def test_only_firms_expected_to_report_may_report_and_they_make_the_denominator(
                                date=timezone.localdate(), **fields)
     # Two firms of street A are expected to report (approved, filed); one has.
     assert rates.figures(world.areas["A"]).reporting.as_dict() == {"numerator": 1, "denominator": 2, "rate": 0.5}
+
+
+def test_the_review_clock_counts_working_days_on_the_districts_calendar():
+    import zoneinfo
+
+    from fugong.resumption.rules import add_working_days
+
+    chongqing = zoneinfo.ZoneInfo("Asia/Shanghai")
+    sunday_morning = dt.datetime(2026, 11, 22, 5, 36, tzinfo=chongqing)  # Saturday 21:36 in UTC
+    deadline = add_working_days(sunday_morning.astimezone(dt.UTC), 2)
+    assert deadline.astimezone(chongqing) == dt.datetime(2026, 11, 24, 5, 36, tzinfo=chongqing)
+    friday = dt.datetime(2026, 11, 20, 16, 0, tzinfo=chongqing)
+    assert add_working_days(friday, 2).astimezone(chongqing).date() == dt.date(2026, 11, 24)
