@@ -385,7 +385,7 @@ def test_two_first_submissions_at_once_end_in_one_report_and_consistent_tallies(
         writes.append(args[2])
         return original_write(*args)
 
-    monkeypatch.setattr(services, "_daily_report_write", write)
+    monkeypatch.setattr(services.reports, "_daily_report_write", write)
     results, errors = [], []
 
     def submit(on_duty: int) -> None:

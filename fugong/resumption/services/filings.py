@@ -1,0 +1,277 @@
+"""复工备案: the filing with its roster, submission with the commitment, the review, bulk filing
+of individual businesses."""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from fugong.accounts.roles import FILING_BULK, Role
+from fugong.areas.models import PATH_SEP, Area
+
+from .. import rules
+from ..choices import OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
+from ..models import (
+    CategoryPolicy,
+    CommitmentText,
+    EnterpriseStatus,
+    Filing,
+    FilingTransition,
+    RosterEntry,
+)
+from .config import commitment_in_force
+from .status import REVIEWER_ROLES, _status_after_filing, status_set
+
+# --- filings -----------------------------------------------------------------------------------
+
+FILING_FIELDS = [
+    "planned_date", "prevention_plan", "masks_stock", "masks_days", "disinfectant_kg", "disinfectant_days",
+    "thermometers", "ventilation", "has_isolation_room", "canteen_measures", "has_dormitory", "dormitory_measures",
+]
+
+
+def policy_for(category: str) -> CategoryPolicy:
+    return CategoryPolicy.objects.filter(category=category).first() or CategoryPolicy(category=category)
+
+
+def reviewing_area(enterprise) -> Area:
+    """The street, town or park that holds a filing: the level-1 ancestor of the enterprise's area."""
+    codes = [c for c in enterprise.area_path.split(PATH_SEP) if c]
+    return Area.objects.get(code=codes[1] if len(codes) > 1 else codes[0])
+
+
+def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None:
+    FilingTransition.objects.create(filing=filing, from_status=filing.status, to_status=to_status, actor=actor,
+                                    reason=reason)
+    filing.status = to_status
+
+
+def _check_planned_date(planned: dt.date, today: dt.date) -> None:
+    if planned < today:
+        raise ValidationError({"planned_date": "计划复工日期不能早于今天"})
+    if planned > today + dt.timedelta(days=180):
+        raise ValidationError({"planned_date": "计划复工日期不能晚于半年之后"})
+
+
+@transaction.atomic
+def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list[dict], **fields) -> Filing:
+    """Create or edit the enterprise's open filing (draft or returned), roster included.
+
+    ``roster`` rows are dicts with ``person`` (health.Person), ``last14_location``, ``health_state``
+    and ``is_local``; the staff list of the enterprise is updated from them (collect once).
+    """
+    from fugong.health.services import employment_ensure
+
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
+        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+    _check_planned_date(fields["planned_date"], timezone.localdate())
+    if filing is None:
+        filing = Filing(enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category,
+                        mode=policy_for(enterprise.category).mode, created_by=actor)
+    else:
+        filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
+        if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+            raise ValidationError("该备案已提交，不能再修改")
+    for name, value in fields.items():
+        setattr(filing, name, value)
+    filing.updated_by = actor
+    filing.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            filing.save()
+    except IntegrityError:  # another first save of this enterprise's filing won the race
+        raise ValidationError("本企业已有一份未办结的复工备案，请刷新后继续填写") from None
+    filing.roster.all().delete()
+    RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
+    for row in roster:
+        employment_ensure(person=row["person"], enterprise=enterprise, is_local=row["is_local"])
+    return filing
+
+
+@transaction.atomic
+def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: CommitmentText) -> Filing:
+    """Sign the commitment and submit: filing-only categories resume at once if every condition is
+    met; review categories enter the street's queue with a deadline."""
+    filing = Filing.objects.select_for_update().get(pk=filing.pk)
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != filing.enterprise_id:
+        raise PermissionDenied("只有本企业管理员可以提交复工备案")
+    if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
+        raise ValidationError("该备案已提交")
+    if not signatory_name.strip():
+        raise ValidationError({"signatory_name": "请填写承诺人姓名"})
+    now = timezone.now()
+    filing.signatory_name, filing.signed_at, filing.commitment = signatory_name.strip(), now, commitment
+    roster = list(filing.roster.all())
+    unmet = rules.unmet_conditions(filing, roster, timezone.localdate())
+    filing.unmet_conditions = [u.as_dict() for u in unmet]
+    score = rules.priority(roster=roster, headcount=filing.enterprise.headcount, ventilation=filing.ventilation,
+                           masks_days=filing.masks_days, disinfectant_days=filing.disinfectant_days)
+    filing.priority_score, filing.priority_parts = score["score"], score["parts"]
+    filing.submitted_at = now
+    filing.mode = policy_for(filing.category).mode  # the district may have changed it since the draft
+    filing.holder_area = reviewing_area(filing.enterprise)
+    if filing.mode == Mode.FILING and not unmet:
+        _transition(filing, actor, FilingStatus.FILED, "备案即复工：条件均已满足")
+        filing.decided_at = now
+        filing.save()
+        _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
+        return filing
+    days = policy_for(filing.category).review_working_days
+    filing.deadline_at = rules.add_working_days(now, days)
+    _transition(filing, actor, FilingStatus.SUBMITTED)
+    filing.version += 1
+    filing.save()
+    return filing
+
+
+DECISIONS = {"approve": FilingStatus.APPROVED, "return": FilingStatus.RETURNED, "reject": FilingStatus.REJECTED}
+
+
+@transaction.atomic
+def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version: int) -> Filing:
+    """Approve, return for correction or reject, with a reason; refused when out of scope, when
+    conditions are unmet (for approval) or when someone else acted first (``version``)."""
+    if actor.role not in REVIEWER_ROLES:
+        raise PermissionDenied("您无权审核复工备案")
+    filing = Filing.objects.visible_to(actor, "change").select_for_update().filter(pk=filing_id).first()
+    if filing is None or (actor.role == Role.STREET_OFFICER and not filing.area_path.startswith(actor.scope_path)):
+        raise PermissionDenied("该备案不在您的管辖范围内")
+    if decision not in DECISIONS:
+        raise ValidationError({"decision": "请选择审核结果"})
+    if filing.status != FilingStatus.SUBMITTED or filing.version != version:
+        raise ValidationError("该备案已被他人处理或已更新，请刷新后查看")
+    if not reason.strip():
+        raise ValidationError({"reason": "请填写审核意见"})
+    if decision == "approve":
+        unmet = rules.unmet_conditions(filing, list(filing.roster.all()), timezone.localdate())
+        if unmet:
+            titles = "、".join(u.title for u in unmet)
+            raise ValidationError(f"不符合条件的一律不准复工：尚未满足 {titles}")
+    _transition(filing, actor, DECISIONS[decision], reason.strip())
+    filing.decided_at, filing.decided_by, filing.decision_reason = timezone.now(), actor, reason.strip()
+    filing.version += 1
+    filing.save()
+    if decision == "approve":
+        _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.APPROVED)
+    return filing
+
+
+
+# --- filings: the form and the API's roster, bulk filing, the district's settings ------------------
+
+
+
+def _roster_person(row: dict, allowed: dict, known: dict, actor):
+    """The person of one roster row: a staff member already known (``person_id``) or found or
+    created by ID number (``id_number`` with ``name`` and ``phone``)."""
+    from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
+    from fugong.health.services import person_get_or_create
+
+    if row.get("person_id"):
+        person = allowed.get(int(row["person_id"])) if str(row["person_id"]).isdigit() else None
+        if person is None:
+            raise ValidationError({"person": "该人员不在本企业员工名册中"})
+        return person
+    errors = {}
+    name, id_number = (row.get("name") or "").strip(), normalize_code(row.get("id_number"))
+    phone = normalize_mobile(row.get("phone"))
+    if not name:
+        errors["name"] = "请填写姓名"
+    for field, value, check in (("id_number", id_number, validate_id_number), ("phone", phone, validate_mobile)):
+        try:
+            check(value)
+        except ValidationError as exc:
+            errors[field] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+    person = known.get(id_number)
+    if person is not None and person.name != name:
+        raise ValidationError({"name": "该身份证号已登记，但姓名与登记的不一致，请核对"})
+    return person or person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)[0]
+
+
+@transaction.atomic
+def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
+    """Create or edit the enterprise's open filing from raw input, the roster's people included.
+
+    Roster rows name a staff member by ``person_id`` or a person by ``name`` + ``id_number`` +
+    ``phone`` (found by ID number, created when new), each with ``last14_location``,
+    ``health_state`` and ``is_local``. Any bad row refuses the whole save, naming the row
+    (``roster.N.field``); nothing is half-saved, new persons included.
+    """
+    from fugong.core.validators import normalize_code
+    from fugong.health.models import Person
+
+    if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
+        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+    filing = Filing.objects.select_for_update().filter(enterprise=enterprise, status__in=OPEN_FILING).first()
+    staff = Q(employments__enterprise=enterprise)
+    if filing is not None:
+        staff |= Q(pk__in=RosterEntry.objects.filter(filing=filing).values("person_id"))
+    referenced = [int(r["person_id"]) for r in roster if str(r.get("person_id") or "").isdigit()]
+    allowed = {p.pk: p for p in Person.objects.filter(staff, pk__in=referenced).distinct()} if referenced else {}
+    ids = [normalize_code(r.get("id_number")) for r in roster if not r.get("person_id")]
+    known = {p.id_number: p for p in Person.objects.filter(id_number__in=[i for i in ids if i])}
+    rows, errors, seen = [], {}, set()
+    for number, row in enumerate(roster, start=1):
+        try:
+            person = _roster_person(row, allowed, known, actor)
+            if person.pk in seen:
+                raise ValidationError({"id_number": "同一人员在名单中重复出现"})
+            if not (row.get("last14_location") or "").strip():
+                raise ValidationError({"last14_location": "请填写近14天所在地"})
+            if row.get("health_state") not in HealthState.values:
+                raise ValidationError({"health_state": "请选择健康状况"})
+        except ValidationError as exc:
+            for field, messages in exc.message_dict.items():
+                errors[f"roster.{number}.{field}"] = messages
+            continue
+        seen.add(person.pk)
+        rows.append({"person": person, "last14_location": row["last14_location"].strip()[:100],
+                     "health_state": row["health_state"], "is_local": bool(row.get("is_local"))})
+    if errors:
+        raise ValidationError(errors)
+    return filing_save(actor=actor, enterprise=enterprise, filing=filing, roster=rows, **fields)
+
+
+@transaction.atomic
+def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
+    """个体工商户 filed in bulk by their community: each gets a filed filing signed by the worker and
+    the status 已备案, all or nothing; scope and eligibility are re-checked for every one."""
+    from fugong.accounts.roles import COMMUNITY_CATEGORIES
+    from fugong.enterprises.models import Enterprise
+
+    if not actor.can(FILING_BULK):
+        raise PermissionDenied("只有社区工作人员或街镇干部可以代为备案")
+    pks = sorted({e.pk for e in enterprises})
+    if not pks:
+        raise ValidationError("请至少选择一户")
+    chosen = list(Enterprise.objects.visible_to(actor, "change").select_for_update()
+                  .filter(pk__in=pks, category__in=list(COMMUNITY_CATEGORIES)).order_by("pk"))
+    if len(chosen) != len(pks):
+        raise PermissionDenied("所选商户中有不在您管辖范围内或不属于个体工商户、九小场所的")
+    taken = set(Filing.objects.filter(enterprise__in=chosen, status__in=[*OPEN_FILING, FilingStatus.APPROVED,
+                                                                          FilingStatus.FILED])
+                .values_list("enterprise__name", flat=True))
+    moved = set(EnterpriseStatus.objects.filter(enterprise__in=chosen).exclude(
+        state=EnterpriseState.NOT_RESUMED).values_list("enterprise__name", flat=True))
+    if taken | moved:
+        raise ValidationError("以下商户已有备案或已复工，不能重复备案：" + "、".join(sorted(taken | moved)))
+    now, today = timezone.now(), timezone.localdate()
+    commitment = commitment_in_force(today)
+    reason = "社区代为备案" + (f"：{note.strip()}" if note.strip() else "")
+    signatory = (actor.full_name or actor.username)[:32]
+    filings = []
+    for enterprise in chosen:
+        filing = Filing.objects.create(
+            enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category, mode=Mode.FILING,
+            status=FilingStatus.FILED, planned_date=today, commitment=commitment, signatory_name=signatory,
+            signed_at=now, submitted_at=now, decided_at=now, decided_by=actor, decision_reason=reason,
+            holder_area=reviewing_area(enterprise), created_by=actor, updated_by=actor)
+        FilingTransition.objects.create(filing=filing, from_status="", to_status=FilingStatus.FILED, actor=actor,
+                                        reason=reason)
+        status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.FILED, reason=reason[:200], on=today)
+        filings.append(filing)
+    return filings
