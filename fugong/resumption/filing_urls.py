@@ -3,6 +3,7 @@
 from django.urls import path
 
 from . import filing_views as views
+from . import settings_views
 
 urlpatterns = [
     path("filing/", views.filing_mine, name="filing_mine"),
@@ -13,5 +14,5 @@ urlpatterns = [
     path("reviews/", views.review_queue, name="review_queue"),
     path("reviews/overdue/", views.review_overdue, name="review_overdue"),
     path("bulk-filing/", views.bulk_filing, name="bulk_filing"),
-    path("settings/", views.settings_page, name="settings"),
+    path("settings/", settings_views.settings_page, name="settings"),
 ]
