@@ -1,6 +1,5 @@
 """The district's resumption settings page: modes per category, dated conditions, commitment text."""
 
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,35 +19,7 @@ from .filing_forms import (
     ConditionEndForm,
     PolicyForm,
 )
-
-PAGE_SIZE = 50
-ROSTER_SHOWN = 300
-FIELD_LABELS = {
-    "name": "姓名",
-    "id_number": "身份证号",
-    "phone": "手机号",
-    "last14_location": "近14天所在地",
-    "health_state": "健康状况",
-    "is_local": "本地员工",
-    "person": "人员",
-}
-
-
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied
-
-
-def _own_enterprise(user):
-    _require(user, roles.FILING_SUBMIT)
-    if not user.scope_enterprise_id:
-        raise PermissionDenied
-    return user.scope_enterprise
-
-
-def _error_dict(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
+from .filing_views import _error_dict, _require
 
 # --- the district's settings -----------------------------------------------------------------------
 
