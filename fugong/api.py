@@ -243,7 +243,10 @@ def register_routers() -> None:
     from fugong.accounts.api import router as accounts_router
     from fugong.areas.api import router as areas_router
     from fugong.enterprises.api import router as enterprises_router
+    from fugong.ledger.api import router as ledger_router
+    from fugong.notices.api import router as notices_router
     from fugong.resumption import filing_api, rates_api, report_api, summary_api
+    from fugong.supervision.api import router as supervision_router
 
     api.add_router("/auth", accounts_router)
     api.add_router("/areas", areas_router)
@@ -252,6 +255,9 @@ def register_routers() -> None:
     api.add_router("/reports", report_api.router)
     api.add_router("/rates", rates_api.router)
     api.add_router("/summaries", summary_api.router)
+    api.add_router("/supervision", supervision_router)
+    api.add_router("/problems", ledger_router)
+    api.add_router("/notices", notices_router)
 
 
 register_routers()

@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "fugong.enterprises",
     "fugong.health",
     "fugong.resumption",
+    "fugong.supervision",
+    "fugong.ledger",
+    "fugong.notices",
     "fugong.demo",
 ]
 
@@ -173,7 +176,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
-MEDIA_URL = "media/"
+MEDIA_URL = "media/"  # never routed: attachments are served by views that check scope (core.uploads)
+ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

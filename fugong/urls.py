@@ -15,5 +15,8 @@ urlpatterns = [
     path("areas/", include("fugong.areas.urls")),
     path("enterprises/", include("fugong.enterprises.urls")),
     path("resumption/", include("fugong.resumption.urls")),
+    path("supervision/", include("fugong.supervision.urls")),
+    path("ledger/", include("fugong.ledger.urls")),
+    path("notices/", include("fugong.notices.urls")),
     path("", include("fugong.core.urls")),
 ]

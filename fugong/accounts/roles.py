@@ -73,6 +73,16 @@ RATES_VIEW = "rates.view"  # the command page and the daily summary
 RESUMPTION_CONFIGURE = "resumption.configure"  # conditions, modes, commitment text (district level)
 FILING_BULK = "filing.bulk"  # file individual businesses in bulk for one's community or street
 FILING_OVERSEE = "filing.oversee"  # see overdue filings across the streets (the level above)
+COVERAGE_VIEW = "supervision.coverage"  # who covers which enterprise, and which have no one
+INSPECT = "supervision.inspect"  # inspect enterprises in one's scope, record findings and violations
+VIOLATION_DECIDE = "supervision.decide"  # confirm the step proposed for a violation; propose listing
+DISHONESTY_APPROVE = "supervision.approve"  # the confirming officer for listing on / removal from 不诚信名单
+SUPERVISION_CONFIGURE = "supervision.configure"  # the checklist, the escalation window, routing, due days
+PROBLEM_REPORT = "ledger.report"  # record an enterprise's problem (enterprise, commissioner, hotline)
+PROBLEM_HANDLE = "ledger.handle"  # work on problems routed to one's department or area, answer them
+PROBLEM_OVERSEE = "ledger.oversee"  # the level above: escalated problems, approving extensions
+NOTICE_PUBLISH = "notices.publish"  # publish notices to enterprises in one's scope
+NOTICE_RECEIVE = "notices.receive"  # an enterprise's inbox of notices
 
 _OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW, REPORT_MONITOR}
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -80,20 +90,29 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         ENTERPRISE_VIEW, ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_EXPORT,
         ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
         FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE, FILING_BULK, FILING_OVERSEE,
+        COVERAGE_VIEW, INSPECT, VIOLATION_DECIDE, DISHONESTY_APPROVE, SUPERVISION_CONFIGURE, PROBLEM_REPORT,
+        PROBLEM_HANDLE, PROBLEM_OVERSEE, NOTICE_PUBLISH,
     }),
-    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW, FILING_OVERSEE}),
+    # Read-only, but the district leader is the confirming officer for the dishonesty list and the
+    # level above for escalated problems.
+    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW, FILING_OVERSEE, COVERAGE_VIEW, DISHONESTY_APPROVE,
+                                                 PROBLEM_OVERSEE}),
     Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
-                                                    PERSONAL_UNMASK, RATES_VIEW}),
+                                                    PERSONAL_UNMASK, RATES_VIEW, COVERAGE_VIEW, INSPECT,
+                                                    VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
+                                                    NOTICE_PUBLISH}),
     Role.STREET_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
                                                 ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE,
-                                                FILING_REVIEW, RATES_VIEW, FILING_BULK}),
+                                                FILING_REVIEW, RATES_VIEW, FILING_BULK, COVERAGE_VIEW, INSPECT,
+                                                VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
+                                                PROBLEM_OVERSEE, NOTICE_PUBLISH}),
     Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
-                                                  USER_MANAGE, RATES_VIEW, FILING_BULK}),
-    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK}),
+                                                  USER_MANAGE, RATES_VIEW, FILING_BULK, INSPECT}),
+    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE}),
     Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW}),
     Role.SITE_STAFF: frozenset(),
     Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE,
-                                      FILING_SUBMIT}),
+                                      FILING_SUBMIT, PROBLEM_REPORT, NOTICE_RECEIVE}),
     Role.EMPLOYEE: frozenset(),
     Role.CHECKPOINT_GUARD: frozenset(),
     Role.RESIDENT: frozenset(),
