@@ -8,8 +8,10 @@ A new route whose parameter this file cannot fill fails the test, so nothing new
 """
 
 import hashlib
+import importlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -62,7 +64,7 @@ def target_value(world, route: str, namespace: str, name: str, param: str):
     b_area = world.areas["B1"]
     text = f"{namespace}:{name}:{route}".lower()
     if param in {"pk", "id"}:
-        for word, make in (("filing", b_filing), ("report", b_report), ("summary", b_summary_run)):
+        for word, make in street_b_factories().items():
             if word in text:
                 return make(world).pk
     if param in {"member_id", "user_id"} or (param in {"pk", "id"} and ("user" in text and "group" not in text)):
@@ -116,6 +118,19 @@ def b_summary_run(world):
         date=timezone.localdate(), area=world.areas["B"],
         defaults={"area_path": world.areas["B"].path, "status": "done", "text": "朝阳街道汇总", "rows": []})
     return run
+
+
+def street_b_factories() -> dict:
+    """Word in a route's name → a function making street B's object of that kind.
+
+    Each app's tests may add theirs in ``tests/<app>/scope_targets.py`` as ``TARGETS = {word: make}``
+    (``make(world)`` returns a saved street-B object); more specific words first.
+    """
+    factories = {}
+    for module in sorted(Path(__file__).parent.glob("*/scope_targets.py")):
+        factories.update(importlib.import_module(f"tests.{module.parent.name}.scope_targets").TARGETS)
+    factories.update({"filing": b_filing, "report": b_report, "summary": b_summary_run})
+    return factories
 
 
 def build_url(world, route, namespace, name, pattern) -> str:
