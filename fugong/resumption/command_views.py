@@ -96,7 +96,7 @@ def _cards(f, links: dict, defs: dict) -> list[dict]:
             "title": _("日报报送率"),
             "value": pct(f.reporting.rate),
             "link": links["reported"],
-            "parts": _("已报送 %(n)s / 已复工 %(d)s 家")
+            "parts": _("已报送 %(n)s / 应报 %(d)s 家")
             % {"n": f.reporting.numerator, "d": "—" if no_snapshot else f.reporting.denominator},
             "more": (_("查看未报送企业"), links["not_reported"]),
             "definition": defs["reporting"],
