@@ -112,7 +112,7 @@ def test_street_a_cards_show_the_hand_counted_figures(scene, client_for):
     assert "73.3%" in on_duty and "70.0%" in on_duty and "到岗 110 / 职工 150 人" in on_duty
     capacity = card(html, "capacity")
     assert "53.3%" in capacity and "50.0%" in capacity and "按 2 家企业日报" in capacity
-    assert "已报送 2 / 已复工 2 家" in card(html, "reporting")
+    assert "已报送 2 / 应报 2 家" in card(html, "reporting")
     assert "1 家" in card(html, "out_of_scope") and "登记企业 3 家" in card(html, "out_of_scope")
 
 
@@ -123,7 +123,7 @@ def test_district_cards_for_the_leader(scene, client_for):
     on_duty = card(html, "on_duty")
     assert "64.0%" in on_duty and "63.3%" in on_duty and "到岗 160 / 职工 250 人" in on_duty
     assert "72.0%" in card(html, "capacity") and "66.7%" in card(html, "capacity")
-    assert "已报送 3 / 已复工 4 家" in card(html, "reporting") and "75.0%" in card(html, "reporting")
+    assert "已报送 3 / 应报 4 家" in card(html, "reporting") and "75.0%" in card(html, "reporting")
 
 
 def test_sysadmin_defaults_to_the_district_root(scene, client_for):
