@@ -379,7 +379,7 @@ def test_two_first_submissions_at_once_end_in_one_report_and_consistent_tallies(
         return original_save(self, *args, **kwargs)
 
     monkeypatch.setattr(DailyReport, "save", save)
-    original_write, writes = services._daily_report_write, []
+    original_write, writes = services.reports._daily_report_write, []
 
     def write(*args):
         writes.append(args[2])
