@@ -19,6 +19,7 @@ from fugong.accounts.roles import (
     PERSONAL_UNMASK,
 )
 from fugong.core import audit
+from fugong.core.api import paginate
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -62,11 +63,6 @@ def _load(user, pk) -> Enterprise:
         raise Http404 from None
 
 
-def _paginate(qs, page: int, page_size: int) -> tuple[list, int]:
-    count = qs.count()
-    start = (page - 1) * page_size
-    return (list(qs[start : start + page_size]) if start < count else []), count
-
 
 def _filtered(request):
     """The web list's filter over the caller's enterprises; bad filter values are a 422."""
@@ -89,7 +85,7 @@ def _filtered(request):
 def list_enterprises(request, filters: Query[ListQuery]):
     _require(request.user, ENTERPRISE_VIEW, "您无权查看企业名录")
     qs = _filtered(request).select_related(*ITEM_RELATED)
-    rows, count = _paginate(qs, filters.page, filters.page_size)
+    rows, count = paginate(qs, filters.page, filters.page_size)
     return {"items": [enterprise_item(e) for e in rows], "count": count}
 
 
@@ -194,7 +190,7 @@ def update_enterprise(request, enterprise_id: int, payload: EnterprisePatch):
 )
 def enterprise_history(request, enterprise_id: int, paging: Query[HistoryQuery]):
     enterprise = selectors.enterprise_get(user=request.user, pk=enterprise_id)
-    rows, count = _paginate(audit.history(enterprise), paging.page, paging.page_size)
+    rows, count = paginate(audit.history(enterprise), paging.page, paging.page_size)
     return {"items": [history_item(e) for e in rows], "count": count}
 
 

@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.accounts import roles
+from fugong.core.api import paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
@@ -216,10 +217,8 @@ def _can_view(user) -> None:
 
 
 def _page(qs, page: int, page_size: int) -> dict:
-    count = qs.count()
-    start = (page - 1) * page_size
+    rows, count = paginate(qs, page, page_size)
     now = timezone.now()
-    rows = list(qs[start : start + page_size]) if start < count else []
     return {"items": [_item(f, now) for f in rows], "count": count}
 
 

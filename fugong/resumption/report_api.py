@@ -11,6 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.accounts.roles import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
+from fugong.core.api import paginate
 from fugong.core.masking import mask_phone
 
 from . import report_exports, report_selectors, services
@@ -162,11 +163,6 @@ def _filters(query) -> dict:
     return form.filters()
 
 
-def _paginate(qs, page: int, page_size: int) -> tuple[list, int]:
-    count = qs.count()
-    start = (page - 1) * page_size
-    return (list(qs[start : start + page_size]) if start < count else []), count
-
 
 @router.get(
     "",
@@ -184,7 +180,7 @@ def list_reports(request, query: Query[ListQuery]):
     else:
         _require(user, REPORT_MONITOR, "您无权查看企业日报")
         qs = report_selectors.reports_of_day(user=user, **_filters(query))
-    rows, count = _paginate(qs, query.page, query.page_size)
+    rows, count = paginate(qs, query.page, query.page_size)
     return {"items": [report_item(r) for r in rows], "count": count}
 
 
@@ -225,7 +221,7 @@ def missing_reports(request, query: Query[MissingQuery]):
     user = request.user
     _require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
     filters = _filters(query)
-    rows, count = _paginate(
+    rows, count = paginate(
         report_selectors.reports_missing(user=user, **filters), query.page, query.page_size
     )
     return {"items": [missing_item(e) for e in rows], "count": count, "date": filters["day"]}
