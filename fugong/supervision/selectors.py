@@ -189,3 +189,9 @@ def timeline(*, violation: Violation) -> list[dict]:
             for e in audit.history(listing)
         ]
     return sorted(events, key=lambda e: e["at"])
+
+
+def enterprise_queryset(*, user):
+    from fugong.enterprises.models import Enterprise
+
+    return Enterprise.objects.visible_to(user)
