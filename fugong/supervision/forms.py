@@ -30,7 +30,7 @@ class StyledForm(forms.Form):
                 widget.attrs["class"] = "form-control"
 
 
-DATE = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-lg"})
+DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-lg"})
 
 
 class InspectionForm(StyledForm):
@@ -91,10 +91,10 @@ class InspectionForm(StyledForm):
 class InspectionFilterForm(StyledForm):
     area = forms.ChoiceField(label=_("区域"), required=False)
     date_from = forms.DateField(
-        label=_("开始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("开始日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label=_("结束日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("结束日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
     )
     outcome = forms.ChoiceField(
         label=_("检查结果"),
@@ -201,4 +201,6 @@ class ChecklistItemForm(StyledForm):
         label=_("编码"), max_length=32, help_text=_("同一编码再次添加即为该检查项的新版本")
     )
     title = forms.CharField(label=_("检查项"), max_length=100)
-    effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    effective_from = forms.DateField(
+        label=_("生效日期"), widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+    )
