@@ -10,7 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.accounts import roles
@@ -230,7 +230,7 @@ def list_inspections(request, q: Query[InspectionQuery]):
 def create_inspection(request, payload: InspectionIn):
     data = payload.dict()
     inspection = services.inspection_record(actor=request.user, **data)
-    return 201, _inspection(request.user, inspection.pk)
+    return Status(201, _inspection(request.user, inspection.pk))
 
 
 @router.get("/inspections/{id}", response={200: InspectionOut, **ERRORS}, summary="检查详情")
@@ -255,7 +255,7 @@ def inspection_followup(request, id: int, payload: FollowupIn):
     inspection = services.inspection_record(
         actor=user, enterprise_id=follows.enterprise_id, follows_id=follows.pk, **data
     )
-    return 201, _inspection(user, inspection.pk)
+    return Status(201, _inspection(user, inspection.pk))
 
 
 # --- violations -------------------------------------------------------------------------------------
@@ -362,7 +362,7 @@ def record_violation(request, id: int, payload: ViolationIn):
         raise PermissionDenied("您无权记录违规")
     selectors.inspection_detail(user=user, pk=id)
     v = services.violation_record(actor=user, inspection_id=id, **payload.dict())
-    return 201, _violation(selectors.violation_detail(user=user, pk=v.pk), statements=True)
+    return Status(201, _violation(selectors.violation_detail(user=user, pk=v.pk), statements=True))
 
 
 @router.get("/violations", response={200: ViolationPageOut, **ERRORS}, summary="违规记录")
@@ -397,7 +397,7 @@ def confirm_violation(request, id: int, payload: DecideIn):
 def violation_statement(request, id: int, payload: TextIn):
     selectors.violation_detail(user=request.user, pk=id)
     services.statement_add(actor=request.user, violation_id=id, text=payload.text)
-    return 201, _violation(selectors.violation_detail(user=request.user, pk=id), statements=True)
+    return Status(201, _violation(selectors.violation_detail(user=request.user, pk=id), statements=True))
 
 
 # --- the dishonesty list ----------------------------------------------------------------------------
@@ -459,7 +459,7 @@ def propose_listing(request, id: int, payload: ReasonIn):
         raise PermissionDenied("您无权提议列入不诚信企业名单")
     selectors.violation_detail(user=user, pk=id)
     listing = services.listing_propose(actor=user, violation_id=id, reason=payload.reason)
-    return 201, _listing(selectors.listing_detail(user=user, pk=listing.pk))
+    return Status(201, _listing(selectors.listing_detail(user=user, pk=listing.pk)))
 
 
 @router.get("/listings", response={200: ListingPageOut, **ERRORS}, summary="不诚信企业名单")
