@@ -8,10 +8,11 @@ from .world import PASSWORD, build_world, load_world, restore_defaults
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):
+def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the named world once per test database; each test then runs in a rolled-back transaction."""
     # Tests log in dozens of times; PBKDF2's cost is the production default, not what is under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # uploads made by tests never reach the project
     with django_db_blocker.unblock():
         build_world()
 
