@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts import roles
@@ -15,6 +16,7 @@ class NavItem:
     icon: str
     capability: str | None = None  # None: every signed-in user
     section: str = ""
+    badge: str = ""  # dotted path of a function(user) -> int shown as a count (e.g. unread notices)
 
 
 NAV = [
@@ -31,6 +33,14 @@ NAV = [
     NavItem(_("日报缺报"), "resumption:reports_missing", "缺", roles.REPORT_MONITOR, _("复工复产")),
     NavItem(_("每日汇总"), "resumption:summary", "汇", roles.RATES_VIEW, _("复工复产")),
     NavItem(_("复工条件与方式"), "resumption:settings", "条", roles.RESUMPTION_CONFIGURE, _("复工复产")),
+    NavItem(_("通知公告"), "notices:inbox", "通", roles.NOTICE_RECEIVE, _("服务与督查"),
+            badge="fugong.notices.selectors.inbox_badge"),
+    NavItem(_("发布通知"), "notices:list", "通", roles.NOTICE_PUBLISH, _("服务与督查")),
+    NavItem(_("包保覆盖"), "supervision:coverage", "覆", roles.COVERAGE_VIEW, _("服务与督查")),
+    NavItem(_("现场检查"), "supervision:inspections", "检", roles.INSPECT, _("服务与督查")),
+    NavItem(_("违规与约谈"), "supervision:violations", "违", roles.INSPECT, _("服务与督查")),
+    NavItem(_("不诚信企业名单"), "supervision:listings", "信", roles.DISHONESTY_APPROVE, _("服务与督查")),
+    NavItem(_("督查设置"), "supervision:settings", "设", roles.SUPERVISION_CONFIGURE, _("服务与督查")),
     NavItem(_("行政区划"), "areas:list", "区", roles.AREA_VIEW, _("组织")),
     NavItem(_("部门"), "areas:departments", "部", roles.AREA_VIEW, _("组织")),
     NavItem(_("工作组"), "areas:groups", "组", roles.AREA_VIEW, _("组织")),
@@ -49,7 +59,8 @@ def nav_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # tests/core/test_navigation.py fails on any entry like this
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section, "active": False})
+        items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section, "active": False,
+                      "badge": import_string(item.badge)(user=user) if item.badge else 0})
     # The entry whose URL is the longest prefix of the current path is the active one.
     matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
     if matches:
