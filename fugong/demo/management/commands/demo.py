@@ -5,6 +5,7 @@ from fugong.areas.models import Area
 from fugong.demo.builder import DEFAULT_SEED, DEMO_PASSWORD, SCALES, Summary, build_demo
 from fugong.demo.resumption_data import build_resumption
 from fugong.enterprises.choices import Category
+from fugong.ledger.services import routing_seed_defaults
 
 KIND_LABELS = {
     "district": "区县",
@@ -47,6 +48,9 @@ class Command(BaseCommand):
             scale=scale, seed=seed, log=lambda message: self.stdout.write(f"  {message}")
         )
         summary.seconds += resumption.seconds
+        # The problem ledger routes by category to the departments the demo has just created.
+        routes = routing_seed_defaults()
+        self.stdout.write(f"  问题台账：按类别分派规则 {routes} 条")
         self.report(summary)
 
     def report(self, summary: Summary) -> None:
