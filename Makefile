@@ -35,10 +35,11 @@ serve-prod: install
 	FUGONG_ENV=production $(PY) manage.py migrate --noinput
 	FUGONG_ENV=production $(VENV)/bin/gunicorn fugong.wsgi:application -c gunicorn.conf.py
 
-## make bench — issue 2's registry benchmark and issue 3's command page / evening summary, on PostgreSQL
+## make bench — the registry (issue 2), command page / evening summary (issue 3), problem ledger (issue 4), on PostgreSQL
 bench: install
 	$(PY) bench/run_all.py
 	$(PY) bench/resumption_bench.py
+	$(PY) bench/ledger_bench.py
 
 ## make worker — the background worker that runs queued jobs (the evening summary)
 worker: install
