@@ -242,9 +242,12 @@ def server_error(request, exc: Exception):
 def register_routers() -> None:
     from fugong.accounts.api import router as accounts_router
     from fugong.areas.api import router as areas_router
+    from fugong.checkins.api import router as checkins_router
     from fugong.enterprises.api import router as enterprises_router
+    from fugong.health.api import router as persons_router
     from fugong.ledger.api import router as ledger_router
     from fugong.notices.api import router as notices_router
+    from fugong.quarantine.api import router as quarantine_router
     from fugong.resumption import filing_api, rates_api, report_api, summary_api
     from fugong.supervision.api import router as supervision_router
 
@@ -258,6 +261,9 @@ def register_routers() -> None:
     api.add_router("/supervision", supervision_router)
     api.add_router("/problems", ledger_router)
     api.add_router("/notices", notices_router)
+    api.add_router("/persons", persons_router)
+    api.add_router("/checkins", checkins_router)
+    api.add_router("/quarantine", quarantine_router)
 
 
 register_routers()

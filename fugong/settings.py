@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "fugong.supervision",
     "fugong.ledger",
     "fugong.notices",
+    "fugong.checkins",
+    "fugong.quarantine",
     "fugong.demo",
 ]
 

@@ -18,5 +18,8 @@ urlpatterns = [
     path("supervision/", include("fugong.supervision.urls")),
     path("ledger/", include("fugong.ledger.urls")),
     path("notices/", include("fugong.notices.urls")),
+    path("people/", include("fugong.health.urls")),
+    path("checkins/", include("fugong.checkins.urls")),
+    path("quarantine/", include("fugong.quarantine.urls")),
     path("", include("fugong.core.urls")),
 ]

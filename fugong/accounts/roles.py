@@ -83,6 +83,14 @@ PROBLEM_HANDLE = "ledger.handle"  # work on problems routed to one's department 
 PROBLEM_OVERSEE = "ledger.oversee"  # the level above: escalated problems, approving extensions
 NOTICE_PUBLISH = "notices.publish"  # publish notices to enterprises in one's scope
 NOTICE_RECEIVE = "notices.receive"  # an enterprise's inbox of notices
+PERSON_VIEW = "health.person_view"  # the person registry and files of people in one's scope
+PERSON_MANAGE = "health.person_manage"  # register, correct and merge persons in one's scope
+CHECKIN_SUBMIT = "health.checkin"  # one's own daily health check-in (and proxies for family)
+CHECKIN_MONITOR = "health.checkin_monitor"  # check-ins, alerts and missed lists of enterprises in scope
+RETURNEE_REGISTER = "quarantine.register"  # register returnees (community, employer)
+QUARANTINE_MANAGE = "quarantine.manage"  # decide measures, quarantine orders and follow-ups in one's area
+SITE_OPERATE = "quarantine.site"  # run one centralized quarantine site: check-in, rooms, check-out
+QUARANTINE_CONFIGURE = "quarantine.configure"  # risk areas and rule sets (district level)
 
 _OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW, REPORT_MONITOR}
 CAPABILITIES: dict[str, frozenset[str]] = {
@@ -91,12 +99,13 @@ CAPABILITIES: dict[str, frozenset[str]] = {
         ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
         FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE, FILING_BULK, FILING_OVERSEE,
         COVERAGE_VIEW, INSPECT, VIOLATION_DECIDE, DISHONESTY_APPROVE, SUPERVISION_CONFIGURE, PROBLEM_REPORT,
-        PROBLEM_HANDLE, PROBLEM_OVERSEE, NOTICE_PUBLISH,
+        PROBLEM_HANDLE, PROBLEM_OVERSEE, NOTICE_PUBLISH, PERSON_VIEW, PERSON_MANAGE, CHECKIN_MONITOR,
+        RETURNEE_REGISTER, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE,
     }),
     # Read-only, but the district leader is the confirming officer for the dishonesty list and the
     # level above for escalated problems.
     Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW, FILING_OVERSEE, COVERAGE_VIEW, DISHONESTY_APPROVE,
-                                                 PROBLEM_OVERSEE}),
+                                                 PROBLEM_OVERSEE, PERSON_VIEW}),
     Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
                                                     PERSONAL_UNMASK, RATES_VIEW, COVERAGE_VIEW, INSPECT,
                                                     VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
@@ -105,17 +114,22 @@ CAPABILITIES: dict[str, frozenset[str]] = {
                                                 ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE,
                                                 FILING_REVIEW, RATES_VIEW, FILING_BULK, COVERAGE_VIEW, INSPECT,
                                                 VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
-                                                PROBLEM_OVERSEE, NOTICE_PUBLISH}),
+                                                PROBLEM_OVERSEE, NOTICE_PUBLISH, PERSON_VIEW, PERSON_MANAGE,
+                                                CHECKIN_MONITOR, RETURNEE_REGISTER, QUARANTINE_MANAGE}),
     Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
-                                                  USER_MANAGE, RATES_VIEW, FILING_BULK, INSPECT}),
-    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE}),
-    Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW}),
-    Role.SITE_STAFF: frozenset(),
+                                                  USER_MANAGE, RATES_VIEW, FILING_BULK, INSPECT, PERSON_VIEW,
+                                                  PERSON_MANAGE, RETURNEE_REGISTER, QUARANTINE_MANAGE,
+                                                  CHECKIN_SUBMIT}),
+    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE,
+                                              CHECKIN_MONITOR}),
+    Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW, PERSON_VIEW, CHECKIN_MONITOR, QUARANTINE_MANAGE}),
+    Role.SITE_STAFF: frozenset({SITE_OPERATE}),
     Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE,
-                                      FILING_SUBMIT, PROBLEM_REPORT, NOTICE_RECEIVE}),
-    Role.EMPLOYEE: frozenset(),
+                                      FILING_SUBMIT, PROBLEM_REPORT, NOTICE_RECEIVE, CHECKIN_MONITOR,
+                                      RETURNEE_REGISTER}),
+    Role.EMPLOYEE: frozenset({CHECKIN_SUBMIT}),
     Role.CHECKPOINT_GUARD: frozenset(),
-    Role.RESIDENT: frozenset(),
+    Role.RESIDENT: frozenset({CHECKIN_SUBMIT}),
 }
 
 # Which roles each role may create or manage (always inside its own scope).

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CheckinsConfig(AppConfig):
+    name = "fugong.checkins"
+    verbose_name = "健康打卡"

@@ -1,0 +1,3 @@
+from ninja import Router
+
+router = Router(tags=["返区人员与隔离"])
