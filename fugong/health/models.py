@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,14 +17,44 @@ class Person(TimeStampedModel):
     Staff rosters of resumption filings, check-ins and quarantines all point here.
     """
 
-    id_number = models.CharField(_("身份证号"), max_length=18, unique=True, validators=[validate_id_number],
-                                 error_messages={"unique": _("该身份证号已登记")})
+    id_number = models.CharField(
+        _("身份证号"),
+        max_length=18,
+        unique=True,
+        validators=[validate_id_number],
+        error_messages={"unique": _("该身份证号已登记")},
+    )
     name = models.CharField(_("姓名"), max_length=32)
     phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
-    area = models.ForeignKey("areas.Area", verbose_name=_("居住社区"), null=True, blank=True,
-                             on_delete=models.PROTECT, related_name="residents")
+    area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("居住社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="residents",
+    )
     area_path = models.CharField(max_length=255, blank=True, editable=False)
     address = models.CharField(_("居住地址"), max_length=200, blank=True)
+    # A merged duplicate stays as a tombstone pointing at the surviving record, never deleted.
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("合并至"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+    )
+    merged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("合并人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    merged_at = models.DateTimeField(_("合并时间"), null=True, blank=True)
+    merge_reason = models.CharField(_("合并原因"), max_length=200, blank=True)
 
     objects = ScopedManager()
     PERSONAL_FIELDS = {"id_number": "id_number", "phone": "phone"}
@@ -32,9 +63,18 @@ class Person(TimeStampedModel):
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
         indexes = [pattern_index("area_path", "person_area_path_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("pk")), name="person_not_merged_into_self"
+            )
+        ]
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
 
     def save(self, *args, **kwargs):
         self.area_path = self.area.path if self.area_id else ""
@@ -47,11 +87,16 @@ class Person(TimeStampedModel):
             return Q()
         from fugong.enterprises.models import Enterprise
 
-        staff = Q(pk__in=Employment.objects.filter(
-            enterprise__in=Enterprise.objects.visible_to(user, action)).values("person_id"))
+        staff = Q(
+            pk__in=Employment.objects.filter(
+                enterprise__in=Enterprise.objects.visible_to(user, action)
+            ).values("person_id")
+        )
         if user.role in {Role.DISTRICT_LEADER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}:
             area = subtree_q(user.area_scope_path)
-            return staff | area if area is not None and action == "view" else staff
+            if area is None or (action != "view" and user.role == Role.DISTRICT_LEADER):
+                return staff
+            return staff | area
         if user.role in {Role.ENTERPRISE_ADMIN, Role.COMMISSIONER, Role.MEDIC, Role.DEPARTMENT_OFFICER}:
             return staff
         return None
@@ -60,9 +105,12 @@ class Person(TimeStampedModel):
 class Employment(models.Model):
     """A person on an enterprise's staff list: the roster typed once and reused everywhere."""
 
-    person = models.ForeignKey(Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
-                                   related_name="employments")
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="employments"
+    )
     is_local = models.BooleanField(_("本地员工"), default=True)
     is_active = models.BooleanField(_("在册"), default=True)
     since = models.DateField(_("登记日期"), auto_now_add=True)

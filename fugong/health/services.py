@@ -1,18 +1,40 @@
-"""Writes about persons: found by ID number, created once, reused by rosters and check-ins."""
+"""Writes about persons: found by ID number, created once, reused by rosters and check-ins.
 
-from django.db import IntegrityError, transaction
+Registration, correction, import and merge run in one transaction each, re-check the actor's scope
+inside it and write the audit entry themselves.
+"""
 
-from fugong.core.validators import normalize_code
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from fugong.accounts.roles import PERSON_MANAGE
+from fugong.areas.models import Area
+from fugong.core.audit import audit_entry, record, snapshot
+from fugong.core.models import AuditAction, AuditEntry
+from fugong.core.scoping import CHANGE
+from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
+from fugong.core.xlsx import RowError
 
 from .models import Employment, Person
+
+AUDITED = ["id_number", "name", "phone", "area", "address"]
+DUPLICATE_ID = "该身份证号已登记"
 
 
 @transaction.atomic
 def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=None) -> tuple[Person, bool]:
-    """The person with this ID number, created when new; a known person keeps their record."""
+    """The person with this ID number, created when new; a known person keeps their record
+    (a merged duplicate answers with the record it was merged into)."""
     id_number = normalize_code(id_number)
     person = Person.objects.filter(id_number=id_number).first()
     if person is not None:
+        while person.merged_into_id:
+            person = Person.objects.get(pk=person.merged_into_id)
         return person, False
     person = Person(id_number=id_number, name=name.strip(), phone=phone, created_by=actor, updated_by=actor)
     person.full_clean()
@@ -25,9 +47,299 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
 
 
 def employment_ensure(*, person: Person, enterprise, is_local: bool) -> Employment:
-    employment, created = Employment.objects.get_or_create(person=person, enterprise=enterprise,
-                                                           defaults={"is_local": is_local})
+    employment, created = Employment.objects.get_or_create(
+        person=person, enterprise=enterprise, defaults={"is_local": is_local}
+    )
     if not created and (employment.is_local != is_local or not employment.is_active):
         employment.is_local, employment.is_active = is_local, True
         employment.save(update_fields=["is_local", "is_active"])
     return employment
+
+
+def _require_manage(actor) -> None:
+    if not actor.can(PERSON_MANAGE):
+        raise PermissionDenied
+
+
+def _area_in_scope(*, actor, area: Area | None) -> Area | None:
+    """The area a person may be registered in by ``actor``: a community (or below) in their subtree."""
+    if area is None:
+        if actor.is_sysadmin:
+            return None
+        raise ValidationError({"area": _("请选择居住社区")})
+    path = actor.area_scope_path
+    if not actor.is_sysadmin and not (path and area.path.startswith(path)):
+        raise ValidationError({"area": _("该社区不在您的管辖范围内")})
+    if area.kind not in ("community", "village", "grid"):
+        raise ValidationError({"area": _("请选择到社区（村）一级")})
+    return area
+
+
+def _clean_fields(*, name: str, phone: str, address: str) -> dict:
+    name = (name or "").strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("请填写姓名")]
+    elif len(name) > 32:
+        errors["name"] = [_("姓名过长（最多32个字）")]
+    phone = normalize_mobile(phone)
+    if phone:
+        try:
+            validate_mobile(phone)
+        except ValidationError as exc:
+            errors["phone"] = exc.messages
+    if len(address or "") > 200:
+        errors["address"] = [_("地址过长（最多200个字）")]
+    if errors:
+        raise ValidationError(errors)
+    return {"name": name, "phone": phone, "address": (address or "").strip()}
+
+
+def _clean_id(id_number: str) -> str:
+    id_number = normalize_code(id_number)
+    try:
+        validate_id_number(id_number)
+    except ValidationError as exc:
+        raise ValidationError({"id_number": exc.messages}) from None
+    return id_number
+
+
+@transaction.atomic
+def person_create(
+    *, actor, id_number: str, name: str, phone: str = "", area: Area | None, address: str = ""
+) -> Person:
+    """Register a person in the actor's area; an ID number already registered is refused."""
+    _require_manage(actor)
+    id_number = _clean_id(id_number)
+    data = _clean_fields(name=name, phone=phone, address=address)
+    area = _area_in_scope(actor=actor, area=area)
+    if Person.objects.filter(id_number=id_number).exists():
+        raise ValidationError({"id_number": [_(DUPLICATE_ID)]}, code="duplicate")
+    person = Person(id_number=id_number, area=area, created_by=actor, updated_by=actor, **data)
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise ValidationError({"id_number": [_(DUPLICATE_ID)]}, code="duplicate") from None
+    record(actor=actor, obj=person, action=AuditAction.CREATE, after=snapshot(person, AUDITED))
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, actor, person_id: int, name: str, phone: str = "", area: Area | None, address: str = ""
+) -> Person:
+    """Correct a person's name, phone, community and address; the ID number is not changed here."""
+    _require_manage(actor)
+    person = Person.objects.visible_to(actor, CHANGE).select_for_update().filter(pk=person_id).first()
+    if person is None:
+        raise PermissionDenied
+    if person.merged_into_id:
+        raise ValidationError(_("该记录已合并，不能修改"))
+    data = _clean_fields(name=name, phone=phone, address=address)
+    if area is not None and area.pk != person.area_id:
+        area = _area_in_scope(actor=actor, area=area)
+    elif area is None and person.area_id is not None:
+        area = _area_in_scope(actor=actor, area=None)
+    before = snapshot(person, AUDITED)
+    for key, value in data.items():
+        setattr(person, key, value)
+    person.area, person.updated_by = area, actor
+    person.save()
+    if not Person.objects.visible_to(actor, CHANGE).filter(pk=person.pk).exists():
+        raise ValidationError({"area": _("修改后该人员将不在您的管辖范围内")})
+    record(actor=actor, obj=person, action=AuditAction.UPDATE, before=before, after=snapshot(person, AUDITED))
+    return person
+
+
+# --- import -------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    skipped: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+LABELS = {
+    "name": "姓名",
+    "id_number": "身份证号",
+    "phone": "手机号",
+    "area": "居住社区编码",
+    "address": "居住地址",
+}
+
+
+def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
+    if hasattr(exc, "error_dict"):
+        return [
+            RowError(number, LABELS.get(key, ""), m) for key, msgs in exc.message_dict.items() for m in msgs
+        ]
+    return [RowError(number, "", m) for m in exc.messages]
+
+
+def _import_row(*, actor, number: int, row: dict, areas: dict, seen: dict) -> tuple[Person | None, list]:
+    try:
+        id_number = _clean_id(row.get("id_number", ""))
+        data = _clean_fields(
+            name=row.get("name", ""), phone=row.get("phone", ""), address=row.get("address", "")
+        )
+        code = (row.get("area") or "").strip()
+        area = areas.get(code)
+        if area is None:
+            raise ValidationError(
+                {"area": _("未找到社区编码 %(code)s") % {"code": code} if code else _("请填写")}
+            )
+        area = _area_in_scope(actor=actor, area=area)
+    except ValidationError as exc:
+        return None, _row_errors(number, exc)
+    if id_number in seen:
+        return None, [RowError(number, "身份证号", _("与第 %(n)d 行重复") % {"n": seen[id_number]})]
+    seen[id_number] = number
+    return Person(id_number=id_number, area=area, created_by=actor, updated_by=actor, **data), []
+
+
+@transaction.atomic
+def person_import(*, actor, rows: list[tuple[int, dict]], valid_only: bool = False) -> ImportResult:
+    """Register many persons at once; every row is checked (ID number, scope, duplicates in the file
+    and in the registry). Nothing is saved when a row fails, unless ``valid_only``."""
+    _require_manage(actor)
+    result = ImportResult()
+    codes = {(r.get("area") or "").strip() for _n, r in rows}
+    areas = {a.code: a for a in Area.objects.filter(code__in=codes)}
+    seen: dict[str, int] = {}
+    candidates: list[tuple[int, Person]] = []
+    for number, row in rows:
+        person, errors = _import_row(actor=actor, number=number, row=row, areas=areas, seen=seen)
+        result.errors.extend(errors)
+        if person is not None:
+            candidates.append((number, person))
+    known = set(
+        Person.objects.filter(id_number__in=[p.id_number for _n, p in candidates]).values_list(
+            "id_number", flat=True
+        )
+    )
+    fresh = []
+    for number, person in candidates:
+        if person.id_number in known:
+            result.errors.append(RowError(number, "身份证号", _(DUPLICATE_ID)))
+        else:
+            fresh.append(person)
+    result.errors.sort(key=lambda e: e.row)
+    if result.errors and not valid_only:
+        return result
+    result.skipped = len(rows) - len(fresh)
+    for person in fresh:
+        person.area_path = person.area.path if person.area_id else ""
+    Person.objects.bulk_create(fresh, batch_size=1000)
+    saved = Person.objects.filter(id_number__in=[p.id_number for p in fresh]).select_related("area")
+    AuditEntry.objects.bulk_create(
+        [
+            audit_entry(
+                actor=actor, obj=p, action=AuditAction.IMPORT, before=None, after=snapshot(p, AUDITED)
+            )
+            for p in saved
+        ],
+        batch_size=1000,
+    )
+    result.created = len(fresh)
+    return result
+
+
+# --- merge --------------------------------------------------------------------------------------
+
+
+def _relations():
+    """Every foreign key to Person in any app, hidden ones (related_name="+") included."""
+    return [
+        r
+        for r in Person._meta.get_fields(include_hidden=True)
+        if (r.one_to_many or r.one_to_one) and r.auto_created and not r.concrete
+    ]
+
+
+def _unique_sets(model, field_name: str) -> list[tuple[str, ...]]:
+    sets = [
+        tuple(c.fields)
+        for c in model._meta.constraints
+        if isinstance(c, models.UniqueConstraint) and c.fields and c.condition is None
+    ]
+    sets += [tuple(u) for u in model._meta.unique_together]
+    if model._meta.get_field(field_name).unique:
+        sets.append((field_name,))
+    return [s for s in sets if field_name in s]
+
+
+def _move_references(*, source: Person, target: Person) -> dict[str, int]:
+    """Point every row that refers to ``source`` at ``target`` in bulk; a row that would duplicate
+    one ``target`` already has (same enterprise, same filing …) is dropped as the same fact."""
+    moved = {}
+    for relation in _relations():
+        model, name = relation.related_model, relation.field.name
+        if model is Person and name == "merged_into":
+            continue
+        rows = model._default_manager.filter(**{name: source})
+        for fields in _unique_sets(model, name):
+            others = [f for f in fields if f != name]
+            taken = model._default_manager.filter(**{name: target}).values_list(*others) if others else None
+            if others:
+                for values in set(taken):
+                    rows.filter(**dict(zip(others, values, strict=True))).delete()
+            elif model._default_manager.filter(**{name: target}).exists():
+                rows.delete()
+        count = rows.update(**{name: target})
+        if count:
+            moved[str(model._meta.verbose_name)] = count
+    return moved
+
+
+@transaction.atomic
+def person_merge(*, actor, duplicate_id: int, survivor_id: int, reason: str) -> Person:
+    """Merge the duplicate record into the surviving one: references move, the duplicate stays as a
+    tombstone (merged_into, merged_by, merged_at, reason), both records' histories say so."""
+    _require_manage(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("请填写合并原因")})
+    if str(duplicate_id) == str(survivor_id):
+        raise ValidationError(_("不能将人员合并到其本人"))
+    pair = {
+        p.pk: p
+        for p in Person.objects.visible_to(actor, CHANGE)
+        .select_for_update()
+        .filter(pk__in=[duplicate_id, survivor_id])
+    }
+    duplicate, survivor = pair.get(int(duplicate_id)), pair.get(int(survivor_id))
+    if duplicate is None or survivor is None:
+        raise PermissionDenied
+    if survivor.merged_into_id:
+        raise ValidationError(_("目标记录已被合并，不能作为保留记录"))
+    if duplicate.merged_into_id:
+        raise ValidationError(_("该记录已合并过"))
+    try:
+        with transaction.atomic():
+            moved = _move_references(source=duplicate, target=survivor)
+    except (ProtectedError, IntegrityError):
+        raise ValidationError(_("两条记录的关联数据存在冲突，无法自动合并，请先处理后再合并")) from None
+    Person.objects.filter(merged_into=duplicate).update(merged_into=survivor)
+    before = snapshot(duplicate, ["merged_into", "merge_reason"])
+    duplicate.merged_into, duplicate.merged_by, duplicate.merged_at = survivor, actor, timezone.now()
+    duplicate.merge_reason, duplicate.updated_by = reason[:200], actor
+    duplicate.save()
+    record(
+        actor=actor,
+        obj=duplicate,
+        action=AuditAction.UPDATE,
+        before=before,
+        after={**snapshot(duplicate, ["merged_into", "merge_reason"]), "moved": moved},
+    )
+    label = f"{duplicate.name}（{snapshot(duplicate, ['id_number'])['id_number']}）"
+    record(
+        actor=actor,
+        obj=survivor,
+        action=AuditAction.UPDATE,
+        before={"merged_from": None},
+        after={"merged_from": label, "merge_reason": reason[:200], "moved": moved},
+    )
+    return survivor

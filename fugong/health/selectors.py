@@ -1,0 +1,138 @@
+"""Reads about persons, always scoped to the viewer: the registry list, one person's file, lookup.
+
+Search is exact on the ID number and the phone, never partial, so the search box cannot be used
+to guess a number digit by digit; a name search is a substring match.
+"""
+
+import importlib
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+
+from fugong.areas.models import Area
+from fugong.core.audit import history
+from fugong.core.scoping import CHANGE, VIEW
+from fugong.core.validators import id_number_check_digit, normalize_code, normalize_mobile
+
+from .models import Employment, Person
+
+
+@dataclass(frozen=True)
+class PersonFilter:
+    q: str = ""
+    area: str = ""  # an area code
+
+    @classmethod
+    def from_params(cls, params) -> "PersonFilter":
+        return cls(q=(params.get("q") or "").strip()[:64], area=(params.get("area") or "").strip()[:32])
+
+
+def _looks_like_id(text: str) -> bool:
+    code = normalize_code(text)
+    return len(code) == 18 and code[:17].isdigit() and id_number_check_digit(code[:17]) == code[17]
+
+
+def _search(qs: QuerySet, q: str) -> QuerySet:
+    if not q:
+        return qs
+    code = normalize_code(q)
+    if len(code) == 18 and code[:17].isdigit():
+        return qs.filter(id_number=code) if _looks_like_id(code) else qs.none()
+    if code[:1].isdigit() or code.startswith("+"):
+        phone = normalize_mobile(q)
+        return qs.filter(phone=phone) if len(phone) == 11 else qs.none()
+    return qs.filter(name__icontains=q)
+
+
+def person_list(*, user, f: PersonFilter = PersonFilter()) -> QuerySet:
+    """Living records (tombstones left out) in the viewer's scope, newest first."""
+    qs = Person.objects.visible_to(user, VIEW).filter(merged_into__isnull=True)
+    if f.area:
+        area = (
+            Area.objects.visible_to(user).filter(code=f.area).first()
+            if not user.is_sysadmin
+            else Area.objects.filter(code=f.area).first()
+        )
+        qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
+    qs = _search(qs, f.q)
+    return qs.select_related("area").order_by("-created_at", "-pk")
+
+
+def person_get(*, user, pk, action: str = VIEW) -> Person:
+    from fugong.core.scoping import get_visible_or_404
+
+    return get_visible_or_404(Person, user, action, pk=pk)
+
+
+def person_by_id_number(*, user, id_number: str, action: str = VIEW) -> Person | None:
+    """The visible person with this ID number (a merged record answers with its survivor)."""
+    person = Person.objects.visible_to(user, action).filter(id_number=normalize_code(id_number)).first()
+    while person is not None and person.merged_into_id:
+        person = Person.objects.visible_to(user, action).filter(pk=person.merged_into_id).first()
+    return person
+
+
+def same_name_and_phone(*, user, name: str, phone: str, exclude_pk=None) -> list[Person]:
+    """Possible duplicates to warn about (not block): the same name and phone among visible records."""
+    if not name or not phone:
+        return []
+    qs = Person.objects.visible_to(user, VIEW).filter(
+        name=name.strip(), phone=normalize_mobile(phone), merged_into__isnull=True
+    )
+    return list(qs.exclude(pk=exclude_pk)[:5])
+
+
+def person_employments(*, person: Person) -> list[Employment]:
+    return list(person.employments.select_related("enterprise").order_by("-is_active", "-since"))
+
+
+def person_rosters(*, person: Person) -> list:
+    """The resumption rosters the person is on, with the filing and its enterprise."""
+    try:
+        from fugong.resumption.models import RosterEntry
+    except ImportError:
+        return []
+    return list(
+        RosterEntry.objects.filter(person=person)
+        .select_related("filing", "filing__enterprise")
+        .order_by("-filing_id")[:50]
+    )
+
+
+def _optional(module: str, name: str):
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def person_checkins(*, user, person: Person) -> list | None:
+    reader = _optional("fugong.checkins.selectors", "person_checkins")
+    return None if reader is None else list(reader(user=user, person=person)[:30])
+
+
+def person_quarantines(*, user, person: Person) -> list | None:
+    reader = _optional("fugong.quarantine.selectors", "person_quarantines")
+    return None if reader is None else list(reader(user=user, person=person)[:30])
+
+
+def person_history(*, person: Person) -> list:
+    return list(history(person).order_by("-created_at", "-pk")[:100])
+
+
+def merged_from(*, person: Person) -> list[Person]:
+    return list(person.merged_from.select_related("merged_by").order_by("-merged_at"))
+
+
+def can_change(*, user, person: Person) -> bool:
+    return Person.objects.visible_to(user, CHANGE).filter(pk=person.pk).exists()
+
+
+def registrable_areas(*, user) -> QuerySet:
+    """Communities a person may be registered in by this user."""
+    qs = Area.objects.all() if user.is_sysadmin else Area.objects.visible_to(user)
+    return qs.filter(kind__in=["community", "village", "grid"]).order_by("path")
+
+
+def employment_prefetch() -> Prefetch:
+    return Prefetch("employments", queryset=Employment.objects.select_related("enterprise"))
