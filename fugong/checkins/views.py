@@ -1,0 +1,195 @@
+"""Pages: the phone check-in behind the QR link, the enterprise's link and QR code, alerts,
+missed check-ins and flagged patterns. Thin: selectors read, services write."""
+
+import uuid
+
+import segno
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fugong.accounts.decorators import capability_required
+from fugong.accounts.roles import CHECKIN_MONITOR
+from fugong.core.scoping import CHANGE, get_visible_or_404
+from fugong.enterprises.models import Enterprise
+
+from . import selectors, services
+from .forms import AcknowledgeForm, CheckinForm, IdentifyForm, ProxyCheckinForm, SpotCheckForm
+from .models import Alert, Flag
+
+COOKIE = "fugong_checkin"
+COOKIE_SALT = "fugong.checkins.phone"
+COOKIE_AGE = 365 * 24 * 3600
+PAGE_SIZE = 50
+
+
+def _errors(form, exc: ValidationError) -> None:
+    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
+    for field, msgs in items:
+        for m in msgs:
+            form.add_error(field if field in form.fields else None, m)
+
+
+def _remembered(request, link):
+    """The person this phone (or this account) identified as, if still on the staff list."""
+    identity = selectors.identity_of(request.user)
+    if identity is not None and identity.enterprise_id == link.enterprise_id:
+        return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=identity.person_id)
+    raw = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
+    if raw and raw.isdigit():
+        return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=int(raw))
+    return None
+
+
+def _record(request, link, form, person_id, *, proxy=False, proxy_person=None):
+    d = form.cleaned_data
+    proxy_user = request.user if proxy else None
+    return services.checkin_record(
+        person_id=person_id, enterprise_id=link.enterprise_id, key=d["key"], temperature=d["temperature"],
+        symptom=d["symptom"], risk_contact=d["risk_contact"], whereabouts=d["whereabouts"],
+        proxy_user=proxy_user, proxy_person_id=getattr(proxy_person, "pk", None))
+
+
+@require_http_methods(["GET", "POST"])
+def checkin(request, code):
+    link = selectors.link_by_token(code)
+    if link is None:
+        raise Http404
+    person = _remembered(request, link)
+    action = request.POST.get("action")
+    if request.method == "POST" and action == "forget":
+        response = redirect(request.path)
+        response.delete_cookie(COOKIE)
+        return response
+    if request.GET.get("proxy"):
+        return _proxy(request, link, person)
+    if person is None:
+        return _identify(request, link)
+    form = CheckinForm(request.POST if action == "checkin" else None, initial={"key": uuid.uuid4()})
+    if action == "checkin" and form.is_valid():
+        try:
+            row, _created = _record(request, link, form, person.pk)
+            return render(request, "checkins/phone_done.html", {"link": link, "person": person, "row": row})
+        except ValidationError as exc:
+            _errors(form, exc)
+    return render(request, "checkins/phone.html", {"link": link, "person": person, "form": form})
+
+
+def _identify(request, link):
+    form = IdentifyForm(request.POST if request.POST.get("action") == "identify" else None)
+    if form.is_valid():
+        person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
+        if person is None:
+            form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单"))
+        else:
+            services.identity_bind(user=request.user, person=person, enterprise=link.enterprise)
+            response = redirect(request.path)
+            response.set_signed_cookie(COOKIE, str(person.pk), salt=COOKIE_SALT, max_age=COOKIE_AGE,
+                                       httponly=True, samesite="Lax", secure=request.is_secure())
+            return response
+    return render(request, "checkins/phone_identify.html", {"link": link, "form": form})
+
+
+def _proxy(request, link, proxy_person):
+    """A family member (identified on this phone) or a signed-in worker checks in for someone else."""
+    if proxy_person is None and not request.user.is_authenticated:
+        messages.info(request, _("代他人打卡前，请先核验您自己的身份"))
+        return redirect(request.path)
+    form = ProxyCheckinForm(request.POST or None, initial={"key": uuid.uuid4()})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        person = selectors.staff_match(enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"])
+        if person is None:
+            form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对"))
+        else:
+            try:
+                row, _created = _record(request, link, form, person.pk, proxy=True, proxy_person=proxy_person)
+                return render(request, "checkins/phone_done.html",
+                              {"link": link, "person": person, "row": row, "proxy": True})
+            except ValidationError as exc:
+                _errors(form, exc)
+    return render(request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person})
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_GET
+def enterprise_link(request, pk):
+    enterprise = get_visible_or_404(Enterprise, request.user, CHANGE, pk=pk)
+    link = services.link_for(enterprise=enterprise)
+    url = request.build_absolute_uri(reverse("checkins:checkin", args=[link.token]))
+    qr = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+    return render(request, "checkins/enterprise_link.html", {"enterprise": enterprise, "url": url, "qr": qr})
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_GET
+def alerts(request):
+    pending = request.GET.get("all") != "1"
+    qs = selectors.alert_list(user=request.user, pending_only=pending)
+    return render(request, "checkins/alerts.html", {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "pending": pending,
+        "unacknowledged": selectors.alert_unacknowledged_count(user=request.user), "form": AcknowledgeForm()})
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_POST
+def alert_ack(request, pk):
+    alert = get_visible_or_404(Alert, request.user, pk=pk)
+    form = AcknowledgeForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请填写处置结果"))
+        services.alert_acknowledge(actor=request.user, alert=alert, outcome=form.cleaned_data["outcome"])
+        messages.success(request, _("已确认预警并记录处置结果"))
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("checkins:alerts")
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_GET
+def missed(request):
+    enterprises = Enterprise.objects.visible_to(request.user).order_by("name")
+    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
+    chosen = request.GET.get("enterprise") or (request.user.scope_enterprise_id or "")
+    enterprise = enterprises.filter(pk=chosen).first() if str(chosen).isdigit() else None
+    page = None
+    if enterprise is not None:
+        qs = selectors.missed_list(enterprise=enterprise, day=day)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "checkins/missed.html", {
+        "enterprises": enterprises.only("id", "name")[:500], "enterprise": enterprise, "day": day, "page": page})
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_GET
+def flags(request):
+    open_only = request.GET.get("all") != "1"
+    qs = selectors.flag_list(user=request.user, open_only=open_only)
+    return render(request, "checkins/flags.html", {
+        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "open_only": open_only,
+        "form": SpotCheckForm(), "can_check": request.user.role in {"medic", "commissioner", "sysadmin"}})
+
+
+@capability_required(CHECKIN_MONITOR)
+@require_POST
+def flag_check(request, pk):
+    flag = get_visible_or_404(Flag, request.user, pk=pk)
+    form = SpotCheckForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(_("请选择抽查结果"))
+        services.flag_spot_check(actor=request.user, flag=flag, **form.cleaned_data)
+        messages.success(request, _("已记录抽查结果"))
+    except PermissionDenied:
+        raise
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    return redirect("checkins:flags")
