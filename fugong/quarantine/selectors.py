@@ -1,0 +1,140 @@
+"""Scoped reads: returnees, the handover inbox, orders and follow-ups, the overdue follow-ups of the
+current half-day, sites with occupancy, and the person file's quarantines."""
+
+import datetime as dt
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
+from fugong.core.scoping import subtree_q
+
+from .models import FollowUp, Handover, Order, OrderStatus, Returnee, Site, Stay
+
+
+def can_view(user) -> bool:
+    return any(
+        user.can(c) for c in (RETURNEE_REGISTER, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
+    )
+
+
+def returnee_list(*, user, q: str = "", handover: str = "") -> QuerySet[Returnee]:
+    qs = Returnee.objects.visible_to(user).select_related("person", "destination", "sender_area", "employer")
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()))
+    if handover:
+        qs = qs.filter(handover=handover)
+    return qs.order_by("-arrival_date", "-id")
+
+
+def returnee_detail(*, user, pk: int) -> Returnee:
+    return (
+        Returnee.objects.visible_to(user)
+        .select_related("person", "destination", "sender_area", "employer")
+        .get(pk=pk)
+    )
+
+
+def handover_inbox(*, user) -> QuerySet[Returnee]:
+    """Returnees handed to the user's area and not yet accepted."""
+    if not user.can(RETURNEE_REGISTER):
+        return Returnee.objects.none()
+    own = Q() if user.is_sysadmin else subtree_q(user.area_scope_path)
+    if own is None:
+        return Returnee.objects.none()
+    return returnee_list(user=user).filter(own, handover=Handover.PENDING)
+
+
+def handovers_sent(*, user) -> QuerySet[Returnee]:
+    sent = Q() if user.is_sysadmin else subtree_q(user.area_scope_path, "sender_path")
+    if sent is None:
+        return Returnee.objects.none()
+    return returnee_list(user=user).filter(sent).exclude(handover=Handover.NONE)
+
+
+def orders_of(*, user, returnee: Returnee) -> QuerySet[Order]:
+    return Order.objects.visible_to(user).filter(returnee=returnee).select_related("responsible", "doctor")
+
+
+def order_detail(*, user, pk: int) -> Order:
+    return (
+        Order.objects.visible_to(user)
+        .select_related("person", "returnee", "decision__rule_set", "responsible", "doctor")
+        .get(pk=pk)
+    )
+
+
+def followups(*, user, order: Order) -> QuerySet[FollowUp]:
+    return FollowUp.objects.visible_to(user).filter(order=order).select_related("by")
+
+
+def half_day_start(now: dt.datetime | None = None) -> dt.datetime:
+    """00:00 or 12:00 of the district's clock: follow-ups are due twice a day."""
+    local = timezone.localtime(now or timezone.now())
+    return local.replace(hour=0 if local.hour < 12 else 12, minute=0, second=0, microsecond=0)
+
+
+def followups_due(*, user, now: dt.datetime | None = None) -> QuerySet[Order]:
+    """Active orders in scope without a follow-up in the current half-day."""
+    since = half_day_start(now)
+    recent = FollowUp.objects.filter(order=OuterRef("pk"), at__gte=since)
+    return (
+        Order.objects.visible_to(user)
+        .filter(status=OrderStatus.ACTIVE)
+        .exclude(Exists(recent))
+        .select_related("person", "responsible")
+        .order_by("area_path", "start_date", "id")
+    )
+
+
+def sites(*, user) -> QuerySet[Site]:
+    return (
+        Site.objects.visible_to(user)
+        .annotate(
+            now=Count("stays", filter=Q(stays__checked_out_at__isnull=True), distinct=True),
+            total=Count("stays", distinct=True),
+            room_count=Count("rooms", distinct=True),
+        )
+        .order_by("area_path", "name")
+    )
+
+
+def site_detail(*, user, pk: int) -> Site:
+    return Site.objects.visible_to(user).get(pk=pk)
+
+
+def rooms_grid(*, site: Site) -> list[dict]:
+    open_stays = {
+        s.room_id: s
+        for s in Stay.objects.filter(site=site, checked_out_at__isnull=True).select_related("person")
+    }
+    return [{"room": r, "stay": open_stays.get(r.pk)} for r in site.rooms.order_by("number")]
+
+
+def occupancy(*, user) -> dict:
+    """入住酒店人员共N人，现入住M人: guests ever and now, over the sites in scope."""
+    stays = Stay.objects.visible_to(user)
+    return {
+        "total": stays.values("person").distinct().count(),
+        "now": stays.filter(checked_out_at__isnull=True).count(),
+        "sites": Site.objects.visible_to(user).count(),
+    }
+
+
+def stay_history(*, user, site: Site) -> QuerySet[Stay]:
+    return Stay.objects.visible_to(user).filter(site=site).select_related("person", "room")
+
+
+def person_quarantines(*, user, person) -> QuerySet[Order]:
+    """The person's quarantine orders the user may see (for the person file page)."""
+    return (
+        Order.objects.visible_to(user)
+        .filter(person=person)
+        .select_related("returnee", "decision")
+        .order_by("-start_date", "-id")
+    )
+
+
+def has_active_quarantine(person) -> bool:
+    """Whether the person is under an active quarantine order now (for the pass card)."""
+    return Order.objects.filter(person=person, status=OrderStatus.ACTIVE).exists()
