@@ -8,6 +8,7 @@ import importlib
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 
 from fugong.areas.models import Area
 from fugong.core.audit import history
@@ -59,9 +60,16 @@ def person_list(*, user, f: PersonFilter = PersonFilter()) -> QuerySet:
 
 
 def person_get(*, user, pk, action: str = VIEW) -> Person:
-    from fugong.core.scoping import get_visible_or_404
-
-    return get_visible_or_404(Person, user, action, pk=pk)
+    """One visible person; a merged record is visible to whoever sees the record it went into."""
+    visible = Person.objects.visible_to(user, action)
+    try:
+        return visible.get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        pass
+    tombstone = Person.objects.filter(pk=pk, merged_into__in=visible).first() if action == VIEW else None
+    if tombstone is None:
+        raise Http404
+    return tombstone
 
 
 def person_by_id_number(*, user, id_number: str, action: str = VIEW) -> Person | None:
@@ -82,21 +90,26 @@ def same_name_and_phone(*, user, name: str, phone: str, exclude_pk=None) -> list
     return list(qs.exclude(pk=exclude_pk)[:5])
 
 
-def person_employments(*, person: Person) -> list[Employment]:
-    return list(person.employments.select_related("enterprise").order_by("-is_active", "-since"))
+def _visible_enterprises(user):
+    from fugong.enterprises.models import Enterprise
+
+    return Enterprise.objects.visible_to(user, VIEW)
 
 
-def person_rosters(*, person: Person) -> list:
-    """The resumption rosters the person is on, with the filing and its enterprise."""
+def person_employments(*, user, person: Person) -> list[Employment]:
+    """Employers the viewer may see (an employer outside their scope stays unnamed)."""
+    qs = person.employments.filter(enterprise__in=_visible_enterprises(user))
+    return list(qs.select_related("enterprise").order_by("-is_active", "-since"))
+
+
+def person_rosters(*, user, person: Person) -> list:
+    """The resumption rosters the person is on, of enterprises the viewer may see."""
     try:
         from fugong.resumption.models import RosterEntry
     except ImportError:
         return []
-    return list(
-        RosterEntry.objects.filter(person=person)
-        .select_related("filing", "filing__enterprise")
-        .order_by("-filing_id")[:50]
-    )
+    qs = RosterEntry.objects.filter(person=person, filing__enterprise__in=_visible_enterprises(user))
+    return list(qs.select_related("filing", "filing__enterprise").order_by("-filing_id")[:50])
 
 
 def _optional(module: str, name: str):
@@ -117,7 +130,7 @@ def person_quarantines(*, user, person: Person) -> list | None:
 
 
 def person_history(*, person: Person) -> list:
-    return list(history(person).order_by("-created_at", "-pk")[:100])
+    return list(history(person).order_by("-at", "-pk")[:100])
 
 
 def merged_from(*, person: Person) -> list[Person]:

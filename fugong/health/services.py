@@ -343,3 +343,14 @@ def person_merge(*, actor, duplicate_id: int, survivor_id: int, reason: str) -> 
         after={"merged_from": label, "merge_reason": reason[:200], "moved": moved},
     )
     return survivor
+
+
+def person_reveal(*, actor, person: Person) -> dict:
+    """The full ID number and phone for a role allowed to see them; every reveal is logged."""
+    from fugong.accounts.roles import PERSONAL_UNMASK
+    from fugong.core.audit import log_personal_access
+
+    if not actor.can(PERSONAL_UNMASK):
+        raise PermissionDenied
+    log_personal_access(user=actor, obj=person, fields=["id_number", "phone"])
+    return {"id_number": person.id_number, "phone": person.phone}
