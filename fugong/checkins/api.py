@@ -123,10 +123,21 @@ class MissedQuery(Schema):
 
 
 def _out(c) -> dict:
-    return {"id": c.pk, "person_id": c.person_id, "enterprise_id": c.enterprise_id, "day": c.day, "slot": c.slot,
-            "temperature": float(c.temperature), "symptom": c.symptom, "risk_contact": c.risk_contact,
-            "whereabouts": c.whereabouts, "abnormal": c.abnormal, "proxy": c.is_proxy,
-            "submitted_at": c.submitted_at, "key": str(c.key)}
+    return {
+        "id": c.pk,
+        "person_id": c.person_id,
+        "enterprise_id": c.enterprise_id,
+        "day": c.day,
+        "slot": c.slot,
+        "temperature": float(c.temperature),
+        "symptom": c.symptom,
+        "risk_contact": c.risk_contact,
+        "whereabouts": c.whereabouts,
+        "abnormal": c.abnormal,
+        "proxy": c.is_proxy,
+        "submitted_at": c.submitted_at,
+        "key": str(c.key),
+    }
 
 
 def _target(user, payload: CheckinIn) -> tuple[int, int | None, bool]:
@@ -153,18 +164,33 @@ def _target(user, payload: CheckinIn) -> tuple[int, int | None, bool]:
 _NOT_BOUND = "本账号尚未核验身份：请先扫描企业打卡二维码，用姓名和身份证号核验一次"
 
 
-@router.post("", response={200: CheckinOut, 201: CheckinOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut,
-                           422: ValidationErrorOut}, summary="提交健康打卡（可重试，不会重复）")
+@router.post(
+    "",
+    response={
+        200: CheckinOut,
+        201: CheckinOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+        422: ValidationErrorOut,
+    },
+    summary="提交健康打卡（可重试，不会重复）",
+)
 def checkin_create(request, payload: CheckinIn):
     user = request.user
     if not user.can(CHECKIN_SUBMIT):
         raise PermissionDenied
     person_id, enterprise_id, proxy = _target(user, payload)
     row, created = services.checkin_record(
-        person_id=person_id, enterprise_id=enterprise_id,
-        key=payload.key or request.headers.get("Idempotency-Key"), temperature=payload.temperature,
-        symptom=payload.symptom, risk_contact=payload.risk_contact, whereabouts=payload.whereabouts,
-        proxy_user=user if proxy else None)
+        person_id=person_id,
+        enterprise_id=enterprise_id,
+        key=payload.key or request.headers.get("Idempotency-Key"),
+        temperature=payload.temperature,
+        symptom=payload.symptom,
+        risk_contact=payload.risk_contact,
+        whereabouts=payload.whereabouts,
+        proxy_user=user if proxy else None,
+    )
     return Status(201 if created else 200, _out(row))
 
 
@@ -172,29 +198,49 @@ def checkin_create(request, payload: CheckinIn):
 def checkin_list(request, q: Query[ListQuery]):
     if not request.user.can(CHECKIN_MONITOR):
         raise PermissionDenied
-    rows, count = paginate(selectors.checkin_list(user=request.user, enterprise_id=q.enterprise_id, day=q.day),
-                           q.page, q.page_size)
+    rows, count = paginate(
+        selectors.checkin_list(user=request.user, enterprise_id=q.enterprise_id, day=q.day),
+        q.page,
+        q.page_size,
+    )
     return {"items": [_out(c) for c in rows], "count": count}
 
 
 def _alert(a) -> dict:
-    return {"id": a.pk, "checkin_id": a.checkin_id, "person_id": a.person_id, "person_name": a.person.name,
-            "enterprise_id": a.enterprise_id, "enterprise_name": a.enterprise.name if a.enterprise_id else "",
-            "day": a.day, "reason": a.reason, "created_at": a.created_at, "acknowledged_at": a.acknowledged_at,
-            "outcome": a.outcome}
+    return {
+        "id": a.pk,
+        "checkin_id": a.checkin_id,
+        "person_id": a.person_id,
+        "person_name": a.person.name,
+        "enterprise_id": a.enterprise_id,
+        "enterprise_name": a.enterprise.name if a.enterprise_id else "",
+        "day": a.day,
+        "reason": a.reason,
+        "created_at": a.created_at,
+        "acknowledged_at": a.acknowledged_at,
+        "outcome": a.outcome,
+    }
 
 
 @router.get("/alerts", response={200: AlertPage, 403: ErrorOut}, summary="打卡预警")
 def alert_list(request, q: Query[AlertQuery]):
     if not request.user.can(CHECKIN_MONITOR):
         raise PermissionDenied
-    rows, count = paginate(selectors.alert_list(user=request.user, pending_only=q.pending), q.page, q.page_size)
-    return {"items": [_alert(a) for a in rows], "count": count,
-            "unacknowledged": selectors.alert_unacknowledged_count(user=request.user)}
+    rows, count = paginate(
+        selectors.alert_list(user=request.user, pending_only=q.pending), q.page, q.page_size
+    )
+    return {
+        "items": [_alert(a) for a in rows],
+        "count": count,
+        "unacknowledged": selectors.alert_unacknowledged_count(user=request.user),
+    }
 
 
-@router.post("/alerts/{int:pk}/ack", response={200: AlertOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
-             summary="确认预警并记录处置结果")
+@router.post(
+    "/alerts/{int:pk}/ack",
+    response={200: AlertOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="确认预警并记录处置结果",
+)
 def alert_ack(request, pk: int, payload: AckIn):
     if not request.user.can(CHECKIN_MONITOR):
         raise PermissionDenied
@@ -210,7 +256,18 @@ def missed_list(request, q: Query[MissedQuery]):
     from django.utils import timezone
 
     enterprise = get_visible_or_404(Enterprise, request.user, pk=q.enterprise_id)
-    rows, count = paginate(selectors.missed_list(enterprise=enterprise, day=q.day or timezone.localdate()),
-                           q.page, q.page_size)
-    return {"items": [{"person_id": m.person_id, "name": m.person.name, "id_number": mask_id_number(m.person.id_number),
-                       "phone": mask_phone(m.person.phone)} for m in rows], "count": count}
+    rows, count = paginate(
+        selectors.missed_list(enterprise=enterprise, day=q.day or timezone.localdate()), q.page, q.page_size
+    )
+    return {
+        "items": [
+            {
+                "person_id": m.person_id,
+                "name": m.person.name,
+                "id_number": mask_id_number(m.person.id_number),
+                "phone": mask_phone(m.person.phone),
+            }
+            for m in rows
+        ],
+        "count": count,
+    }

@@ -39,8 +39,9 @@ class CheckinSettings(models.Model):
 
     fever_threshold = models.DecimalField(_("发热阈值（℃）"), max_digits=3, decimal_places=1, default=37.3)
     twice_daily = models.BooleanField(_("每日早晚两次打卡"), default=False)
-    on_repeat = models.CharField(_("同一时段重复打卡"), max_length=8, choices=OnRepeat.choices,
-                                 default=OnRepeat.REFUSE)
+    on_repeat = models.CharField(
+        _("同一时段重复打卡"), max_length=8, choices=OnRepeat.choices, default=OnRepeat.REFUSE
+    )
     identical_days = models.PositiveSmallIntegerField(_("连续相同答案天数（标记抽查）"), default=5)
     same_second_count = models.PositiveSmallIntegerField(_("同一秒打卡人数（标记抽查）"), default=5)
 
@@ -55,8 +56,12 @@ class CheckinSettings(models.Model):
 class EnterpriseLink(models.Model):
     """The unguessable token behind an enterprise's check-in QR code (not its pk)."""
 
-    enterprise = models.OneToOneField("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
-                                      related_name="checkin_link")
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="checkin_link",
+    )
     token = models.CharField(_("打卡码"), max_length=32, unique=True, default=_new_token)
 
     class Meta:
@@ -70,9 +75,13 @@ class EnterpriseLink(models.Model):
 class CheckinIdentity(models.Model):
     """An account (employee, resident) bound to its person after identifying once."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_identity")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="checkin_identity"
+    )
     person = models.ForeignKey("health.Person", on_delete=models.CASCADE, related_name="+")
-    enterprise = models.ForeignKey("enterprises.Enterprise", null=True, on_delete=models.SET_NULL, related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("打卡身份")
@@ -85,23 +94,46 @@ class CheckinIdentity(models.Model):
 class Checkin(models.Model):
     """One answer of one person for one day (and slot). Kept narrow: no text beyond ``whereabouts``."""
 
-    person = models.ForeignKey("health.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), null=True,
-                                   on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        "health.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     day = models.DateField(_("日期"))
     slot = models.PositiveSmallIntegerField(_("时段"), choices=Slot.choices, default=Slot.DAY)
-    temperature = models.DecimalField(_("体温（℃）"), max_digits=3, decimal_places=1,
-                                      validators=[MinValueValidator(TEMP_MIN), MaxValueValidator(TEMP_MAX)])
+    temperature = models.DecimalField(
+        _("体温（℃）"),
+        max_digits=3,
+        decimal_places=1,
+        validators=[MinValueValidator(TEMP_MIN), MaxValueValidator(TEMP_MAX)],
+    )
     symptom = models.CharField(_("症状"), max_length=8, choices=Symptom.choices, default=Symptom.NONE)
     risk_contact = models.BooleanField(_("离开本市或接触风险地区人员"), default=False)
     whereabouts = models.CharField(_("今日去向"), max_length=60, blank=True)
     abnormal = models.BooleanField(_("异常"), default=False)
     submitted_at = models.DateTimeField(_("提交时间"))
     key = models.UUIDField(_("幂等键"), unique=True)
-    proxy_user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("代打卡账号"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
-    proxy_person = models.ForeignKey("health.Person", verbose_name=_("代打卡人"), null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    proxy_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("代打卡账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    proxy_person = models.ForeignKey(
+        "health.Person",
+        verbose_name=_("代打卡人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     objects = ScopedManager()
 
@@ -110,8 +142,10 @@ class Checkin(models.Model):
         verbose_name_plural = _("健康打卡")
         constraints = [
             models.UniqueConstraint(fields=["person", "day", "slot"], name="checkin_person_day_slot"),
-            models.CheckConstraint(condition=Q(temperature__gte=TEMP_MIN, temperature__lte=TEMP_MAX),
-                                   name="checkin_temperature_range"),
+            models.CheckConstraint(
+                condition=Q(temperature__gte=TEMP_MIN, temperature__lte=TEMP_MAX),
+                name="checkin_temperature_range",
+            ),
         ]
         indexes = [models.Index(fields=["enterprise", "day"], name="checkin_enterprise_day")]
 
@@ -136,17 +170,31 @@ class Checkin(models.Model):
 class Alert(models.Model):
     """Fever or symptoms: shown to the enterprise admin, its commissioner and its medic."""
 
-    checkin = models.OneToOneField(Checkin, verbose_name=_("打卡记录"), on_delete=models.CASCADE,
-                                   related_name="alert")
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), null=True,
-                                   on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey("health.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+")
+    checkin = models.OneToOneField(
+        Checkin, verbose_name=_("打卡记录"), on_delete=models.CASCADE, related_name="alert"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        null=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        "health.Person", verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField(_("日期"))
     reason = models.CharField(_("原因"), max_length=60)
     created_at = models.DateTimeField(_("产生时间"), auto_now_add=True)
     acknowledged_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    acknowledged_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("确认人"), null=True, blank=True,
-                                        on_delete=models.SET_NULL, related_name="+")
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     outcome = models.CharField(_("处置结果"), max_length=200, blank=True)
 
     objects = ScopedManager()
@@ -169,17 +217,32 @@ class Flag(models.Model):
     """A pattern that looks scripted, for a medic or commissioner to spot-check."""
 
     kind = models.CharField(_("类型"), max_length=16, choices=FlagKind.choices)
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
-                                   related_name="+")
-    person = models.ForeignKey("health.Person", verbose_name=_("人员"), null=True, blank=True,
-                               on_delete=models.CASCADE, related_name="+")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "health.Person",
+        verbose_name=_("人员"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     day = models.DateField(_("日期"))
     detail = models.CharField(_("说明"), max_length=200)
     created_at = models.DateTimeField(_("标记时间"), auto_now_add=True)
-    result = models.CharField(_("抽查结果"), max_length=12, choices=SpotResult.choices, blank=True, default="")
+    result = models.CharField(
+        _("抽查结果"), max_length=12, choices=SpotResult.choices, blank=True, default=""
+    )
     note = models.CharField(_("抽查说明"), max_length=200, blank=True)
-    checked_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("抽查人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    checked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("抽查人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     checked_at = models.DateTimeField(_("抽查时间"), null=True, blank=True)
 
     objects = ScopedManager()
@@ -189,10 +252,14 @@ class Flag(models.Model):
         verbose_name_plural = _("抽查标记")
         ordering = ["-day", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "person", "day"], condition=Q(person__isnull=False),
-                                    name="flag_person_unique"),
-            models.UniqueConstraint(fields=["kind", "enterprise", "day"], condition=Q(person__isnull=True),
-                                    name="flag_enterprise_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "person", "day"], condition=Q(person__isnull=False), name="flag_person_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "enterprise", "day"],
+                condition=Q(person__isnull=True),
+                name="flag_enterprise_unique",
+            ),
         ]
 
     def __str__(self):

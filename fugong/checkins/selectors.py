@@ -13,7 +13,9 @@ PERSON_FILE_LIMIT = 30
 
 
 def checkin_list(*, user, enterprise_id: int | None = None, day: dt.date | None = None) -> QuerySet[Checkin]:
-    qs = Checkin.objects.visible_to(user, VIEW).select_related("person", "enterprise", "proxy_user", "proxy_person")
+    qs = Checkin.objects.visible_to(user, VIEW).select_related(
+        "person", "enterprise", "proxy_user", "proxy_person"
+    )
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     if day:
@@ -28,7 +30,9 @@ def person_checkins(*, user, person) -> list[Checkin]:
 
 
 def alert_list(*, user, pending_only: bool = False) -> QuerySet[Alert]:
-    qs = Alert.objects.visible_to(user, VIEW).select_related("person", "enterprise", "checkin", "acknowledged_by")
+    qs = Alert.objects.visible_to(user, VIEW).select_related(
+        "person", "enterprise", "checkin", "acknowledged_by"
+    )
     return qs.filter(acknowledged_at__isnull=True) if pending_only else qs
 
 
@@ -47,8 +51,12 @@ def missed_list(*, enterprise, day: dt.date) -> QuerySet[Employment]:
     The caller has already fetched ``enterprise`` through ``visible_to``.
     """
     done = Checkin.objects.filter(person_id=OuterRef("person_id"), day=day)
-    return (Employment.objects.filter(enterprise=enterprise, is_active=True).filter(~Exists(done))
-            .select_related("person").order_by("person__name", "pk"))
+    return (
+        Employment.objects.filter(enterprise=enterprise, is_active=True)
+        .filter(~Exists(done))
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
 
 
 def day_counts(enterprise, day: dt.date) -> dict[str, int]:
@@ -58,9 +66,14 @@ def day_counts(enterprise, day: dt.date) -> dict[str, int]:
     on_duty = checked_in − abnormal (someone with fever is sent home, not counted on duty).
     """
     staff = Employment.objects.filter(enterprise=enterprise, is_active=True, person_id=OuterRef("person_id"))
-    row = (Checkin.objects.filter(day=day).filter(Exists(staff))
-           .aggregate(checked_in=Count("person_id", distinct=True),
-                      abnormal=Count("person_id", distinct=True, filter=Q(abnormal=True))))
+    row = (
+        Checkin.objects.filter(day=day)
+        .filter(Exists(staff))
+        .aggregate(
+            checked_in=Count("person_id", distinct=True),
+            abnormal=Count("person_id", distinct=True, filter=Q(abnormal=True)),
+        )
+    )
     checked_in, abnormal = row["checked_in"] or 0, row["abnormal"] or 0
     return {"on_duty": checked_in - abnormal, "abnormal": abnormal, "checked_in": checked_in}
 
@@ -71,13 +84,22 @@ def link_by_token(token: str) -> EnterpriseLink | None:
 
 def staff_member(*, enterprise_id: int, person_id: int) -> Person | None:
     """The person, if on the enterprise's active staff list (one query)."""
-    return Person.objects.filter(pk=person_id, employments__enterprise_id=enterprise_id,
-                                 employments__is_active=True).only("id", "name").first()
+    return (
+        Person.objects.filter(
+            pk=person_id, employments__enterprise_id=enterprise_id, employments__is_active=True
+        )
+        .only("id", "name")
+        .first()
+    )
 
 
 def staff_match(*, enterprise_id: int, name: str, id_number: str) -> Person | None:
-    return Person.objects.filter(id_number=(id_number or "").strip().upper(), name=(name or "").strip(),
-                                 employments__enterprise_id=enterprise_id, employments__is_active=True).first()
+    return Person.objects.filter(
+        id_number=(id_number or "").strip().upper(),
+        name=(name or "").strip(),
+        employments__enterprise_id=enterprise_id,
+        employments__is_active=True,
+    ).first()
 
 
 def identity_of(user) -> CheckinIdentity | None:

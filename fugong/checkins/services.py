@@ -49,7 +49,13 @@ def settings_save(*, actor, **values) -> CheckinSettings:
         setattr(obj, k, v)
     obj.full_clean()
     obj.save()
-    record(actor=actor, obj=obj, action=AuditAction.UPDATE, before=before, after={k: str(v) for k, v in values.items()})
+    record(
+        actor=actor,
+        obj=obj,
+        action=AuditAction.UPDATE,
+        before=before,
+        after={k: str(v) for k, v in values.items()},
+    )
     transaction.on_commit(settings_clear_cache)
     return obj
 
@@ -64,8 +70,12 @@ def parse_temperature(value) -> Decimal:
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({"temperature": _("请填写体温，例如 36.5")}) from None
     if not (Decimal(str(TEMP_MIN)) <= t <= Decimal(str(TEMP_MAX))):
-        raise ValidationError({"temperature": _("体温须在 %(lo)s–%(hi)s ℃ 之间，请重新测量后填写")
-                               % {"lo": TEMP_MIN, "hi": TEMP_MAX}})
+        raise ValidationError(
+            {
+                "temperature": _("体温须在 %(lo)s–%(hi)s ℃ 之间，请重新测量后填写")
+                % {"lo": TEMP_MIN, "hi": TEMP_MAX}
+            }
+        )
     return t
 
 
@@ -84,9 +94,19 @@ def _reason(conf, temperature: Decimal, symptom: str) -> str:
     return "、".join(parts)
 
 
-def checkin_record(*, person_id: int, enterprise_id: int | None, key, temperature, symptom: str = Symptom.NONE,
-                   risk_contact: bool = False, whereabouts: str = "", proxy_user=None, proxy_person_id=None,
-                   now: dt.datetime | None = None) -> tuple[Checkin, bool]:
+def checkin_record(
+    *,
+    person_id: int,
+    enterprise_id: int | None,
+    key,
+    temperature,
+    symptom: str = Symptom.NONE,
+    risk_contact: bool = False,
+    whereabouts: str = "",
+    proxy_user=None,
+    proxy_person_id=None,
+    now: dt.datetime | None = None,
+) -> tuple[Checkin, bool]:
     """Record one check-in; ``(checkin, created)``.
 
     The same idempotency key again returns the stored row (a retry after a lost connection); a new
@@ -106,17 +126,28 @@ def checkin_record(*, person_id: int, enterprise_id: int | None, key, temperatur
     conf = checkin_settings()
     now = now or timezone.now()
     reason = _reason(conf, temperature, symptom)
-    row = Checkin(person_id=person_id, enterprise_id=enterprise_id, day=timezone.localdate(now),
-                  slot=_slot(conf, now), temperature=temperature, symptom=symptom, risk_contact=bool(risk_contact),
-                  whereabouts=whereabouts, abnormal=bool(reason), submitted_at=now, key=key,
-                  proxy_user=proxy_user if proxy_user is not None and proxy_user.is_authenticated else None,
-                  proxy_person_id=proxy_person_id)
+    row = Checkin(
+        person_id=person_id,
+        enterprise_id=enterprise_id,
+        day=timezone.localdate(now),
+        slot=_slot(conf, now),
+        temperature=temperature,
+        symptom=symptom,
+        risk_contact=bool(risk_contact),
+        whereabouts=whereabouts,
+        abnormal=bool(reason),
+        submitted_at=now,
+        key=key,
+        proxy_user=proxy_user if proxy_user is not None and proxy_user.is_authenticated else None,
+        proxy_person_id=proxy_person_id,
+    )
     try:
         with transaction.atomic():
             row.save(force_insert=True)
             if reason:
-                Alert.objects.create(checkin=row, enterprise_id=enterprise_id, person_id=person_id, day=row.day,
-                                     reason=reason)
+                Alert.objects.create(
+                    checkin=row, enterprise_id=enterprise_id, person_id=person_id, day=row.day, reason=reason
+                )
         return row, True
     except IntegrityError:
         pass
@@ -133,16 +164,25 @@ def _on_conflict(row: Checkin, conf, reason: str) -> tuple[Checkin, bool]:
     if existing is None:  # lost a race with a delete; try once more
         raise ValidationError(_("提交失败，请重试"))
     if conf.on_repeat != OnRepeat.REPLACE:
-        raise ValidationError(_("今天（%(slot)s）已于 %(at)s 打过卡，无需重复提交")
-                              % {"slot": Slot(existing.slot).label,
-                                 "at": timezone.localtime(existing.submitted_at).strftime("%H:%M")})
+        raise ValidationError(
+            _("今天（%(slot)s）已于 %(at)s 打过卡，无需重复提交")
+            % {
+                "slot": Slot(existing.slot).label,
+                "at": timezone.localtime(existing.submitted_at).strftime("%H:%M"),
+            }
+        )
     with transaction.atomic():
         row.pk = existing.pk
         row.save(force_update=True)
         Alert.objects.filter(checkin_id=row.pk, acknowledged_at__isnull=True).delete()
         if reason and not Alert.objects.filter(checkin_id=row.pk).exists():
-            Alert.objects.create(checkin=row, enterprise_id=row.enterprise_id, person_id=row.person_id, day=row.day,
-                                 reason=reason)
+            Alert.objects.create(
+                checkin=row,
+                enterprise_id=row.enterprise_id,
+                person_id=row.person_id,
+                day=row.day,
+                reason=reason,
+            )
     return row, True
 
 
@@ -170,8 +210,13 @@ def alert_acknowledge(*, actor, alert: Alert, outcome: str) -> Alert:
     alert.acknowledged_by = alert.acknowledged_by or actor
     alert.outcome = outcome[:200]
     alert.save(update_fields=["acknowledged_at", "acknowledged_by", "outcome"])
-    record(actor=actor, obj=alert, action=AuditAction.UPDATE, before=before,
-           after={"acknowledged_at": str(alert.acknowledged_at), "outcome": alert.outcome})
+    record(
+        actor=actor,
+        obj=alert,
+        action=AuditAction.UPDATE,
+        before=before,
+        after={"acknowledged_at": str(alert.acknowledged_at), "outcome": alert.outcome},
+    )
     return alert
 
 
@@ -188,7 +233,13 @@ def flag_spot_check(*, actor, flag: Flag, result: str, note: str = "") -> Flag:
     flag.result, flag.note = result, (note or "").strip()[:200]
     flag.checked_by, flag.checked_at = actor, timezone.now()
     flag.save(update_fields=["result", "note", "checked_by", "checked_at"])
-    record(actor=actor, obj=flag, action=AuditAction.UPDATE, before=before, after={"result": result, "note": flag.note})
+    record(
+        actor=actor,
+        obj=flag,
+        action=AuditAction.UPDATE,
+        before=before,
+        after={"result": result, "note": flag.note},
+    )
     return flag
 
 
@@ -197,20 +248,43 @@ def patterns_detect(*, day: dt.date) -> int:
     conf = checkin_settings()
     n = conf.identical_days
     start = day - dt.timedelta(days=n - 1)
-    same = (Checkin.objects.filter(day__range=(start, day))
-            .values("person_id", "temperature", "symptom", "risk_contact", "whereabouts", "slot")
-            .annotate(days=Count("day", distinct=True)).filter(days__gte=n))
+    same = (
+        Checkin.objects.filter(day__range=(start, day))
+        .values("person_id", "temperature", "symptom", "risk_contact", "whereabouts", "slot")
+        .annotate(days=Count("day", distinct=True))
+        .filter(days__gte=n)
+    )
     people = {r["person_id"]: r for r in same}
-    today = dict(Checkin.objects.filter(day=day, person_id__in=list(people)).values_list("person_id", "enterprise_id"))
-    flags = [Flag(kind=FlagKind.IDENTICAL, enterprise_id=today[p], person_id=p, day=day,
-                  detail=_("连续 %(n)s 天答案完全相同（体温 %(t)s ℃）") % {"n": n, "t": r["temperature"]})
-             for p, r in people.items() if today.get(p)]
-    bursts = (Checkin.objects.filter(day=day, enterprise__isnull=False)
-              .annotate(second=TruncSecond("submitted_at")).values("enterprise_id", "second")
-              .annotate(n=Count("id")).filter(n__gte=conf.same_second_count))
+    today = dict(
+        Checkin.objects.filter(day=day, person_id__in=list(people)).values_list("person_id", "enterprise_id")
+    )
+    flags = [
+        Flag(
+            kind=FlagKind.IDENTICAL,
+            enterprise_id=today[p],
+            person_id=p,
+            day=day,
+            detail=_("连续 %(n)s 天答案完全相同（体温 %(t)s ℃）") % {"n": n, "t": r["temperature"]},
+        )
+        for p, r in people.items()
+        if today.get(p)
+    ]
+    bursts = (
+        Checkin.objects.filter(day=day, enterprise__isnull=False)
+        .annotate(second=TruncSecond("submitted_at"))
+        .values("enterprise_id", "second")
+        .annotate(n=Count("id"))
+        .filter(n__gte=conf.same_second_count)
+    )
     for b in bursts:
         at = timezone.localtime(b["second"]).strftime("%H:%M:%S")
-        flags.append(Flag(kind=FlagKind.SAME_SECOND, enterprise_id=b["enterprise_id"], day=day,
-                          detail=_("%(at)s 同一秒内 %(n)s 人打卡") % {"at": at, "n": b["n"]}))
+        flags.append(
+            Flag(
+                kind=FlagKind.SAME_SECOND,
+                enterprise_id=b["enterprise_id"],
+                day=day,
+                detail=_("%(at)s 同一秒内 %(n)s 人打卡") % {"at": at, "n": b["n"]},
+            )
+        )
     created = Flag.objects.bulk_create(flags, ignore_conflicts=True)
     return len(created)

@@ -52,9 +52,16 @@ def _record(request, link, form, person_id, *, proxy=False, proxy_person=None):
     d = form.cleaned_data
     proxy_user = request.user if proxy else None
     return services.checkin_record(
-        person_id=person_id, enterprise_id=link.enterprise_id, key=d["key"], temperature=d["temperature"],
-        symptom=d["symptom"], risk_contact=d["risk_contact"], whereabouts=d["whereabouts"],
-        proxy_user=proxy_user, proxy_person_id=getattr(proxy_person, "pk", None))
+        person_id=person_id,
+        enterprise_id=link.enterprise_id,
+        key=d["key"],
+        temperature=d["temperature"],
+        symptom=d["symptom"],
+        risk_contact=d["risk_contact"],
+        whereabouts=d["whereabouts"],
+        proxy_user=proxy_user,
+        proxy_person_id=getattr(proxy_person, "pk", None),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -87,12 +94,21 @@ def _identify(request, link):
     if form.is_valid():
         person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
         if person is None:
-            form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单"))
+            form.add_error(
+                None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单")
+            )
         else:
             services.identity_bind(user=request.user, person=person, enterprise=link.enterprise)
             response = redirect(request.path)
-            response.set_signed_cookie(COOKIE, str(person.pk), salt=COOKIE_SALT, max_age=COOKIE_AGE,
-                                       httponly=True, samesite="Lax", secure=request.is_secure())
+            response.set_signed_cookie(
+                COOKIE,
+                str(person.pk),
+                salt=COOKIE_SALT,
+                max_age=COOKIE_AGE,
+                httponly=True,
+                samesite="Lax",
+                secure=request.is_secure(),
+            )
             return response
     return render(request, "checkins/phone_identify.html", {"link": link, "form": form})
 
@@ -105,17 +121,24 @@ def _proxy(request, link, proxy_person):
     form = ProxyCheckinForm(request.POST or None, initial={"key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        person = selectors.staff_match(enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"])
+        person = selectors.staff_match(
+            enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"]
+        )
         if person is None:
             form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对"))
         else:
             try:
                 row, _created = _record(request, link, form, person.pk, proxy=True, proxy_person=proxy_person)
-                return render(request, "checkins/phone_done.html",
-                              {"link": link, "person": person, "row": row, "proxy": True})
+                return render(
+                    request,
+                    "checkins/phone_done.html",
+                    {"link": link, "person": person, "row": row, "proxy": True},
+                )
             except ValidationError as exc:
                 _errors(form, exc)
-    return render(request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person})
+    return render(
+        request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person}
+    )
 
 
 @capability_required(CHECKIN_MONITOR)
@@ -133,9 +156,16 @@ def enterprise_link(request, pk):
 def alerts(request):
     pending = request.GET.get("all") != "1"
     qs = selectors.alert_list(user=request.user, pending_only=pending)
-    return render(request, "checkins/alerts.html", {
-        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "pending": pending,
-        "unacknowledged": selectors.alert_unacknowledged_count(user=request.user), "form": AcknowledgeForm()})
+    return render(
+        request,
+        "checkins/alerts.html",
+        {
+            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "pending": pending,
+            "unacknowledged": selectors.alert_unacknowledged_count(user=request.user),
+            "form": AcknowledgeForm(),
+        },
+    )
 
 
 @capability_required(CHECKIN_MONITOR)
@@ -164,8 +194,16 @@ def missed(request):
     if enterprise is not None:
         qs = selectors.missed_list(enterprise=enterprise, day=day)
         page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "checkins/missed.html", {
-        "enterprises": enterprises.only("id", "name")[:500], "enterprise": enterprise, "day": day, "page": page})
+    return render(
+        request,
+        "checkins/missed.html",
+        {
+            "enterprises": enterprises.only("id", "name")[:500],
+            "enterprise": enterprise,
+            "day": day,
+            "page": page,
+        },
+    )
 
 
 @capability_required(CHECKIN_MONITOR)
@@ -173,9 +211,16 @@ def missed(request):
 def flags(request):
     open_only = request.GET.get("all") != "1"
     qs = selectors.flag_list(user=request.user, open_only=open_only)
-    return render(request, "checkins/flags.html", {
-        "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")), "open_only": open_only,
-        "form": SpotCheckForm(), "can_check": request.user.role in {"medic", "commissioner", "sysadmin"}})
+    return render(
+        request,
+        "checkins/flags.html",
+        {
+            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
+            "open_only": open_only,
+            "form": SpotCheckForm(),
+            "can_check": request.user.role in {"medic", "commissioner", "sysadmin"},
+        },
+    )
 
 
 @capability_required(CHECKIN_MONITOR)

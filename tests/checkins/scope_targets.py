@@ -27,8 +27,13 @@ def b_alert(world) -> Alert:
 
 def b_flag(world) -> Flag:
     row = b_checkin(world)
-    return Flag.objects.get_or_create(kind=FlagKind.SAME_SECOND, enterprise=row.enterprise, person=None,
-                                      day=row.day - dt.timedelta(days=1), defaults={"detail": "朝阳同秒"})[0]
+    return Flag.objects.get_or_create(
+        kind=FlagKind.SAME_SECOND,
+        enterprise=row.enterprise,
+        person=None,
+        day=row.day - dt.timedelta(days=1),
+        defaults={"detail": "朝阳同秒"},
+    )[0]
 
 
 # Namespaced ("checkins:alert…") and API-path ("v1/checkins/alerts/") keys, so no other app's route

@@ -25,8 +25,10 @@ def bound(world, client_for):
     a1 = world.enterprises["A1_above_scale"]
     person = staff(a1, 101, "接口员工")
     link = services.link_for(enterprise=a1)
-    client_for("employee_A").post(reverse("checkins:checkin", args=[link.token]),
-                                  {"action": "identify", "name": person.name, "id_number": person.id_number})
+    client_for("employee_A").post(
+        reverse("checkins:checkin", args=[link.token]),
+        {"action": "identify", "name": person.name, "id_number": person.id_number},
+    )
     return person
 
 
@@ -61,7 +63,9 @@ def test_bad_temperature_422_in_chinese(world, bound, api_for, temperature):
 def test_missing_key_and_unknown_symptom(world, bound, api_for):
     api = api_for("employee_A")
     assert "提交编号" in str(post(api, {"temperature": 36.5}).json())
-    assert "请选择症状" in str(post(api, {"temperature": 36.5, "symptom": "x", "key": str(uuid.uuid4())}).json())
+    assert "请选择症状" in str(
+        post(api, {"temperature": 36.5, "symptom": "x", "key": str(uuid.uuid4())}).json()
+    )
 
 
 def test_unbound_account_told_to_identify(world, api_for):
@@ -77,7 +81,9 @@ def test_monitor_cannot_submit_and_employee_cannot_proxy(world, bound, api_for):
 
 def test_community_worker_cannot_proxy_outside_area(world, api_for):
     b_person = staff(world.enterprises["B1_above_scale"], 102)
-    r = post(api_for("community_A"), {"temperature": 36.5, "key": str(uuid.uuid4()), "person_id": b_person.pk})
+    r = post(
+        api_for("community_A"), {"temperature": 36.5, "key": str(uuid.uuid4()), "person_id": b_person.pk}
+    )
     assert r.status_code == 404 and not Checkin.objects.exists()
 
 
@@ -98,11 +104,21 @@ def test_alert_list_and_ack(world, api_for):
     data = medic.get("/api/v1/checkins/alerts?pending=true").json()
     assert data["count"] == 1 and data["unacknowledged"] == 1 and data["items"][0]["reason"] == "咳嗽"
     pk = data["items"][0]["id"]
-    assert api_for("ent_admin_B").post(f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": "x"},
-                                       content_type="application/json").status_code == 404
-    assert medic.post(f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": ""},
-                      content_type="application/json").status_code == 422
-    ok = medic.post(f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": "已就医"}, content_type="application/json")
+    assert (
+        api_for("ent_admin_B")
+        .post(f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": "x"}, content_type="application/json")
+        .status_code
+        == 404
+    )
+    assert (
+        medic.post(
+            f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": ""}, content_type="application/json"
+        ).status_code
+        == 422
+    )
+    ok = medic.post(
+        f"/api/v1/checkins/alerts/{pk}/ack", {"outcome": "已就医"}, content_type="application/json"
+    )
     assert ok.status_code == 200 and ok.json()["outcome"] == "已就医"
     assert Alert.objects.get().acknowledged_at is not None
 

@@ -40,8 +40,14 @@ def url(link):
 
 
 def answers(**kw):
-    data = {"action": "checkin", "key": str(uuid.uuid4()), "temperature": "36.6", "symptom": "none",
-            "risk_contact": "0", "whereabouts": "公司"}
+    data = {
+        "action": "checkin",
+        "key": str(uuid.uuid4()),
+        "temperature": "36.6",
+        "symptom": "none",
+        "risk_contact": "0",
+        "whereabouts": "公司",
+    }
     data.update(kw)
     return data
 
@@ -152,8 +158,11 @@ def test_proxy_by_family_member_recorded(world, a1, link):
 def test_proxy_by_community_worker_through_api(world, a1, api_for):
     person = staff(a1, 12, "独居老人")
     worker = api_for("community_A")
-    r = worker.post("/api/v1/checkins", {"person_id": person.pk, "temperature": 36.4, "key": str(uuid.uuid4())},
-                    content_type="application/json")
+    r = worker.post(
+        "/api/v1/checkins",
+        {"person_id": person.pk, "temperature": 36.4, "key": str(uuid.uuid4())},
+        content_type="application/json",
+    )
     assert r.status_code == 201, r.content
     row = Checkin.objects.get()
     assert row.proxy_user == world.users["community_A"] and row.enterprise == a1 and r.json()["proxy"] is True
@@ -199,11 +208,18 @@ def test_missed_list_exact(world, a1, client_for):
     day = timezone.localdate()
     missed = selectors.missed_list(enterprise=a1, day=day)
     assert missed.count() == 2 and {m.person for m in missed} == {missing1, missing2}
-    page = client_for("ent_admin_A").get(reverse("checkins:missed"), {"day": day.isoformat()}).content.decode()
+    page = (
+        client_for("ent_admin_A").get(reverse("checkins:missed"), {"day": day.isoformat()}).content.decode()
+    )
     assert "甲未打卡" in page and "乙未打卡" in page and "已打卡</td>" not in page and "已离职" not in page
     assert missing1.id_number not in page
-    assert client_for("ent_admin_B").get(reverse("checkins:missed"), {"enterprise": a1.pk}).content.decode().count(
-        "甲未打卡") == 0
+    assert (
+        client_for("ent_admin_B")
+        .get(reverse("checkins:missed"), {"enterprise": a1.pk})
+        .content.decode()
+        .count("甲未打卡")
+        == 0
+    )
 
 
 def test_identical_answers_n_days_flagged(world, a1):
@@ -231,7 +247,9 @@ def test_many_in_same_second_flagged(world, a1, client_for):
     flag = Flag.objects.get()
     assert flag.kind == FlagKind.SAME_SECOND and "5 人" in flag.detail
     admin = client_for("ent_admin_A")
-    assert admin.post(reverse("checkins:flag_check", args=[flag.pk]), {"result": "genuine"}).status_code == 403
+    assert (
+        admin.post(reverse("checkins:flag_check", args=[flag.pk]), {"result": "genuine"}).status_code == 403
+    )
     medic = client_for("medic_A")
     medic.post(reverse("checkins:flag_check", args=[flag.pk]), {"result": "scripted", "note": "电话核实"})
     flag.refresh_from_db()
@@ -247,8 +265,12 @@ def test_enterprise_admin_sees_only_its_staff(world, a1, api_for):
     b = api_for("ent_admin_B").get("/api/v1/checkins").json()
     assert a["count"] == 1 and a["items"][0]["enterprise_id"] == a1.pk
     assert b["count"] == 1 and b["items"][0]["enterprise_id"] == b1.pk
-    assert selectors.person_checkins(user=world.users["ent_admin_B"], person=Checkin.objects.get(
-        enterprise=a1).person) == []
+    assert (
+        selectors.person_checkins(
+            user=world.users["ent_admin_B"], person=Checkin.objects.get(enterprise=a1).person
+        )
+        == []
+    )
 
 
 def test_day_counts_for_daily_report(world, a1):
@@ -262,8 +284,12 @@ def test_person_checkins_newest_first_limited(world, a1):
     person = staff(a1, 70)
     tz = timezone.get_current_timezone()
     for i in range(35):
-        checkin(person, a1, now=dt.datetime.combine(timezone.localdate() - dt.timedelta(days=i), dt.time(8), tz),
-                temperature=f"36.{i % 10}")
+        checkin(
+            person,
+            a1,
+            now=dt.datetime.combine(timezone.localdate() - dt.timedelta(days=i), dt.time(8), tz),
+            temperature=f"36.{i % 10}",
+        )
     rows = selectors.person_checkins(user=world.users["medic_A"], person=person)
     assert len(rows) == 30 and rows[0].day == timezone.localdate() and rows[0].day > rows[1].day
 
