@@ -1,3 +1,234 @@
-from ninja import Router
+"""/api/v1/persons: the person registry (一人一档) for apps and for other apps' forms.
+
+Scoped like the pages: a person out of scope is a 404, like a missing one. ID numbers and phones
+are masked unless a role allowed to unmask asks for ``?full=1`` — and that view is logged.
+Search and lookup are exact on the full ID number or phone, so they cannot be used as an oracle.
+"""
+
+import datetime as dt
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from ninja import Query, Router, Schema, Status
+from pydantic import Field
+
+from fugong.accounts.roles import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
+from fugong.areas.models import Area
+from fugong.core.api import paginate
+from fugong.core.masking import mask_id_number, mask_phone
+from fugong.core.scoping import CHANGE
+from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
+
+from . import selectors, services
+from .models import Person
 
 router = Router(tags=["人员档案"])
+
+
+class PersonItem(Schema):
+    id: int
+    name: str
+    id_number: str = Field(description="默认脱敏；full=1 且有权限时为完整号码（查看会被记录）")
+    phone: str
+    area_code: str | None
+    area_name: str | None
+    address: str
+    created_at: dt.datetime
+
+
+class PersonPage(Schema):
+    items: list[PersonItem]
+    count: int
+
+
+class EmployerOut(Schema):
+    enterprise_id: int
+    enterprise_name: str
+    is_local: bool
+    is_active: bool
+
+
+class PersonOut(PersonItem):
+    merged_into: int | None = Field(description="已合并时为保留记录的 id")
+    merged_at: dt.datetime | None
+    merge_reason: str
+    employers: list[EmployerOut]
+
+
+class ListQuery(Schema):
+    q: str | None = Field(None, description="姓名，或完整身份证号 / 完整手机号（精确匹配）")
+    area: str | None = Field(None, description="区划编码（管辖范围内）")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class PersonIn(Schema):
+    id_number: str = Field(max_length=24)
+    name: str = Field(max_length=32)
+    phone: str = Field("", max_length=20)
+    area_code: str = Field(description="居住社区（村）区划编码，须在管辖范围内")
+    address: str = Field("", max_length=200)
+
+
+class PersonUpdateIn(Schema):
+    name: str = Field(max_length=32)
+    phone: str = Field("", max_length=20)
+    area_code: str
+    address: str = Field("", max_length=200)
+
+
+class MergeIn(Schema):
+    # Optional in the schema so that a record out of scope answers 404 before the body is judged.
+    survivor_id: int | None = Field(None, description="保留记录的 id；本记录（路径中的 id）并入其中")
+    reason: str = Field("", max_length=200)
+
+
+def _item(p: Person, full: bool = False) -> dict:
+    return {
+        "id": p.pk,
+        "name": p.name,
+        "id_number": p.id_number if full else mask_id_number(p.id_number),
+        "phone": p.phone if full else mask_phone(p.phone),
+        "area_code": p.area.code if p.area_id else None,
+        "area_name": p.area.name if p.area_id else None,
+        "address": p.address,
+        "created_at": p.created_at,
+    }
+
+
+def _detail(user, person: Person, full: bool = False) -> dict:
+    employers = [
+        {
+            "enterprise_id": e.enterprise_id,
+            "enterprise_name": e.enterprise.name,
+            "is_local": e.is_local,
+            "is_active": e.is_active,
+        }
+        for e in selectors.person_employments(user=user, person=person)
+    ]
+    return {
+        **_item(person, full),
+        "merged_into": person.merged_into_id,
+        "merged_at": person.merged_at,
+        "merge_reason": person.merge_reason,
+        "employers": employers,
+    }
+
+
+def _require(user, capability: str, message: str) -> None:
+    if not user.can(capability):
+        raise PermissionDenied(message)
+
+
+def _area(code: str) -> Area:
+    area = Area.objects.filter(code=(code or "").strip()).first()
+    if area is None:
+        raise ValidationError({"area_code": ["未找到该区划编码"]})
+    return area
+
+
+@router.get(
+    "",
+    response={200: PersonPage, 403: ErrorOut},
+    summary="人员列表（分页）",
+    description="管辖范围内的人员（不含已合并的记录），号码脱敏；身份证号、手机号须完整输入才能查到。",
+)
+def list_persons(request, q: Query[ListQuery]):
+    _require(request.user, PERSON_VIEW, "您无权查看人员档案")
+    f = selectors.PersonFilter(q=(q.q or "").strip()[:64], area=(q.area or "").strip()[:32])
+    rows, count = paginate(selectors.person_list(user=request.user, f=f), q.page, q.page_size)
+    return {"items": [_item(p) for p in rows], "count": count}
+
+
+@router.get(
+    "/lookup",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
+    summary="按身份证号查找",
+    description="供其他业务表单预填：管辖范围内有此身份证号的人员时返回（脱敏），否则 404，"
+    "管辖范围外的人员与不存在的一样返回 404。已合并的号码返回保留的记录。",
+)
+def lookup_person(request, id_number: str):
+    _require(request.user, PERSON_VIEW, "您无权查看人员档案")
+    person = selectors.person_by_id_number(user=request.user, id_number=id_number[:24])
+    if person is None:
+        raise Http404
+    return _detail(request.user, person)
+
+
+@router.post(
+    "",
+    response={201: PersonOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="登记人员",
+    description="身份证号校验；已登记的身份证号返回 422「该身份证号已登记」。",
+)
+def create_person(request, payload: PersonIn):
+    user = request.user
+    _require(user, PERSON_MANAGE, "您无权登记人员")
+    person = services.person_create(
+        actor=user,
+        id_number=payload.id_number,
+        name=payload.name,
+        phone=payload.phone,
+        area=_area(payload.area_code),
+        address=payload.address,
+    )
+    return Status(201, _detail(user, person))
+
+
+@router.get(
+    "/{int:pk}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
+    summary="人员档案",
+    description="默认脱敏；`full=1` 返回完整号码，需有查看完整信息的权限，每次查看都会被记录。",
+)
+def get_person(request, pk: int, full: bool = False):
+    user = request.user
+    _require(user, PERSON_VIEW, "您无权查看人员档案")
+    person = selectors.person_get(user=user, pk=pk)
+    if full:
+        _require(user, PERSONAL_UNMASK, "您无权查看完整个人信息")
+        services.person_reveal(actor=user, person=person)
+    return _detail(user, person, full=full)
+
+
+@router.put(
+    "/{int:pk}",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="修改人员信息",
+    description="身份证号不能修改；录错的记录请登记正确号码后合并。",
+)
+def update_person(request, pk: int, payload: PersonUpdateIn):
+    user = request.user
+    _require(user, PERSON_MANAGE, "您无权修改人员信息")
+    selectors.person_get(user=user, pk=pk, action=CHANGE)
+    person = services.person_update(
+        actor=user,
+        person_id=pk,
+        name=payload.name,
+        phone=payload.phone,
+        area=_area(payload.area_code),
+        address=payload.address,
+    )
+    return _detail(user, person)
+
+
+@router.post(
+    "/{int:pk}/merge",
+    response={200: PersonOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="合并重复记录",
+    description="路径中的记录并入 survivor_id：关联数据全部转到保留记录，本记录保留为已合并，不删除。"
+    "两条记录都须在管辖范围内。",
+)
+def merge_person(request, pk: int, payload: MergeIn):
+    user = request.user
+    _require(user, PERSON_MANAGE, "您无权合并人员记录")
+    selectors.person_get(user=user, pk=pk, action=CHANGE)
+    if payload.survivor_id is None:
+        raise ValidationError({"survivor_id": ["请指定保留记录"]})
+    try:
+        survivor = services.person_merge(
+            actor=user, duplicate_id=pk, survivor_id=payload.survivor_id, reason=payload.reason
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    return _detail(user, survivor)
