@@ -53,6 +53,9 @@ class PersonOut(PersonItem):
     merged_at: dt.datetime | None
     merge_reason: str
     employers: list[EmployerOut]
+    possible_duplicates: list[int] = Field(
+        [], description="登记时：同名且手机号相同的已登记人员 id（仅提示，不阻止登记）"
+    )
 
 
 class ListQuery(Schema):
@@ -164,6 +167,7 @@ def lookup_person(request, id_number: str):
 def create_person(request, payload: PersonIn):
     user = request.user
     _require(user, PERSON_MANAGE, "您无权登记人员")
+    similar = selectors.same_name_and_phone(user=user, name=payload.name, phone=payload.phone)
     person = services.person_create(
         actor=user,
         id_number=payload.id_number,
@@ -172,7 +176,7 @@ def create_person(request, payload: PersonIn):
         area=_area(payload.area_code),
         address=payload.address,
     )
-    return Status(201, _detail(user, person))
+    return Status(201, {**_detail(user, person), "possible_duplicates": [p.pk for p in similar]})
 
 
 @router.get(

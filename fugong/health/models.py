@@ -82,7 +82,11 @@ class Person(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action):
-        """Residents of one's area, or staff of an enterprise one may see."""
+        """Residents of one's area, or staff of an enterprise one may see (or change).
+
+        Street and community officers register and correct the residents of their area, so the
+        area grants "change" too; the district leader's area grant is for viewing only.
+        """
         if user.is_sysadmin:
             return Q()
         from fugong.enterprises.models import Enterprise

@@ -89,3 +89,10 @@ def test_update_and_merge(world, api_for):
         content_type="application/json",
     )
     assert refused.status_code == 404 and Person.objects.get(pk=resident.pk).merged_into is None
+
+
+def test_create_warns_on_same_name_and_phone(world, api_for):
+    twin = person(world, "A1", 11, name="吴十", phone="13600002222")
+    body = {"id_number": id_no(12), "name": "吴十", "phone": "13600002222", "area_code": "500109001001"}
+    created = api_for("community_A").post("/api/v1/persons", body, content_type="application/json")
+    assert created.status_code == 201 and created.json()["possible_duplicates"] == [twin.pk]

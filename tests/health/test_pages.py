@@ -163,3 +163,20 @@ def test_merge_outside_scope_refused_and_nothing_changed(world, client_for):
     assert response.status_code == 400 and "未找到" in response.content.decode()
     assert client_for("street_A").post(f"/people/{b.pk}/merge/", data).status_code == 404
     assert not Person.objects.filter(merged_into__isnull=False).exists()
+
+
+def test_file_query_count_is_bounded(world, client_for):
+    p = staff(world, "A1_above_scale", 19)
+    client = client_for("street_A")
+    client.get(f"/people/{p.pk}/")
+    with CaptureQueriesContext(connection) as few:
+        client.get(f"/people/{p.pk}/")
+    for i in range(5):
+        on_roster(world, "A1_commerce" if i == 0 else "A1_above_scale", staff(world, "A1_commerce", 300 + i))
+    from fugong.health.models import Employment
+
+    Employment.objects.create(person=p, enterprise=world.enterprises["A1_commerce"])
+    on_roster(world, "A1_above_scale", p)
+    with CaptureQueriesContext(connection) as more:
+        client.get(f"/people/{p.pk}/")
+    assert len(more) == len(few) <= 20
