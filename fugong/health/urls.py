@@ -5,6 +5,7 @@ from . import views
 app_name = "health"
 urlpatterns = [
     path("", views.person_list, name="person_list"),
+    path("export/", views.person_export, name="person_export"),
     path("new/", views.person_new, name="person_new"),
     path("import/", views.person_import, name="person_import"),
     path("import/template/", views.person_import_template, name="person_import_template"),

@@ -17,7 +17,7 @@ from fugong.accounts.roles import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError, read_rows, template_response
 
-from . import selectors, services
+from . import exports, selectors, services
 from .forms import EXAMPLE_ID, IMPORT_COLUMNS, MergeForm, PersonForm
 
 PAGE_SIZE = 50
@@ -51,8 +51,20 @@ def person_list(request):
             "f": f,
             "areas": selectors.registrable_areas(user=user),
             "can_manage": user.can(PERSON_MANAGE),
+            "can_unmask": user.can(PERSONAL_UNMASK),
         },
     )
+
+
+@login_required
+@require_GET
+def person_export(request):
+    """The filtered list as xlsx, masked; ``full=1`` for a role allowed to unmask, logged."""
+    user = request.user
+    _require(user, PERSON_MANAGE)
+    f = selectors.PersonFilter.from_params(request.GET)
+    full = exports.wants_full(user, request.GET.get("full") == "1")
+    return exports.person_export(user=user, queryset=selectors.person_list(user=user, f=f), full=full)
 
 
 @login_required

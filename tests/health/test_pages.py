@@ -180,3 +180,25 @@ def test_file_query_count_is_bounded(world, client_for):
     with CaptureQueriesContext(connection) as more:
         client.get(f"/people/{p.pk}/")
     assert len(more) == len(few) <= 20
+
+
+def _sheet(response):
+    from openpyxl import load_workbook
+
+    body = b"".join(response.streaming_content)
+    return [list(r) for r in load_workbook(io.BytesIO(body)).active.iter_rows(values_only=True)]
+
+
+def test_export_is_masked_by_default_and_full_export_logged(world, client_for):
+    p = person(world, "A1", 20)
+    b = person(world, "B1", 21)
+    client = client_for("community_A")
+    rows = _sheet(client.get("/people/export/"))
+    assert rows[1][:3] == ["姓名", "身份证号", "手机号"]
+    assert [r[1] for r in rows[2:]] == [mask_id_number(p.id_number)] and b.name not in str(rows)
+    assert not PersonalDataAccess.objects.exists()
+    full = _sheet(client.get("/people/export/", {"full": "1"}))
+    assert [r[1] for r in full[2:]] == [p.id_number]
+    log = PersonalDataAccess.objects.get()
+    assert (log.purpose, log.row_count) == ("export", 1)
+    assert client_for("medic_A").get("/people/export/").status_code == 403
