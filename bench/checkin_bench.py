@@ -131,31 +131,64 @@ def build() -> dict:
     t = time.perf_counter()
     firms = list(Enterprise.objects.values_list("pk", "area_id", "area_path"))
     birth = dt.date(1980, 1, 1)
-    first = (Person.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     for start in range(0, PERSONS, 10_000):
         Person.objects.bulk_create(
-            [Person(id_number=fake.id_number(i, birth + dt.timedelta(days=i // 1000), region="500108"), name=f"打卡员工{i}",
-                    area_id=firms[i % len(firms)][1], area_path=firms[i % len(firms)][2])
-             for i in range(start, min(start + 10_000, PERSONS))], batch_size=5_000)
-    persons = list(Person.objects.filter(name__startswith="打卡员工").order_by("pk").values_list("pk", flat=True))
+            [
+                Person(
+                    id_number=fake.id_number(i, birth + dt.timedelta(days=i // 1000), region="500108"),
+                    name=f"打卡员工{i}",
+                    area_id=firms[i % len(firms)][1],
+                    area_path=firms[i % len(firms)][2],
+                )
+                for i in range(start, min(start + 10_000, PERSONS))
+            ],
+            batch_size=5_000,
+        )
+    persons = list(
+        Person.objects.filter(name__startswith="打卡员工").order_by("pk").values_list("pk", flat=True)
+    )
     Employment.objects.bulk_create(
         [Employment(person_id=p, enterprise_id=firms[i % len(firms)][0]) for i, p in enumerate(persons)],
-        batch_size=10_000)
+        batch_size=10_000,
+    )
     timings["persons"] = time.perf_counter() - t
     t = time.perf_counter()
     now = timezone.now()
-    users = [User(username=f"bench{i:06d}", password="!", full_name=f"打卡员工{i}", role=Role.EMPLOYEE,
-                  scope_enterprise_id=firms[i % len(firms)][0], scope_path=firms[i % len(firms)][2])
-             for i in range(ACCOUNTS)]
+    users = [
+        User(
+            username=f"bench{i:06d}",
+            password="!",
+            full_name=f"打卡员工{i}",
+            role=Role.EMPLOYEE,
+            scope_enterprise_id=firms[i % len(firms)][0],
+            scope_path=firms[i % len(firms)][2],
+        )
+        for i in range(ACCOUNTS)
+    ]
     User.objects.bulk_create(users, batch_size=5_000)
     users = dict(User.objects.filter(username__startswith="bench").values_list("username", "pk"))
     ApiToken.objects.bulk_create(
-        [ApiToken(user_id=users[f"bench{i:06d}"], key_hash=hashlib.sha256(TOKEN_FMT.format(i).encode()).hexdigest(),
-                  prefix=TOKEN_FMT.format(i)[:8], expires_at=now + dt.timedelta(days=30), last_used_at=now)
-         for i in range(ACCOUNTS)], batch_size=5_000)
+        [
+            ApiToken(
+                user_id=users[f"bench{i:06d}"],
+                key_hash=hashlib.sha256(TOKEN_FMT.format(i).encode()).hexdigest(),
+                prefix=TOKEN_FMT.format(i)[:8],
+                expires_at=now + dt.timedelta(days=30),
+                last_used_at=now,
+            )
+            for i in range(ACCOUNTS)
+        ],
+        batch_size=5_000,
+    )
     CheckinIdentity.objects.bulk_create(
-        [CheckinIdentity(user_id=users[f"bench{i:06d}"], person_id=persons[i], enterprise_id=firms[i % len(firms)][0])
-         for i in range(ACCOUNTS)], batch_size=5_000)
+        [
+            CheckinIdentity(
+                user_id=users[f"bench{i:06d}"], person_id=persons[i], enterprise_id=firms[i % len(firms)][0]
+            )
+            for i in range(ACCOUNTS)
+        ],
+        batch_size=5_000,
+    )
     timings["accounts"] = time.perf_counter() - t
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -164,9 +197,14 @@ def build() -> dict:
 
 def start_server(log) -> subprocess.Popen:
     env = {**os.environ, **server_env(), "GUNICORN_BIND": BIND}
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/gunicorn"), "fugong.wsgi:application", "-c",
-                             str(ROOT / "gunicorn.conf.py")], cwd=ROOT, env=env, stdout=log, stderr=log,
-                            start_new_session=True)
+    proc = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "fugong.wsgi:application", "-c", str(ROOT / "gunicorn.conf.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
+    )
     for _ in range(100):
         try:
             urllib.request.urlopen(f"http://{BIND}/healthz", timeout=1).read()
@@ -181,9 +219,21 @@ def stop_server(proc: subprocess.Popen) -> None:
     proc.wait(timeout=30)
 
 
-def wrk(path: str, duration: int, connections: int, threads: int, script: str | None = None,
-        stride: int = 0) -> dict:
-    cmd = ["wrk", "-t", str(threads), "-c", str(connections), "-d", f"{duration}s", "--latency", "--timeout", "10s"]
+def wrk(
+    path: str, duration: int, connections: int, threads: int, script: str | None = None, stride: int = 0
+) -> dict:
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{duration}s",
+        "--latency",
+        "--timeout",
+        "10s",
+    ]
     if script:
         cmd += ["-s", script]
     cmd.append(f"http://{BIND}{path}")
@@ -196,21 +246,28 @@ def wrk(path: str, duration: int, connections: int, threads: int, script: str | 
     sock = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
     p99 = re.search(r"99%\s+([\d.]+\w+)", out)
     p50 = re.search(r"50%\s+([\d.]+\w+)", out)
-    return {"rps": rps, "total": total, "non2xx": int(non2xx.group(1)) if non2xx else 0,
-            "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
-            "p50": p50.group(1) if p50 else "?", "p99": p99.group(1) if p99 else "?", "raw": out}
+    return {
+        "rps": rps,
+        "total": total,
+        "non2xx": int(non2xx.group(1)) if non2xx else 0,
+        "socket_errors": sum(int(x) for x in sock.groups()) if sock else 0,
+        "p50": p50.group(1) if p50 else "?",
+        "p99": p99.group(1) if p99 else "?",
+        "raw": out,
+    }
 
 
 def throughput(duration: int, connections: int, threads: int) -> dict:
     from fugong.checkins.models import Checkin
 
-    log = open(tempfile.mktemp(prefix="checkin-bench-gunicorn-", suffix=".log"), "w")  # noqa: SIM115
+    log = tempfile.NamedTemporaryFile("w", prefix="checkin-bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
     proc = start_server(log)
     try:
         wrk("/healthz", 3, connections, threads)  # warm every worker's connection
         bare = wrk("/healthz", duration, connections, threads)
-        script = Path(tempfile.mktemp(suffix=".lua"))
-        script.write_text(LUA)
+        with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as handle:
+            handle.write(LUA)
+        script = Path(handle.name)
         stride = ACCOUNTS // threads
         before = Checkin.objects.count()
         api = wrk("/api/v1/checkins", duration, connections, threads, str(script), stride)
@@ -232,16 +289,19 @@ def fill_6m() -> float:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM checkins_checkin")
         have = cursor.fetchone()[0]
-        cursor.execute(f"""
+        cursor.execute(
+            """
             INSERT INTO checkins_checkin (person_id, enterprise_id, day, slot, temperature, symptom, risk_contact,
                                           whereabouts, abnormal, submitted_at, key)
             SELECT e.person_id, e.enterprise_id, current_date - d, 0,
                    36.0 + ((e.person_id + d) % 9) / 10.0, 'none', false, '公司', false,
                    (current_date - d) + time '07:30' + (e.person_id % 5400) * interval '1 second',
                    md5(e.person_id::text || '-' || d::text)::uuid
-            FROM health_employment e CROSS JOIN generate_series(1, {DAYS}) AS d
+            FROM health_employment e CROSS JOIN generate_series(1, %s) AS d
             WHERE e.person_id IN (SELECT id FROM health_person WHERE name LIKE '打卡员工%%')
-        """)
+        """,
+            [DAYS],
+        )
         cursor.execute("VACUUM ANALYZE checkins_checkin")
         cursor.execute("SELECT count(*) FROM checkins_checkin")
         total = cursor.fetchone()[0]
@@ -259,8 +319,11 @@ def person_file(rng: random.Random) -> dict:
     from fugong.health.models import Person
 
     officer = User.objects.filter(role="street_officer").order_by("pk").first()
-    visible = list(Person.objects.filter(name__startswith="打卡员工", area_path__startswith=officer.scope_path)
-                   .values_list("pk", flat=True)[:50_000])
+    visible = list(
+        Person.objects.filter(
+            name__startswith="打卡员工", area_path__startswith=officer.scope_path
+        ).values_list("pk", flat=True)[:50_000]
+    )
     sample = [rng.choice(visible) for _ in range(REPEAT)]
     for p in sample[:10]:
         selectors.person_checkins(user=officer, person=p)
@@ -272,13 +335,23 @@ def person_file(rng: random.Random) -> dict:
             rows = selectors.person_checkins(user=officer, person=p)
             times.append((time.perf_counter() - t) * 1000)
         counts.append(len(rows))
-    qs = Checkin.objects.visible_to(officer).filter(person_id=sample[0]).select_related("enterprise").order_by(
-        "-day", "-slot")[:30]
+    qs = (
+        Checkin.objects.visible_to(officer)
+        .filter(person_id=sample[0])
+        .select_related("enterprise")
+        .order_by("-day", "-slot")[:30]
+    )
     plan = qs.explain(analyze=True)
     times.sort()
-    return {"p50": statistics.median(times), "p95": times[int(len(times) * 0.95) - 1], "max": times[-1],
-            "rows": statistics.median(counts), "queries": len(ctx.captured_queries), "plan": plan,
-            "officer": officer.username}
+    return {
+        "p50": statistics.median(times),
+        "p95": times[int(len(times) * 0.95) - 1],
+        "max": times[-1],
+        "rows": statistics.median(counts),
+        "queries": len(ctx.captured_queries),
+        "plan": plan,
+        "officer": officer.username,
+    }
 
 
 def report(machine: dict, timings: dict, tp: dict, pf: dict | None, args) -> str:
@@ -289,7 +362,9 @@ def report(machine: dict, timings: dict, tp: dict, pf: dict | None, args) -> str
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC · `bench/checkin_bench.py` · load average at start "
         f"{timings['load']:.2f}",
         "",
-        "| machine | |", "| --- | --- |", *[f"| {k} | {v} |" for k, v in machine.items()],
+        "| machine | |",
+        "| --- | --- |",
+        *[f"| {k} | {v} |" for k, v in machine.items()],
         "",
         f"Server: gunicorn with `gunicorn.conf.py` (gthread, 5 workers × 2 threads), FUGONG_ENV=production, "
         f"DEBUG off, DB_CONN_MAX_AGE=600. Load: wrk on loopback, {args.threads} threads, {args.connections} "
@@ -315,7 +390,10 @@ def report(machine: dict, timings: dict, tp: dict, pf: dict | None, args) -> str
             f"SELECT generate_series): `selectors.person_checkins` as street officer `{pf['officer']}`, "
             f"{REPEAT} random persons: **p50 {pf['p50']:.1f} ms, p95 {pf['p95']:.1f} ms** (target ≤ 150), "
             f"max {pf['max']:.1f} ms, {pf['queries']} query, {pf['rows']:.0f} rows each.",
-            "", "```", pf["plan"], "```",
+            "",
+            "```",
+            pf["plan"],
+            "```",
         ]
     else:
         lines += ["", "6,000,000-row person-file timing skipped in this run (--skip-6m)."]
@@ -328,10 +406,12 @@ def record(text: str) -> None:
     if START in body:
         body = re.sub(re.escape(START) + r".*?" + re.escape(END), lambda _m: block, body, flags=re.S)
     else:
-        body += ("\n## Issue 5: health check-ins, the morning wave (`bench/checkin_bench.py`)\n\n"
-                 "Run `.venv/bin/python bench/checkin_bench.py --record` (needs `wrk`). Every check-in request is "
-                 "a distinct person with its own bearer token and idempotency key; the bare endpoint is "
-                 "`/healthz` on the same server in the same run.\n\n" + block + "\n")
+        body += (
+            "\n## Issue 5: health check-ins, the morning wave (`bench/checkin_bench.py`)\n\n"
+            "Run `.venv/bin/python bench/checkin_bench.py --record` (needs `wrk`). Every check-in request is "
+            "a distinct person with its own bearer token and idempotency key; the bare endpoint is "
+            "`/healthz` on the same server in the same run.\n\n" + block + "\n"
+        )
     README.write_text(body)
 
 
@@ -354,11 +434,15 @@ def main() -> None:
     from django.db import connection
 
     timings.update(build())
-    say(f"  built in {timings['demo']:.0f} s (demo) + {timings['persons']:.0f} s (persons) + "
-        f"{timings['accounts']:.0f} s (accounts)")
+    say(
+        f"  built in {timings['demo']:.0f} s (demo) + {timings['persons']:.0f} s (persons) + "
+        f"{timings['accounts']:.0f} s (accounts)"
+    )
     tp = throughput(args.duration, args.connections, args.threads)
     say(f"(a) /healthz            {tp['bare']['rps']:8.0f} req/s  errors {tp['bare']['non2xx']}")
-    say(f"(b) POST /api/v1/checkins {tp['api']['rps']:6.0f} req/s  non-2xx {tp['api']['non2xx']}  rows {tp['rows']}")
+    say(
+        f"(b) POST /api/v1/checkins {tp['api']['rps']:6.0f} req/s  non-2xx {tp['api']['non2xx']}  rows {tp['rows']}"
+    )
     say(f"ratio {tp['api']['rps'] / tp['bare']['rps']:.2f} (target ≥ 0.5)")
     pf = None
     if not args.skip_6m:

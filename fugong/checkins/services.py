@@ -162,8 +162,12 @@ def checkin_record(
 
 
 def _async_commit() -> None:
-    if ASYNC_COMMIT and connection.vendor == "postgresql" and connection.get_autocommit() is False \
-            and len(connection.savepoint_ids) == 0:
+    if (
+        ASYNC_COMMIT
+        and connection.vendor == "postgresql"
+        and connection.get_autocommit() is False
+        and len(connection.savepoint_ids) == 0
+    ):
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL synchronous_commit TO off")
 
