@@ -150,3 +150,21 @@ def test_update_is_scoped_audited_and_keeps_the_id_number(world):
             actor=world.user("community_B"), person_id=p.pk, name="x", area=world.areas["B1"]
         )
     assert Person.objects.get(pk=p.pk).name == "改名"
+
+
+def test_merge_finds_every_foreign_key_to_person_including_hidden_ones():
+    labels = {r.related_model._meta.label for r in services._relations()}
+    assert {"health.Employment", "resumption.RosterEntry", "health.Person"} <= labels
+
+
+def test_merge_drops_a_roster_row_that_would_duplicate_the_survivors(world):
+    survivor, duplicate = staff(world, "A1_above_scale", 60), staff(world, "A1_above_scale", 61)
+    kept = on_roster(world, "A1_above_scale", survivor)
+    on_roster(world, "A1_above_scale", duplicate)
+    services.person_merge(
+        actor=world.user("street_A"), duplicate_id=duplicate.pk, survivor_id=survivor.pk, reason="重复"
+    )
+    from fugong.resumption.models import RosterEntry
+
+    assert list(RosterEntry.objects.filter(filing=kept.filing).values_list("pk", flat=True)) == [kept.pk]
+    assert Employment.objects.filter(person=survivor).count() == 1
