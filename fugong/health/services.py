@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, models, transaction
+from django.db.models import Exists, OuterRef
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -273,25 +274,25 @@ def _unique_sets(model, field_name: str) -> list[tuple[str, ...]]:
 
 def _move_references(*, source: Person, target: Person) -> dict[str, int]:
     """Point every row that refers to ``source`` at ``target`` in bulk; a row that would duplicate
-    one ``target`` already has (same enterprise, same filing …) is dropped as the same fact."""
-    moved = {}
+    one ``target`` already has (same enterprise, same filing, same day …) is dropped as the same
+    fact. Returns the counts moved and dropped per kind of record, for the audit entry."""
+    counts = {}
     for relation in _relations():
         model, name = relation.related_model, relation.field.name
         if model is Person and name == "merged_into":
             continue
+        label = str(model._meta.verbose_name)
         rows = model._default_manager.filter(**{name: source})
         for fields in _unique_sets(model, name):
-            others = [f for f in fields if f != name]
-            taken = model._default_manager.filter(**{name: target}).values_list(*others) if others else None
-            if others:
-                for values in set(taken):
-                    rows.filter(**dict(zip(others, values, strict=True))).delete()
-            elif model._default_manager.filter(**{name: target}).exists():
-                rows.delete()
-        count = rows.update(**{name: target})
-        if count:
-            moved[str(model._meta.verbose_name)] = count
-    return moved
+            others = {f: OuterRef(f) for f in fields if f != name}
+            clash = model._default_manager.filter(**{name: target}, **others)
+            dropped, _detail = rows.filter(Exists(clash)).delete()
+            if dropped:
+                counts[f"{label}（重复，已删除）"] = dropped
+        moved = rows.update(**{name: target})
+        if moved:
+            counts[label] = moved
+    return counts
 
 
 @transaction.atomic

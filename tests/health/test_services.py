@@ -168,3 +168,7 @@ def test_merge_drops_a_roster_row_that_would_duplicate_the_survivors(world):
 
     assert list(RosterEntry.objects.filter(filing=kept.filing).values_list("pk", flat=True)) == [kept.pk]
     assert Employment.objects.filter(person=survivor).count() == 1
+    assert history(duplicate).get().changes["moved"][1] == {
+        "返岗人员（重复，已删除）": 1,
+        "员工名册（重复，已删除）": 1,
+    }
