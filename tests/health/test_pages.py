@@ -202,3 +202,26 @@ def test_export_is_masked_by_default_and_full_export_logged(world, client_for):
     log = PersonalDataAccess.objects.get()
     assert (log.purpose, log.row_count) == ("export", 1)
     assert client_for("medic_A").get("/people/export/").status_code == 403
+
+
+def test_file_shows_checkins_and_merge_moves_them(world, client_for):
+    import uuid
+
+    from fugong.checkins.models import Checkin
+    from fugong.checkins.services import checkin_record
+
+    survivor, duplicate = staff(world, "A1_above_scale", 22), staff(world, "A1_above_scale", 23)
+    enterprise = world.enterprises["A1_above_scale"]
+    checkin_record(
+        person_id=duplicate.pk,
+        enterprise_id=enterprise.pk,
+        key=uuid.uuid4(),
+        temperature="36.6",
+        whereabouts="天生路菜市场",
+    )
+    client = client_for("street_A")
+    assert "天生路菜市场" in client.get(f"/people/{duplicate.pk}/").content.decode()
+    data = {"survivor_id_number": survivor.id_number, "reason": "重复登记", "confirm": "1"}
+    assert client.post(f"/people/{duplicate.pk}/merge/", data).status_code == 302
+    assert Checkin.objects.get(whereabouts="天生路菜市场").person_id == survivor.pk
+    assert "天生路菜市场" in client.get(f"/people/{survivor.pk}/").content.decode()
