@@ -82,6 +82,10 @@ def test_update_and_merge(world, api_for):
     assert merged.status_code == 200 and len(merged.json()["employers"]) == 2
     entry.refresh_from_db()
     assert entry.person == survivor and Person.objects.get(pk=duplicate.pk).merged_into == survivor
+    looked_up = api.get("/api/v1/persons/lookup", {"id_number": duplicate.id_number}).json()
+    assert looked_up["id"] == survivor.pk
+    assert api.get(f"/api/v1/persons/{duplicate.pk}").json()["merged_into"] == survivor.pk
+    assert duplicate.pk not in [i["id"] for i in api.get("/api/v1/persons").json()["items"]]
     b = person(world, "B1", 10)
     refused = api.post(
         f"/api/v1/persons/{resident.pk}/merge",
