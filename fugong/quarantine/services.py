@@ -545,7 +545,7 @@ def room_add(*, actor, site_id: int, number: str) -> Room:
 
 
 @transaction.atomic
-def staff_bind(*, actor, site_id: int, user_id: int) -> SiteStaff:
+def staff_bind(*, actor, site_id: int, user_id: int | None) -> SiteStaff:
     _require(actor, QUARANTINE_CONFIGURE, _("您无权设置隔离点工作人员"))
     site = _locked(Site, actor, site_id)
     user = User.objects.filter(pk=user_id, role=Role.SITE_STAFF).first()

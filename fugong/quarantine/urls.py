@@ -21,6 +21,7 @@ urlpatterns = [
     path("sites/", views.site_list, name="site_list"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/check-in/", views.site_check_in, name="site_check_in"),
+    path("sites/<int:pk>/setup/", views.site_setup, name="site_setup"),
     path("stays/<int:pk>/check-out/", views.stay_check_out, name="stay_check_out"),
     path("settings/", views.rules_settings, name="rules"),
     path("settings/risk-areas/<int:pk>/end/", views.riskarea_end, name="riskarea_end"),

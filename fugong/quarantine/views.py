@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from fugong.accounts.models import User
 from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
 from fugong.areas.models import Area
 from fugong.enterprises.models import Enterprise
@@ -485,6 +486,29 @@ def site_check_in(request, pk):
                 checked_health=d["checked_health"],
             ),
             _("已办理入住"),
+        )
+    return redirect("quarantine:site_detail", pk=site.pk)
+
+
+@login_required
+@require_POST
+def site_setup(request, pk):
+    """Add a room or bind a site staff account to the site (QUARANTINE_CONFIGURE)."""
+    user = request.user
+    _require(user, QUARANTINE_CONFIGURE)
+    site = _get(selectors.site_detail, user=user, pk=pk)
+    if request.POST.get("number"):
+        _act(
+            request,
+            lambda: services.room_add(actor=user, site_id=site.pk, number=request.POST["number"]),
+            _("已添加房间"),
+        )
+    else:
+        staff = User.objects.filter(username=request.POST.get("username", "").strip()).first()
+        _act(
+            request,
+            lambda: services.staff_bind(actor=user, site_id=site.pk, user_id=staff.pk if staff else None),
+            _("已绑定工作人员"),
         )
     return redirect("quarantine:site_detail", pk=site.pk)
 

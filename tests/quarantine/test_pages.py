@@ -161,3 +161,17 @@ def test_rules_page_for_sysadmin_only(world, client_for):
     )
     assert response.status_code == 302
     assert [r.days for r in RuleSet.objects.get(name="二十条").rules.all()] == [7, 0]
+
+
+def test_sysadmin_binds_staff_and_adds_rooms(world, client_for):
+    from fugong.quarantine import services
+
+    site = services.site_create(actor=world.users["sysadmin"], name="北碚宾馆", area_id=world.areas["A"].pk)
+    client = client_for("sysadmin")
+    client.post(f"/quarantine/sites/{site.pk}/setup/", {"number": "201"})
+    client.post(f"/quarantine/sites/{site.pk}/setup/", {"username": "site_A"})
+    assert list(site.rooms.values_list("number", flat=True)) == ["201"]
+    assert client_for("site_A").get(f"/quarantine/sites/{site.pk}/").status_code == 200
+    assert (
+        client_for("street_A").post(f"/quarantine/sites/{site.pk}/setup/", {"number": "9"}).status_code == 403
+    )
