@@ -189,7 +189,10 @@ def returnee_register(
     else:
         sender = actor.scope_area
         handover = Handover.NONE if _covers(actor, destination) else Handover.PENDING
-    person, _created = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
+    person, created = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
+    if created and person.area_id is None:  # a new person lives where they return to
+        person.area, person.address, person.updated_by = destination, address.strip(), actor
+        person.save(update_fields=["area", "area_path", "address", "updated_by", "updated_at"])
     returnee = Returnee.objects.create(
         person=person,
         origin_province=origin_province.strip(),

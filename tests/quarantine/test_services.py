@@ -250,3 +250,12 @@ def test_person_quarantines_and_active_flag(world):
     assert list(selectors.person_quarantines(user=world.users["street_A"], person=order.person)) == [order]
     assert not selectors.person_quarantines(user=world.users["street_B"], person=order.person).exists()
     assert selectors.has_active_quarantine(order.person)
+
+
+def test_a_new_person_lives_at_the_destination_and_a_known_one_is_reused(world):
+    first = register(world, "community_A", "A2", number=id_number(42))
+    assert first.person.area == world.areas["A2"] and first.person.address == "某小区1栋1单元"
+    again = register(world, "community_A", "A1", number=id_number(42), name="张三")
+    assert again.person == first.person
+    again.person.refresh_from_db()
+    assert again.person.area == world.areas["A2"]  # a known person keeps their record
