@@ -259,3 +259,15 @@ def test_a_new_person_lives_at_the_destination_and_a_known_one_is_reused(world):
     assert again.person == first.person
     again.person.refresh_from_db()
     assert again.person.area == world.areas["A2"]  # a known person keeps their record
+
+
+def test_employer_registration_is_handed_to_the_community(world):
+    returnee = register(world, "ent_admin_A", "A1")
+    assert returnee.handover == Handover.PENDING
+    assert returnee.employer == world.users["ent_admin_A"].scope_enterprise
+    assert returnee in Returnee.objects.visible_to(world.users["ent_admin_A"])
+    assert returnee in selectors.handover_inbox(user=world.users["community_A"])
+    assert not Returnee.objects.visible_to(world.users["ent_admin_B"]).exists()
+    with pytest.raises(PermissionDenied):
+        services.handover_accept(actor=world.users["ent_admin_A"], returnee_id=returnee.pk)
+    services.handover_accept(actor=world.users["community_A"], returnee_id=returnee.pk)
