@@ -69,11 +69,14 @@ def person_get(*, user, pk, action: str = VIEW) -> Person:
 
 
 def person_by_id_number(*, user, id_number: str, action: str = VIEW) -> Person | None:
-    """The visible person with this ID number (a merged record answers with its survivor)."""
-    person = Person.objects.visible_to(user, action).filter(id_number=normalize_code(id_number)).first()
+    """The visible person with this ID number; a merged record answers with its survivor, and only
+    the survivor's visibility counts (a tombstone has no scope of its own)."""
+    person = Person.objects.filter(id_number=normalize_code(id_number)).only("pk", "merged_into").first()
     while person is not None and person.merged_into_id:
-        person = Person.objects.visible_to(user, action).filter(pk=person.merged_into_id).first()
-    return person
+        person = Person.objects.filter(pk=person.merged_into_id).only("pk", "merged_into").first()
+    if person is None:
+        return None
+    return Person.objects.visible_to(user, action).select_related("area").filter(pk=person.pk).first()
 
 
 def same_name_and_phone(*, user, name: str, phone: str, exclude_pk=None) -> list[Person]:
