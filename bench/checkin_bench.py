@@ -294,8 +294,8 @@ def fill_6m() -> float:
             INSERT INTO checkins_checkin (person_id, enterprise_id, day, slot, temperature, symptom, risk_contact,
                                           whereabouts, abnormal, submitted_at, key)
             SELECT e.person_id, e.enterprise_id, current_date - d, 0,
-                   36.0 + ((e.person_id + d) % 9) / 10.0, 'none', false, '公司', false,
-                   (current_date - d) + time '07:30' + (e.person_id % 5400) * interval '1 second',
+                   36.0 + ((e.person_id + d) %% 9) / 10.0, 'none', false, '公司', false,
+                   (current_date - d) + time '07:30' + (e.person_id %% 5400) * interval '1 second',
                    md5(e.person_id::text || '-' || d::text)::uuid
             FROM health_employment e CROSS JOIN generate_series(1, %s) AS d
             WHERE e.person_id IN (SELECT id FROM health_person WHERE name LIKE '打卡员工%%')
