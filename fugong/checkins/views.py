@@ -1,6 +1,7 @@
 """Pages: the phone check-in behind the QR link, the enterprise's link and QR code, alerts,
 missed check-ins and flagged patterns. Thin: selectors read, services write."""
 
+import logging
 import uuid
 
 import segno
@@ -28,6 +29,7 @@ COOKIE = "fugong_checkin"
 COOKIE_SALT = "fugong.checkins.phone"
 COOKIE_AGE = 365 * 24 * 3600
 PAGE_SIZE = 50
+security_log = logging.getLogger("fugong.checkins.security")
 
 
 def _errors(form, exc: ValidationError) -> None:
@@ -94,6 +96,12 @@ def _identify(request, link):
     if form.is_valid():
         person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
         if person is None:
+            # Logged without the name or number typed: repeated failures from one address are guessing.
+            security_log.warning(
+                "check-in identification failed: enterprise %s from %s",
+                link.enterprise_id,
+                request.META.get("REMOTE_ADDR", ""),
+            )
             form.add_error(
                 None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单")
             )
