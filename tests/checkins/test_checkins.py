@@ -303,3 +303,18 @@ def test_enterprise_link_page_with_qr(world, a1, client_for):
 
 def test_unknown_link_is_404(world):
     assert Client().get(reverse("checkins:checkin", args=["nope"])).status_code == 404
+
+
+def test_settings_command_changes_and_audits(world):
+    import io
+
+    from django.core.management import call_command
+
+    from fugong.checkins.models import CheckinSettings
+    from fugong.core.models import AuditEntry
+
+    out = io.StringIO()
+    call_command("checkin_settings", actor="sysadmin", twice_daily="yes", fever_threshold="37.5", stdout=out)
+    conf = CheckinSettings.objects.get(pk=1)
+    assert conf.twice_daily and float(conf.fever_threshold) == 37.5 and "twice_daily: True" in out.getvalue()
+    assert AuditEntry.objects.filter(object_id="1", actor=world.users["sysadmin"]).exists()
