@@ -1,8 +1,8 @@
 """Writes of the check-in app: recording a check-in (the morning wave's hot path), acknowledging
 alerts, spot-check results, pattern detection and the district's settings.
 
-``checkin_record`` is one INSERT (two when an alert is due) in one transaction that does not wait
-for the WAL flush (see ASYNC_COMMIT); no audit row per check-in (the row is its own record); the
+``checkin_record`` is one INSERT (two when an alert is due) in one durable transaction (an operator
+may opt out of waiting for the WAL flush, see ASYNC_COMMIT); no audit row per check-in (the row is its own record); the
 settings come from a short process cache.
 """
 
@@ -26,11 +26,12 @@ from fugong.core.models import AuditAction
 from .choices import FlagKind, OnRepeat, Slot, SpotResult, Symptom
 from .models import TEMP_MAX, TEMP_MIN, Alert, Checkin, CheckinIdentity, CheckinSettings, EnterpriseLink, Flag
 
-# A check-in need not wait for its WAL flush: with synchronous_commit off for this one transaction a
-# database crash can lose the last fraction of a second of check-ins (never corrupt anything), and
-# those people show up in the missed list. In the morning wave the serialized fsync is otherwise the
-# ceiling (about one commit per 3 ms on the benchmark machine). FUGONG_CHECKIN_SYNC_COMMIT=1 restores it.
-ASYNC_COMMIT = os.environ.get("FUGONG_CHECKIN_SYNC_COMMIT", "0") != "1"
+# Check-ins are committed durably by default (nothing a person submitted is lost). An operator who
+# needs more of the morning wave than the serialized WAL flush allows may set
+# FUGONG_CHECKIN_ASYNC_COMMIT=1: synchronous_commit off for this one transaction, so a database crash
+# can lose the last fraction of a second of check-ins (never corrupt anything; those people then show
+# up in the missed list). bench/README.md has both figures.
+ASYNC_COMMIT = os.environ.get("FUGONG_CHECKIN_ASYNC_COMMIT", "0") == "1"
 _SETTINGS_TTL = 30.0
 _settings_cache: list = [None, 0.0]
 

@@ -164,4 +164,10 @@ def report_prefill(*, enterprise: Enterprise, day: dt.date) -> Prefill:
         )
         if previous.output_pct > 100:
             initial["output_reason"] = previous.output_reason
+    # Today's check-ins, when there are any, say who is at work and who is unwell (collect once).
+    from fugong.checkins.selectors import day_counts
+
+    counts = day_counts(enterprise, day)
+    if counts["checked_in"]:
+        initial.update(staff_on_duty=min(counts["on_duty"], total), abnormal_persons=counts["abnormal"])
     return Prefill(initial=initial, previous=previous, staff_listed=listed)

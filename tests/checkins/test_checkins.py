@@ -318,3 +318,20 @@ def test_settings_command_changes_and_audits(world):
     conf = CheckinSettings.objects.get(pk=1)
     assert conf.twice_daily and float(conf.fever_threshold) == 37.5 and "twice_daily: True" in out.getvalue()
     assert AuditEntry.objects.filter(object_id="1", actor=world.users["sysadmin"]).exists()
+
+
+def test_the_daily_report_takes_on_duty_and_abnormal_counts_from_todays_checkins(world):
+    from fugong.resumption.report_selectors import report_prefill
+
+    from .factories import checkin, staff
+
+    enterprise = world.enterprises["A1_commerce"]
+    people = [staff(enterprise, 700 + i) for i in range(4)]
+    checkin(people[0], enterprise)
+    checkin(people[1], enterprise)
+    checkin(people[2], enterprise, temperature="38.1")
+    prefill = report_prefill(enterprise=enterprise, day=timezone.localdate())
+    # Four on the staff list, three checked in, one of them with fever (sent home).
+    assert prefill.initial["staff_total"] == 4
+    assert prefill.initial["staff_on_duty"] == 2
+    assert prefill.initial["abnormal_persons"] == 1
