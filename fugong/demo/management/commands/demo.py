@@ -51,7 +51,22 @@ class Command(BaseCommand):
         # The problem ledger routes by category to the departments the demo has just created.
         routes = routing_seed_defaults()
         self.stdout.write(f"  问题台账：按类别分派规则 {routes} 条")
+        self.quarantine_site()
         self.report(summary)
+
+    def quarantine_site(self) -> None:
+        """A centralized quarantine hotel in the demo account ``site``'s street, with rooms, bound to it."""
+        from fugong.accounts.models import User
+        from fugong.quarantine.services import site_create, staff_bind
+
+        system = User.objects.get(username="sysadmin")
+        site_user = User.objects.filter(username="site").first()
+        if site_user is None:
+            return
+        site = site_create(actor=system, name="北碚区集中隔离点（缙云宾馆）", area_id=site_user.scope_area_id,
+                           address="天生路1号", rooms=[f"{floor}{n:02d}" for floor in (2, 3) for n in range(1, 11)])
+        staff_bind(actor=system, site_id=site.pk, user_id=site_user.pk)
+        self.stdout.write(f"  集中隔离点：{site.name}，房间 20 间，已绑定工作人员 site")
 
     def report(self, summary: Summary) -> None:
         write = self.stdout.write
