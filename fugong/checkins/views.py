@@ -17,13 +17,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.accounts.decorators import capability_required
-from fugong.accounts.roles import CHECKIN_MONITOR
+from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.scoping import CHANGE, get_visible_or_404
 from fugong.enterprises.models import Enterprise
 
 from . import selectors, services
 from .forms import AcknowledgeForm, CheckinForm, IdentifyForm, ProxyCheckinForm, SpotCheckForm
-from .models import Alert, Flag
+from .models import Alert, EnterpriseLink, Flag
 
 COOKIE = "fugong_checkin"
 COOKIE_SALT = "fugong.checkins.phone"
@@ -246,3 +246,14 @@ def flag_check(request, pk):
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     return redirect("checkins:flags")
+
+
+@capability_required(CHECKIN_SUBMIT)
+@require_GET
+def mine(request):
+    """An employee's own check-in: straight to their enterprise's QR page; others are told where to scan."""
+    # Only an existing link (made when the enterprise admin opened its QR page): a GET writes nothing.
+    link = EnterpriseLink.objects.filter(enterprise_id=request.user.scope_enterprise_id).first()
+    if request.user.scope_enterprise_id and link is not None:
+        return redirect("checkins:checkin", code=link.token)
+    return render(request, "checkins/mine.html", {})

@@ -46,6 +46,7 @@ NAV = [
     NavItem(_("不诚信企业名单"), "supervision:listings", "信", roles.DISHONESTY_APPROVE, _("服务与督查")),
     NavItem(_("督查设置"), "supervision:settings", "设", roles.SUPERVISION_CONFIGURE, _("服务与督查")),
     NavItem(_("台账分派设置"), "ledger:settings", "派", roles.SUPERVISION_CONFIGURE, _("服务与督查")),
+    NavItem(_("健康打卡"), "checkins:mine", "卡", roles.CHECKIN_SUBMIT, _("人员与防疫")),
     NavItem(_("人员档案"), "health:person_list", "档", roles.PERSON_VIEW, _("人员与防疫")),
     NavItem(_("健康预警"), "checkins:alerts", "警", roles.CHECKIN_MONITOR, _("人员与防疫"),
             badge="fugong.checkins.selectors.alert_unacknowledged_count"),

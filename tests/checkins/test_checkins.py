@@ -335,3 +335,16 @@ def test_the_daily_report_takes_on_duty_and_abnormal_counts_from_todays_checkins
     assert prefill.initial["staff_total"] == 4
     assert prefill.initial["staff_on_duty"] == 2
     assert prefill.initial["abnormal_persons"] == 1
+
+
+def test_an_employee_goes_from_the_menu_straight_to_their_enterprise_check_in(world, client_for):
+    services.link_for(enterprise=world.enterprises["A1_above_scale"])  # the admin has printed the QR code
+    response = client_for("employee_A").get("/checkins/mine/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/checkins/e/")
+    page = client_for("employee_A").get(response["Location"])
+    assert world.enterprises["A1_above_scale"].name in page.content.decode()
+    resident = client_for("resident_A").get("/checkins/mine/")
+    assert resident.status_code == 200
+    assert "请用手机扫描" in resident.content.decode()
+    assert client_for("street_A").get("/checkins/mine/").status_code == 403
