@@ -97,17 +97,30 @@ def build_world() -> World:
 
 
 def restore_defaults() -> None:
-    """Put back the rows the data migrations load (policies, conditions, commitment text): a
-    live-server test flushes the database, migrations' data included."""
-    import importlib
+    """Put back the rows the data migrations load (policies, conditions, checklists, rule sets, due
+    days …): a live-server or transactional test flushes the database, migrations' data included.
 
+    Every RunPython of every fugong migration runs again, in dependency order (they are written to be
+    safe to repeat).
+    """
     from django.apps import apps
+    from django.db import connection
+    from django.db.migrations.loader import MigrationLoader
+    from django.db.migrations.operations.special import RunPython
 
-    from fugong.resumption.models import CommitmentText
-
-    if not CommitmentText.objects.exists():
-        importlib.import_module("fugong.resumption.migrations.0002_default_policies_and_conditions").forwards(
-            apps, None)
+    graph = MigrationLoader(connection, ignore_no_migrations=True).graph
+    seen, plan = set(), []
+    for leaf in graph.leaf_nodes():
+        for node in graph.forwards_plan(leaf):
+            if node not in seen:
+                seen.add(node)
+                plan.append(node)
+    for app_label, name in plan:
+        if not apps.get_app_config(app_label).name.startswith("fugong."):
+            continue
+        for operation in graph.nodes[(app_label, name)].operations:
+            if isinstance(operation, RunPython):
+                operation.code(apps, None)
 
 
 def load_world() -> World:
