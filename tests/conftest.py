@@ -17,6 +17,29 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
         build_world()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_content_types():
+    """ContentType ids are cached per process; a flushed or rolled-back database may no longer hold them."""
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture(autouse=True)
+def _restore_world_after_flush(request, django_db_blocker):
+    """A transactional or live-server test flushes the database when it ends; put the world back then,
+    once, rather than in every later test's rolled-back transaction."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not ({"transactional_db", "live_server"} & set(request.fixturenames)
+            or (marker and marker.kwargs.get("transaction"))):
+        return
+    with django_db_blocker.unblock():
+        if not Enterprise.objects.exists():
+            restore_defaults()
+            build_world()
+
+
 @pytest.fixture
 def world(db):
     # A transactional (live-server) test flushes the database; rebuild inside this test if so.

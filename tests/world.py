@@ -101,13 +101,19 @@ def restore_defaults() -> None:
     days …): a live-server or transactional test flushes the database, migrations' data included.
 
     Every RunPython of every fugong migration runs again, in dependency order (they are written to be
-    safe to repeat).
+    safe to repeat). First the post_migrate handlers run again: a serialized-rollback test flushes
+    without them, leaving no content types while ContentType's process-wide cache still holds the old
+    ids (an audit row written with one then fails its foreign key at COMMIT on PostgreSQL).
     """
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+    from django.core.management.sql import emit_post_migrate_signal
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations.special import RunPython
 
+    ContentType.objects.clear_cache()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
     graph = MigrationLoader(connection, ignore_no_migrations=True).graph
     seen, plan = set(), []
     for leaf in graph.leaf_nodes():

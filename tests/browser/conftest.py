@@ -61,16 +61,3 @@ def login(live_server):
         page.wait_for_url(f"{live_server.url}/")
 
     return do
-
-
-@pytest.fixture(autouse=True)
-def _restore_world(django_db_blocker):
-    """A live-server test flushes the database when it ends; put the shared world back afterwards."""
-    yield
-    from fugong.enterprises.models import Enterprise
-    from tests.world import build_world, restore_defaults
-
-    with django_db_blocker.unblock():
-        if not Enterprise.objects.exists():
-            restore_defaults()
-            build_world()

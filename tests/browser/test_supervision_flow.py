@@ -1,22 +1,10 @@
 """Issue 4 end to end in Chromium: an inspection with a violation on a phone → the proposed step
 shown → an officer confirms it."""
 
-import importlib
-
-from django.apps import apps
 from playwright.sync_api import expect
-
-from fugong.supervision.models import ChecklistItem
-
-
-def restore_checklist():
-    """A live-server test flushes the database, the checklist migration's rows included."""
-    if not ChecklistItem.objects.exists():
-        importlib.import_module("fugong.supervision.migrations.0002_default_checklist").forwards(apps, None)
 
 
 def test_inspection_violation_proposed_step_confirmed(live_server, world, phone_page, login):
-    restore_checklist()
     enterprise = world.enterprises["A1_commerce"]
     page = phone_page
     login(page, "street_A")

@@ -56,7 +56,7 @@ def test_a_guest_takes_one_room_at_a_time(world):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_concurrent_assignments_of_one_room_one_wins(world, monkeypatch):
     site = site_with_rooms(world)
     room = site.rooms.get(number="101")

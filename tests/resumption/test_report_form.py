@@ -362,7 +362,7 @@ def test_my_reports_are_newest_first_and_only_mine(world, setup, client_for):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent transactions (PostgreSQL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_first_submissions_at_once_end_in_one_report_and_consistent_tallies(world, monkeypatch):
     make_reporting(world)
     """Both requests find no report, both insert: the later one meets the one-per-day constraint,
