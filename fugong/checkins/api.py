@@ -14,6 +14,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT, Role
+from fugong.api import BearerToken, Session
 from fugong.core.api import paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import get_visible_or_404
@@ -24,6 +25,12 @@ from . import selectors, services
 from .models import Alert
 
 router = Router(tags=["健康打卡"])
+
+
+class CheckinBearer(BearerToken):
+    """The bearer token with the account's check-in identity in the same query (the morning wave)."""
+
+    with_user = ("checkin_identity",)
 
 
 class ErrorOut(Schema):
@@ -175,6 +182,7 @@ _NOT_BOUND = "本账号尚未核验身份：请先扫描企业打卡二维码，
         422: ValidationErrorOut,
     },
     summary="提交健康打卡（可重试，不会重复）",
+    auth=[CheckinBearer(), Session()],
 )
 def checkin_create(request, payload: CheckinIn):
     user = request.user

@@ -105,7 +105,10 @@ def staff_match(*, enterprise_id: int, name: str, id_number: str) -> Person | No
 def identity_of(user) -> CheckinIdentity | None:
     if user is None or not user.is_authenticated:
         return None
-    return CheckinIdentity.objects.filter(user_id=user.pk).only("person_id", "enterprise_id").first()
+    try:  # fetched with the token on the API's hot path (select_related), else one query
+        return user.checkin_identity
+    except CheckinIdentity.DoesNotExist:
+        return None
 
 
 def person_for_proxy(*, user, person_id: int) -> Person | None:
