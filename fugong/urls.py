@@ -21,5 +21,6 @@ urlpatterns = [
     path("people/", include("fugong.health.urls")),
     path("checkins/", include("fugong.checkins.urls")),
     path("quarantine/", include("fugong.quarantine.urls")),
+    path("sensors/", include("fugong.sensors.urls")),
     path("", include("fugong.core.urls")),
 ]

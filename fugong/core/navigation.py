@@ -54,6 +54,8 @@ NAV = [
     NavItem(_("返区人员"), "quarantine:returnee_list", "返", roles.RETURNEE_REGISTER, _("人员与防疫")),
     NavItem(_("移交待接收"), "quarantine:handovers", "移", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(_("隔离随访"), "quarantine:followups_due", "随", roles.QUARANTINE_MANAGE, _("人员与防疫")),
+    NavItem(_("门磁告警"), "sensors:alert_list", "磁", roles.QUARANTINE_MANAGE, _("人员与防疫"), badge="fugong.sensors.selectors.open_alert_badge"),
+    NavItem(_("解除通知书"), "quarantine:notice_list", "解", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(_("集中隔离点"), "quarantine:site_list", "隔", roles.SITE_OPERATE, _("人员与防疫")),
     NavItem(_("隔离规则"), "quarantine:rules", "规", roles.QUARANTINE_CONFIGURE, _("人员与防疫")),
     NavItem(_("行政区划"), "areas:list", "区", roles.AREA_VIEW, _("组织")),

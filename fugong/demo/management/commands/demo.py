@@ -52,6 +52,7 @@ class Command(BaseCommand):
         routes = routing_seed_defaults()
         self.stdout.write(f"  问题台账：按类别分派规则 {routes} 条")
         self.quarantine_site()
+        self.door_sensor(seed)
         self.report(summary)
 
     def quarantine_site(self) -> None:
@@ -67,6 +68,14 @@ class Command(BaseCommand):
                            address="天生路1号", rooms=[f"{floor}{n:02d}" for floor in (2, 3) for n in range(1, 11)])
         staff_bind(actor=system, site_id=site.pk, user_id=site_user.pk)
         self.stdout.write(f"  集中隔离点：{site.name}，房间 20 间，已绑定工作人员 site")
+
+    def door_sensor(self, seed: int) -> None:
+        """A home quarantine of the account ``community`` with the door sensor DEMO-MC-0001."""
+        from fugong.demo.sensors import build_sensor_demo
+
+        line = build_sensor_demo(seed=seed)
+        if line:
+            self.stdout.write(f"  {line}")
 
     def report(self, summary: Summary) -> None:
         write = self.stdout.write
