@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 SCALE ?= small
 
-.PHONY: install run test lint bench worker serve-prod
+.PHONY: install run test lint bench bench-notices bench-checkins worker serve-prod
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,14 @@ bench: install
 	$(PY) bench/run_all.py
 	$(PY) bench/resumption_bench.py
 	$(PY) bench/ledger_bench.py
+
+## make bench-notices — release notices (issue 5): issue one, bulk print 200, verification page, on PostgreSQL
+bench-notices: install
+	$(PY) bench/notice_bench.py
+
+## make bench-checkins — the morning wave of check-ins (issue 5) under gunicorn, on PostgreSQL; needs wrk (apt-get install -y wrk)
+bench-checkins: install
+	$(PY) bench/checkin_bench.py
 
 ## make worker — the background worker that runs queued jobs (the evening summary)
 worker: install

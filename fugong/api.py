@@ -30,8 +30,10 @@ CSRF_FAILED = "CSRF 校验失败：浏览器会话发起的修改请求须在 X-
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>``; an unknown, expired or malformed token authenticates nobody."""
 
+    with_user: tuple[str, ...] = ()  # one-to-one relations of the user fetched with the token
+
     def authenticate(self, request, token):
-        user = token_authenticate(token.strip())
+        user = token_authenticate(token.strip(), with_user=self.with_user)
         if user is not None:
             request.user = user
             request.api_token = token.strip()
@@ -249,8 +251,13 @@ def register_routers() -> None:
     from fugong.notices.api import router as notices_router
     from fugong.quarantine.api import router as quarantine_router
     from fugong.resumption import filing_api, rates_api, report_api, summary_api
+    from fugong.sensors.api import router as sensors_router
     from fugong.supervision.api import router as supervision_router
 
+    # The device-facing paths first: URLs are matched in order, and these take the morning wave of
+    # check-ins and the door sensors' events (resolving past ~200 patterns cost ~5% of a check-in).
+    api.add_router("/checkins", checkins_router)
+    api.add_router("/sensors", sensors_router)
     api.add_router("/auth", accounts_router)
     api.add_router("/areas", areas_router)
     api.add_router("/enterprises", enterprises_router)
@@ -262,7 +269,6 @@ def register_routers() -> None:
     api.add_router("/problems", ledger_router)
     api.add_router("/notices", notices_router)
     api.add_router("/persons", persons_router)
-    api.add_router("/checkins", checkins_router)
     api.add_router("/quarantine", quarantine_router)
 
 

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "fugong.notices",
     "fugong.checkins",
     "fugong.quarantine",
+    "fugong.sensors",
     "fugong.demo",
 ]
 
@@ -104,6 +105,13 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DB_SERVER_SIDE_BINDING", "1"
+) == "1":
+    # Server-side parameters let psycopg prepare a statement after it has run a few times on a
+    # connection (persistent in production), so PostgreSQL stops re-planning the hot queries: the token
+    # lookup of every API call spent longer planning than executing (bench/README.md, issue 5).
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 5}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the dev server read while a long import writes; a busy timeout instead of "database is locked".
     DATABASES["default"]["OPTIONS"] = {
@@ -180,6 +188,7 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"  # never routed: attachments are served by views that check scope (core.uploads)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+FUGONG_PUBLIC_URL = os.environ.get("FUGONG_PUBLIC_URL", "").rstrip("/")  # release notices' QR links; blank: request host
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -25,8 +25,10 @@ from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import rules, selectors, services
 from .models import Decision, FollowUp, Order, Returnee, RiskArea, RuleSet, Stay
+from .notice_api import router as notice_router
 
 router = Router(tags=["返区人员与隔离"])
+router.add_router("", notice_router)  # release notices (notice_api.py)
 
 WRITE = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
@@ -573,11 +575,13 @@ def transfer_order(request, id: int, payload: TransferIn):
     "/orders/{id}/release",
     response={200: OrderOut, **WRITE},
     summary="解除隔离",
-    description="未满规则天数提前解除须填写理由；解除后生成解除通知书编号。",
+    description="未满规则天数提前解除须填写理由；解除时签发带编号和核验二维码的解除隔离通知书。",
 )
 def release_order(request, id: int, payload: ReasonIn):
     _order_found(request.user, id)
-    services.order_release(actor=request.user, order_id=id, reason=payload.reason)
+    services.order_release(
+        actor=request.user, order_id=id, reason=payload.reason, base_url=request.build_absolute_uri("/")
+    )
     return _order(request.user, id)
 
 

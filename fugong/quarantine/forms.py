@@ -8,7 +8,7 @@ from fugong.accounts.models import User
 from fugong.accounts.roles import Role
 from fugong.areas.models import Area
 
-from .models import ContactMethod, ContactStatus, Measure, RiskLevel, Transport
+from .models import ContactMethod, ContactStatus, DeliveryMethod, Measure, RiskLevel, Transport
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 CONDITIONS = [
@@ -229,3 +229,50 @@ class RuleSetForm(forms.Form):
                 raise ValidationError(_("第%(n)d条规则格式不正确") % {"n": len(spec) + 1})
             spec.append((parts[0], parts[1], int(parts[2])))
         return spec
+
+
+# Release notices ---------------------------------------------------------------------------------
+
+
+class DeliveryForm(forms.Form):
+    method = forms.ChoiceField(
+        label=_("送达方式"), choices=DeliveryMethod.choices, initial=DeliveryMethod.HOME, widget=forms.RadioSelect
+    )
+    with_doctor = forms.ModelChoiceField(
+        label=_("同行家庭医生"),
+        queryset=User.objects.none(),
+        required=False,
+        help_text=_("社区工作人员和家庭医生一同入户送达时选择"),
+    )
+    note = forms.CharField(label=_("备注"), max_length=200, required=False)
+
+    def __init__(self, *args, doctors=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if doctors is not None:
+            self.fields["with_doctor"].queryset = doctors
+            self.fields["with_doctor"].label_from_instance = lambda u: u.full_name or u.username
+        bootstrap(self)
+
+
+class NoticeFilterForm(forms.Form):
+    q = forms.CharField(label=_("姓名、身份证号或编号"), max_length=40, required=False)
+    state = forms.ChoiceField(
+        label=_("状态"),
+        required=False,
+        choices=[
+            ("", _("全部")),
+            ("unissued", _("未签发")),
+            ("undelivered", _("未送达")),
+            ("delivered", _("已送达")),
+        ],
+    )
+    since = forms.DateField(label=_("解除日期从"), required=False, widget=DATE)
+    until = forms.DateField(label=_("至"), required=False, widget=DATE)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bootstrap(self)
+
+
+class NoticeFileForm(forms.Form):
+    file = forms.FileField(label=_("通知书 PDF 文件"), help_text=_("核对手中的电子文件与签发的原件是否完全一致"))

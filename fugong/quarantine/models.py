@@ -596,3 +596,7 @@ class Stay(models.Model):
     def scope_filter(cls, user, action):
         condition = Site.scope_filter(user, action)
         return None if condition is None else Q(site__in=Site.objects.filter(condition))
+
+
+# The release notice lives in its own module; imported here so Django registers it with the app.
+from .notice_models import DeliveryMethod, ReleaseNotice  # noqa: E402, F401

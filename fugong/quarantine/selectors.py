@@ -6,10 +6,17 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
+from fugong.accounts.models import User
+from fugong.accounts.roles import (
+    QUARANTINE_CONFIGURE,
+    QUARANTINE_MANAGE,
+    RETURNEE_REGISTER,
+    SITE_OPERATE,
+    Role,
+)
 from fugong.core.scoping import subtree_q
 
-from .models import FollowUp, Handover, Order, OrderStatus, Returnee, Site, Stay
+from .models import FollowUp, Handover, Order, OrderStatus, ReleaseNotice, Returnee, Site, Stay
 
 
 def can_view(user) -> bool:
@@ -138,3 +145,56 @@ def person_quarantines(*, user, person) -> QuerySet[Order]:
 def has_active_quarantine(person) -> bool:
     """Whether the person is under an active quarantine order now (for the pass card)."""
     return Order.objects.filter(person=person, status=OrderStatus.ACTIVE).exists()
+
+
+# Release notices ---------------------------------------------------------------------------------
+
+NOTICE_STATES = ("unissued", "undelivered", "delivered")
+
+
+def released_orders(
+    *,
+    user,
+    q: str = "",
+    state: str = "",
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+) -> QuerySet[Order]:
+    """Released orders in scope with their notice (or none yet), newest release first; ``state``:
+    not issued / issued but not delivered / delivered; dates bound the release day."""
+    qs = (
+        Order.objects.visible_to(user)
+        .filter(status=OrderStatus.RELEASED)
+        .select_related("person", "returnee__destination", "notice", "notice__delivered_by")
+    )
+    if q:
+        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(release_number=q.upper()))
+    if state == "unissued":
+        qs = qs.filter(notice__isnull=True)
+    elif state == "undelivered":
+        qs = qs.filter(notice__isnull=False, notice__delivered_at__isnull=True)
+    elif state == "delivered":
+        qs = qs.filter(notice__delivered_at__isnull=False)
+    tz = timezone.get_current_timezone()
+    if since:
+        qs = qs.filter(released_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=tz))
+    if until:
+        qs = qs.filter(released_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+    return qs.order_by("-released_at", "-id")
+
+
+def order_notice(*, user, order: Order):
+    """The order's release notice if the user may see it, else None."""
+    return (
+        ReleaseNotice.objects.visible_to(user)
+        .select_related("delivered_by", "delivered_with", "issued_by")
+        .filter(order=order)
+        .first()
+    )
+
+
+def notice_doctors(*, order: Order):
+    """Family doctors who may accompany the delivery: medics whose area covers the order's."""
+    codes = [c for c in order.area_path.split("/") if c]
+    covering = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
+    return User.objects.filter(role=Role.MEDIC, is_active=True, scope_path__in=covering).order_by("full_name")

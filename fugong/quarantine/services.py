@@ -51,6 +51,7 @@ from .models import (
     Stay,
     Transport,
 )
+from .notice_services import notice_issue
 
 ROOM_TAKEN = gettext_lazy("该房间已有人入住")
 OLDEST_ARRIVAL_DAYS = 365
@@ -479,8 +480,12 @@ def order_transfer(*, actor, order_id: int, hospital: str) -> Order:
 
 
 @transaction.atomic
-def order_release(*, actor, order_id: int, reason: str = "", today: dt.date | None = None) -> Order:
-    """Release: on or after the planned end; earlier only with a reason. Numbered for the notice."""
+def order_release(
+    *, actor, order_id: int, reason: str = "", today: dt.date | None = None, base_url: str = ""
+) -> Order:
+    """Release: on or after the planned end; earlier only with a reason. The release notice is issued
+    in the same transaction (``base_url``: the site's address, for the QR link when
+    FUGONG_PUBLIC_URL is not set)."""
     _require(actor, QUARANTINE_MANAGE, _("您无权解除隔离"))
     order = _locked(Order, actor, order_id)
     if order.status != OrderStatus.ACTIVE:
@@ -510,6 +515,7 @@ def order_release(*, actor, order_id: int, reason: str = "", today: dt.date | No
         before=before,
         after=audit.snapshot(order, ["status", "release_reason", "release_number"]),
     )
+    notice_issue(actor=actor, order=order, base_url=base_url)
     return order
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import notice_views, views
 
 app_name = "quarantine"
 urlpatterns = [
@@ -18,6 +18,15 @@ urlpatterns = [
     path("orders/<int:pk>/change/", views.order_change, name="order_change"),
     path("orders/<int:pk>/transfer/", views.order_transfer, name="order_transfer"),
     path("orders/<int:pk>/release/", views.order_release, name="order_release"),
+    path("notices/", notice_views.notice_list, name="notice_list"),
+    path("notices/issue/", notice_views.notice_bulk_issue, name="notice_bulk_issue"),
+    path("notices/print/", notice_views.notice_bulk_print, name="notice_bulk_print"),
+    # One notice per order, reached by the order's id.
+    path("orders/<int:pk>/notice.pdf", notice_views.notice_pdf, name="notice_pdf"),
+    path("orders/<int:pk>/notice/deliver/", notice_views.notice_deliver, name="notice_deliver"),
+    path("orders/<int:pk>/notice/revoke/", notice_views.notice_revoke, name="notice_revoke"),
+    # The QR code's link: public, no login.
+    path("verify/<str:number>/<str:code>/", notice_views.release_verify, name="release_verify"),
     path("sites/", views.site_list, name="site_list"),
     path("sites/<int:pk>/", views.site_detail, name="site_detail"),
     path("sites/<int:pk>/check-in/", views.site_check_in, name="site_check_in"),

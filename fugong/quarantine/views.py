@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fugong.accounts.models import User
 from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
 from fugong.areas.models import Area
+from fugong.core.actions import run_action
 from fugong.enterprises.models import Enterprise
 
 from . import rules, selectors, services
@@ -29,6 +30,7 @@ from .forms import (
     ChangeEndForm,
     CheckInForm,
     DecisionForm,
+    DeliveryForm,
     FollowUpForm,
     OrderForm,
     ReasonForm,
@@ -58,17 +60,7 @@ def _get(fn, **kwargs):
         raise Http404 from None
 
 
-def _act(request, call, success: str) -> bool:
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("您无权执行该操作"))
-        return False
-    messages.success(request, success)
-    return True
+_act = run_action
 
 
 # Returnees ---------------------------------------------------------------------------------------
@@ -295,8 +287,19 @@ def order_detail(request, pk):
             "change_form": ChangeEndForm(),
             "transfer_form": TransferForm(),
             "release_form": ReasonForm(),
+            **_notice_panel(user, order),
         },
     )
+
+
+def _notice_panel(user, order) -> dict:
+    """The release notice panel of a released order: the notice (if any) and the delivery form."""
+    if order.status != OrderStatus.RELEASED or not user.can(QUARANTINE_MANAGE):
+        return {}
+    notice = selectors.order_notice(user=user, order=order)
+    doctors = selectors.notice_doctors(order=order)
+    form = DeliveryForm(doctors=doctors, initial={"with_doctor": order.doctor_id})
+    return {"notice": notice, "notice_panel": True, "delivery_form": form, "revoke_form": ReasonForm()}
 
 
 @login_required
@@ -376,7 +379,9 @@ def order_release(request, pk):
         request,
         pk,
         ReasonForm,
-        lambda d: services.order_release(actor=request.user, order_id=pk, reason=d["reason"]),
+        lambda d: services.order_release(
+            actor=request.user, order_id=pk, reason=d["reason"], base_url=request.build_absolute_uri("/")
+        ),
         _("已解除隔离"),
     )
 

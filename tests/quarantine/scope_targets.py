@@ -40,6 +40,34 @@ def b_order(world):
     return order
 
 
+def b_released(world):
+    """A released order of street B with its release notice (a second returnee, so that b_order
+    stays active for the order routes)."""
+    from fugong.quarantine import services
+    from fugong.quarantine.models import Order
+
+    from .factories import register
+
+    order = Order.objects.filter(status="released", area_path__startswith=world.areas["B"].path).first()
+    if order is None:
+        returnee = register(world, "community_B", "B1", name="朝阳解除")
+        if returnee.decision.measure == "monitoring":
+            services.decision_change(
+                actor=world.users["community_B"],
+                returnee_id=returnee.pk,
+                measure="home",
+                days=14,
+                reason="测试：居家隔离",
+            )
+        order = services.order_issue(
+            actor=world.users["community_B"],
+            returnee_id=returnee.pk,
+            start_date=timezone.localdate() - dt.timedelta(days=14),
+        )
+        order = services.order_release(actor=world.users["community_B"], order_id=order.pk)
+    return order
+
+
 def b_site(world):
     from fugong.quarantine.models import Room, Site
 
@@ -75,7 +103,11 @@ def b_risk_area(world):
     return area
 
 
+# Release notices hang on their order (one per order): the routes take the order's id. Their keys
+# come first so that the order keys below do not capture them.
 TARGETS = {
+    "quarantine:notice": b_released,
+    "v1/quarantine/orders/<id>/notice": b_released,
     "quarantine:returnee": b_returnee,
     "v1/quarantine/returnees/": b_returnee,
     "quarantine:order": b_order,
