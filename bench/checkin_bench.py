@@ -422,7 +422,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--skip-6m", action="store_true")
-    parser.add_argument("--reuse", action="store_true", help="keep the database of an earlier run (today's check-ins are deleted)")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep the database of an earlier run (today's check-ins are deleted)",
+    )
     args = parser.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk not found: apt-get install -y wrk")

@@ -37,7 +37,9 @@ if not ALLOWED_HOSTS:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must be set when FUGONG_ENV=production")
     ALLOWED_HOSTS = ["127.0.0.1", "localhost", "[::1]", "testserver"]
-CSRF_TRUSTED_ORIGINS = [o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()]
+CSRF_TRUSTED_ORIGINS = [
+    o.strip() for o in os.environ.get("DJANGO_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -105,9 +107,10 @@ DATABASES = {
         conn_max_age=env_int("DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
-    "DB_SERVER_SIDE_BINDING", "1"
-) == "1":
+if (
+    DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+    and os.environ.get("DB_SERVER_SIDE_BINDING", "1") == "1"
+):
     # Server-side parameters let psycopg prepare a statement after it has run a few times on a
     # connection (persistent in production), so PostgreSQL stops re-planning the hot queries: the token
     # lookup of every API call spent longer planning than executing (bench/README.md, issue 5).
@@ -130,8 +133,12 @@ TASKS = {
 }
 
 if os.environ.get("REDIS_URL"):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
-                          "LOCATION": os.environ["REDIS_URL"]}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["REDIS_URL"],
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -188,7 +195,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"  # never routed: attachments are served by views that check scope (core.uploads)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
-FUGONG_PUBLIC_URL = os.environ.get("FUGONG_PUBLIC_URL", "").rstrip("/")  # release notices' QR links; blank: request host
+FUGONG_PUBLIC_URL = os.environ.get("FUGONG_PUBLIC_URL", "").rstrip(
+    "/"
+)  # release notices' QR links; blank: request host
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

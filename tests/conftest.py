@@ -31,8 +31,10 @@ def _restore_world_after_flush(request, django_db_blocker):
     once, rather than in every later test's rolled-back transaction."""
     yield
     marker = request.node.get_closest_marker("django_db")
-    if not ({"transactional_db", "live_server"} & set(request.fixturenames)
-            or (marker and marker.kwargs.get("transaction"))):
+    if not (
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+        or (marker and marker.kwargs.get("transaction"))
+    ):
         return
     with django_db_blocker.unblock():
         if not Enterprise.objects.exists():
@@ -67,8 +69,11 @@ def api_for(world):
 
     def make(name: str) -> Client:
         client = Client()
-        response = client.post("/api/v1/auth/token", {"username": world.users[name].username,
-                                                      "password": PASSWORD}, content_type="application/json")
+        response = client.post(
+            "/api/v1/auth/token",
+            {"username": world.users[name].username, "password": PASSWORD},
+            content_type="application/json",
+        )
         assert response.status_code == 200, response.content
         token = response.json()["token"]
         return Client(headers={"Authorization": f"Bearer {token}"})

@@ -26,10 +26,20 @@ from fugong.resumption.models import (
 )
 
 # Reachable without signing in, or personal to whoever is signed in.
-PUBLIC = {"healthz", "set_language", "openapi-json", "openapi-view", "api-root", "issue_token", "login", "logout",
-          "serve",
-          # a device authenticates with its own id and secret; a notice's QR code opens without signing in
-          "sensor_event", "release_verify"}
+PUBLIC = {
+    "healthz",
+    "set_language",
+    "openapi-json",
+    "openapi-view",
+    "api-root",
+    "issue_token",
+    "login",
+    "logout",
+    "serve",
+    # a device authenticates with its own id and secret; a notice's QR code opens without signing in
+    "sensor_event",
+    "release_verify",
+}
 REFUSED = {401, 403, 404, 405}
 METHODS = ["get", "post", "patch", "put", "delete"]
 
@@ -42,7 +52,9 @@ def walk(patterns, prefix="", namespace=None):
             yield prefix + str(p.pattern), namespace, p.name, p
 
 
-ROUTES = [(route, ns, name, p) for route, ns, name, p in walk(get_resolver().url_patterns) if name not in PUBLIC]
+ROUTES = [
+    (route, ns, name, p) for route, ns, name, p in walk(get_resolver().url_patterns) if name not in PUBLIC
+]
 PARAM_ROUTES = [r for r in ROUTES if "<" in r[0]]
 PLAIN_ROUTES = [r for r in ROUTES if r not in PARAM_ROUTES]
 
@@ -62,7 +74,9 @@ def target_value(world, route: str, namespace: str, name: str, param: str):
         for word, make in street_b_factories().items():
             if word in text:
                 return make(world).pk
-    if param in {"member_id", "user_id"} or (param in {"pk", "id"} and ("user" in text and "group" not in text)):
+    if param in {"member_id", "user_id"} or (
+        param in {"pk", "id"} and ("user" in text and "group" not in text)
+    ):
         return b_user.pk
     if "group" in text and param in {"pk", "id", "group_id"}:
         return b_group.pk
@@ -72,43 +86,59 @@ def target_value(world, route: str, namespace: str, name: str, param: str):
         return b_enterprise.pk
     if "area" in text and param in {"pk", "id", "area_id"}:
         return b_area.pk
-    pytest.fail(f"scope matrix: no street-B target for parameter {param!r} of {namespace}:{name} ({route}); "
-                "add a rule to target_value")
+    pytest.fail(
+        f"scope matrix: no street-B target for parameter {param!r} of {namespace}:{name} ({route}); "
+        "add a rule to target_value"
+    )
 
 
 def b_filing(world):
     """A filing of street B's 规上 enterprise, submitted and waiting in street B's queue."""
     from django.utils import timezone
 
-
     enterprise = world.enterprises["B1_above_scale"]
     filing, _ = Filing.objects.get_or_create(
-        enterprise=enterprise, status="submitted",
-        defaults={"area_path": enterprise.area_path, "category": enterprise.category, "mode": "review",
-                  "planned_date": timezone.localdate(), "holder_area": world.areas["B"],
-                  "submitted_at": timezone.now()})
+        enterprise=enterprise,
+        status="submitted",
+        defaults={
+            "area_path": enterprise.area_path,
+            "category": enterprise.category,
+            "mode": "review",
+            "planned_date": timezone.localdate(),
+            "holder_area": world.areas["B"],
+            "submitted_at": timezone.now(),
+        },
+    )
     return filing
 
 
 def b_report(world):
     from django.utils import timezone
 
-
     enterprise = world.enterprises["B1_above_scale"]
     report, _ = DailyReport.objects.get_or_create(
-        enterprise=enterprise, date=timezone.localdate(),
-        defaults={"area_path": enterprise.area_path, "staff_on_duty": 1, "staff_total": 2, "output_pct": 50,
-                  "masks_stock": 10, "disinfectant_kg": 1})
+        enterprise=enterprise,
+        date=timezone.localdate(),
+        defaults={
+            "area_path": enterprise.area_path,
+            "staff_on_duty": 1,
+            "staff_total": 2,
+            "output_pct": 50,
+            "masks_stock": 10,
+            "disinfectant_kg": 1,
+        },
+    )
     return report
 
 
 def b_summary_run(world):
     from django.utils import timezone
 
-
     run, _ = SummaryRun.objects.get_or_create(
-        date=timezone.localdate(), area=world.areas["B"],
-        defaults={"area_path": world.areas["B"].path, "status": "done", "text": "朝阳街道汇总", "rows": []})
+        date=timezone.localdate(),
+        area=world.areas["B"],
+        defaults={"area_path": world.areas["B"].path, "status": "done", "text": "朝阳街道汇总", "rows": []},
+    )
     return run
 
 
@@ -160,17 +190,32 @@ def fingerprint() -> str:
             if model._meta.label == "accounts.ApiToken":  # the test's own credentials, removed at its end
                 continue
             fields = [f.attname for f in model._meta.concrete_fields if f.attname not in volatile]
-            parts.append([model._meta.label, list(model._default_manager.order_by("pk").values_list(*fields))])
+            parts.append(
+                [model._meta.label, list(model._default_manager.order_by("pk").values_list(*fields))]
+            )
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
 
 
 def b_payload(world) -> dict:
     """Field names the forms and API use, all pointing at street B."""
     b1 = world.areas["B1"]
-    return {"area": b1.pk, "area_code": b1.code, "scope_code": b1.code, "scope_area": b1.pk, "code": "500109002099",
-            "parent_code": b1.code, "name": "越权测试", "full_name": "越权测试", "username": "intruder",
-            "role": "community_worker", "user": world.users["community_B"].pk, "member": world.users["community_B"].pk,
-            "is_active": "0", "password": "Intrude!2020x", "new_password": "Intrude!2020x"}
+    return {
+        "area": b1.pk,
+        "area_code": b1.code,
+        "scope_code": b1.code,
+        "scope_area": b1.pk,
+        "code": "500109002099",
+        "parent_code": b1.code,
+        "name": "越权测试",
+        "full_name": "越权测试",
+        "username": "intruder",
+        "role": "community_worker",
+        "user": world.users["community_B"].pk,
+        "member": world.users["community_B"].pk,
+        "is_active": "0",
+        "password": "Intrude!2020x",
+        "new_password": "Intrude!2020x",
+    }
 
 
 def request(client: Client, method: str, url: str, payload: dict, api: bool):
@@ -244,9 +289,15 @@ def test_roles_without_business_see_and_change_nothing(world, outsider):
     """Residents, gate guards, employees and site staff reach none of the registry, users or areas."""
     user = world.users[outsider]
     # Their own enterprise (an employee's employer, shown in the top bar) is not a secret to them.
-    secrets = b_secrets(world) + [e.name for k, e in world.enterprises.items()
-                                  if k.startswith("A") and e.pk != user.scope_enterprise_id] + [
-        u.username for k, u in world.users.items() if k != outsider]
+    secrets = (
+        b_secrets(world)
+        + [
+            e.name
+            for k, e in world.enterprises.items()
+            if k.startswith("A") and e.pk != user.scope_enterprise_id
+        ]
+        + [u.username for k, u in world.users.items() if k != outsider]
+    )
     session = Client()
     session.force_login(user)
     token = bearer(user)
@@ -266,6 +317,8 @@ def test_anonymous_visitors_are_refused_everywhere(world, client):
     for route in ROUTES:
         url = build_url(world, *route)
         response = client.get(url)
-        assert response.status_code in {302, 401, 403, 404, 405}, f"anonymous GET {url} → {response.status_code}"
+        assert response.status_code in {302, 401, 403, 404, 405}, (
+            f"anonymous GET {url} → {response.status_code}"
+        )
         if response.status_code == 302:
             assert "/accounts/login/" in response["Location"]

@@ -34,8 +34,15 @@ def _area(code, name, kind, parent=None) -> Area:
 
 
 def _user(username, role, *, area=None, enterprise=None, department=None) -> User:
-    user = User(username=username, full_name=username, role=role, scope_area=area, scope_enterprise=enterprise,
-                department=department, phone=fake.mobile(len(username) * 131))
+    user = User(
+        username=username,
+        full_name=username,
+        role=role,
+        scope_area=area,
+        scope_enterprise=enterprise,
+        department=department,
+        phone=fake.mobile(len(username) * 131),
+    )
     user.set_password(PASSWORD)
     user.save()
     return user
@@ -54,14 +61,18 @@ def build_world() -> World:
     a["B1g"] = _area("500109002001001", "朝阳社区第一网格", "grid", a["B1"])
 
     w.departments["jxw"] = Department.objects.create(
-        code="JXW", name="区经济信息委", area=a["district"], sector_categories=["above_scale", "below_scale"])
+        code="JXW", name="区经济信息委", area=a["district"], sector_categories=["above_scale", "below_scale"]
+    )
     w.departments["swj"] = Department.objects.create(
-        code="SWJ", name="区商务委", area=a["district"], sector_categories=["commerce"])
+        code="SWJ", name="区商务委", area=a["district"], sector_categories=["commerce"]
+    )
 
     u = w.users
     u["sysadmin"] = _user("sysadmin", Role.SYSADMIN)
     u["leader"] = _user("leader", Role.DISTRICT_LEADER, area=a["district"])
-    u["dept"] = _user("dept_jxw", Role.DEPARTMENT_OFFICER, area=a["district"], department=w.departments["jxw"])
+    u["dept"] = _user(
+        "dept_jxw", Role.DEPARTMENT_OFFICER, area=a["district"], department=w.departments["jxw"]
+    )
     for s in ("A", "B"):
         u[f"street_{s}"] = _user(f"street_{s}", Role.STREET_OFFICER, area=a[s])
         u[f"community_{s}"] = _user(f"community_{s}", Role.COMMUNITY_WORKER, area=a[f"{s}1"])
@@ -72,16 +83,29 @@ def build_world() -> World:
         u[f"resident_{s}"] = _user(f"resident_{s}", Role.RESIDENT, area=a[f"{s}1"])
 
     rng = random.Random(7)
-    specs = [("A1", "above_scale"), ("A1", "commerce"), ("A2", "individual"),
-             ("B1", "above_scale"), ("B1", "commerce"), ("B1", "individual")]
+    specs = [
+        ("A1", "above_scale"),
+        ("A1", "commerce"),
+        ("A2", "individual"),
+        ("B1", "above_scale"),
+        ("B1", "commerce"),
+        ("B1", "individual"),
+    ]
     for i, (key, category) in enumerate(specs):
         street = key[0]
         e = Enterprise.objects.create(
-            credit_code=fake.credit_code(9000 + i), name=fake.company_name(rng, category, i) + f"{i}号",
-            legal_rep_name=fake.person_name(rng), legal_rep_phone=fake.mobile(9000 + i),
-            contact_name=fake.person_name(rng), contact_phone=fake.mobile(9100 + i),
-            area=a[key], address=f"{a[key].name}{i + 1}号", category=category, industry="C",
-            headcount=100, local_headcount=60,
+            credit_code=fake.credit_code(9000 + i),
+            name=fake.company_name(rng, category, i) + f"{i}号",
+            legal_rep_name=fake.person_name(rng),
+            legal_rep_phone=fake.mobile(9000 + i),
+            contact_name=fake.person_name(rng),
+            contact_phone=fake.mobile(9100 + i),
+            area=a[key],
+            address=f"{a[key].name}{i + 1}号",
+            category=category,
+            industry="C",
+            headcount=100,
+            local_headcount=60,
             commissioner=u[f"commissioner_{street}"] if category == "above_scale" else None,
             medic=u[f"medic_{street}"] if category == "above_scale" else None,
         )
@@ -140,12 +164,46 @@ def load_world() -> World:
     return w
 
 
-AREA_CODES = {"district": DISTRICT, "A": "500109001", "B": "500109002", "A1": "500109001001",
-              "A2": "500109001002", "B1": "500109002001", "A1g": "500109001001001", "B1g": "500109002001001"}
-USERNAMES = {"sysadmin": "sysadmin", "leader": "leader", "dept": "dept_jxw",
-             **{f"{r}_{s}": f"{r}_{s}" for s in "AB" for r in
-                ("street", "community", "commissioner", "medic", "site", "guard", "resident", "ent_admin",
-                 "employee")}}
-ENTERPRISE_CODES = {f"{k}_{c}": fake.credit_code(9000 + i) for i, (k, c) in enumerate(
-    [("A1", "above_scale"), ("A1", "commerce"), ("A2", "individual"),
-     ("B1", "above_scale"), ("B1", "commerce"), ("B1", "individual")])}
+AREA_CODES = {
+    "district": DISTRICT,
+    "A": "500109001",
+    "B": "500109002",
+    "A1": "500109001001",
+    "A2": "500109001002",
+    "B1": "500109002001",
+    "A1g": "500109001001001",
+    "B1g": "500109002001001",
+}
+USERNAMES = {
+    "sysadmin": "sysadmin",
+    "leader": "leader",
+    "dept": "dept_jxw",
+    **{
+        f"{r}_{s}": f"{r}_{s}"
+        for s in "AB"
+        for r in (
+            "street",
+            "community",
+            "commissioner",
+            "medic",
+            "site",
+            "guard",
+            "resident",
+            "ent_admin",
+            "employee",
+        )
+    },
+}
+ENTERPRISE_CODES = {
+    f"{k}_{c}": fake.credit_code(9000 + i)
+    for i, (k, c) in enumerate(
+        [
+            ("A1", "above_scale"),
+            ("A1", "commerce"),
+            ("A2", "individual"),
+            ("B1", "above_scale"),
+            ("B1", "commerce"),
+            ("B1", "individual"),
+        ]
+    )
+}

@@ -26,12 +26,30 @@ class User(AbstractUser):
     full_name = models.CharField(_("姓名"), max_length=64)
     phone = models.CharField(_("手机号"), max_length=20, blank=True, validators=[validate_mobile])
     role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
-    scope_area = models.ForeignKey("areas.Area", verbose_name=_("管辖区域"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="users")
-    scope_enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("所属企业"), null=True,
-                                         blank=True, on_delete=models.PROTECT, related_name="users")
-    department = models.ForeignKey("areas.Department", verbose_name=_("所属部门"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="users")
+    scope_area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("管辖区域"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    scope_enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("所属企业"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    department = models.ForeignKey(
+        "areas.Department",
+        verbose_name=_("所属部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
     scope_path = models.CharField(max_length=255, blank=True, editable=False, db_index=True)
     failed_login_count = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
@@ -49,9 +67,15 @@ class User(AbstractUser):
                 name="user_role_scope_consistent",
                 condition=(
                     Q(role=Role.SYSADMIN, scope_area__isnull=True, scope_enterprise__isnull=True)
-                    | Q(role__in=sorted(ENTERPRISE_ROLES), scope_area__isnull=True, scope_enterprise__isnull=False)
-                    | (~Q(role__in=sorted([*ENTERPRISE_ROLES, Role.SYSADMIN]))
-                       & Q(scope_area__isnull=False, scope_enterprise__isnull=True))
+                    | Q(
+                        role__in=sorted(ENTERPRISE_ROLES),
+                        scope_area__isnull=True,
+                        scope_enterprise__isnull=False,
+                    )
+                    | (
+                        ~Q(role__in=sorted([*ENTERPRISE_ROLES, Role.SYSADMIN]))
+                        & Q(scope_area__isnull=False, scope_enterprise__isnull=True)
+                    )
                     | Q(is_active=False)
                 ),
             ),
@@ -123,7 +147,9 @@ def hash_token(raw: str) -> str:
 class ApiToken(models.Model):
     """A bearer token for devices and integrations. Only its SHA-256 is stored."""
 
-    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(_("前缀"), max_length=8)
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)

@@ -94,39 +94,127 @@ QUARANTINE_CONFIGURE = "quarantine.configure"  # risk areas and rule sets (distr
 
 _OFFICIAL = {ENTERPRISE_VIEW, ENTERPRISE_EXPORT, AREA_VIEW, REPORT_MONITOR}
 CAPABILITIES: dict[str, frozenset[str]] = {
-    Role.SYSADMIN: frozenset({
-        ENTERPRISE_VIEW, ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT, ENTERPRISE_EXPORT,
-        ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, AREA_VIEW, AREA_IMPORT, GROUP_MANAGE,
-        FILING_REVIEW, REPORT_MONITOR, RATES_VIEW, RESUMPTION_CONFIGURE, FILING_BULK, FILING_OVERSEE,
-        COVERAGE_VIEW, INSPECT, VIOLATION_DECIDE, DISHONESTY_APPROVE, SUPERVISION_CONFIGURE, PROBLEM_REPORT,
-        PROBLEM_HANDLE, PROBLEM_OVERSEE, NOTICE_PUBLISH, PERSON_VIEW, PERSON_MANAGE, CHECKIN_MONITOR,
-        RETURNEE_REGISTER, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE,
-    }),
+    Role.SYSADMIN: frozenset(
+        {
+            ENTERPRISE_VIEW,
+            ENTERPRISE_CREATE,
+            ENTERPRISE_CHANGE,
+            ENTERPRISE_IMPORT,
+            ENTERPRISE_EXPORT,
+            ENTERPRISE_ASSIGN,
+            PERSONAL_UNMASK,
+            USER_MANAGE,
+            AREA_VIEW,
+            AREA_IMPORT,
+            GROUP_MANAGE,
+            FILING_REVIEW,
+            REPORT_MONITOR,
+            RATES_VIEW,
+            RESUMPTION_CONFIGURE,
+            FILING_BULK,
+            FILING_OVERSEE,
+            COVERAGE_VIEW,
+            INSPECT,
+            VIOLATION_DECIDE,
+            DISHONESTY_APPROVE,
+            SUPERVISION_CONFIGURE,
+            PROBLEM_REPORT,
+            PROBLEM_HANDLE,
+            PROBLEM_OVERSEE,
+            NOTICE_PUBLISH,
+            PERSON_VIEW,
+            PERSON_MANAGE,
+            CHECKIN_MONITOR,
+            RETURNEE_REGISTER,
+            QUARANTINE_MANAGE,
+            SITE_OPERATE,
+            QUARANTINE_CONFIGURE,
+        }
+    ),
     # Read-only, but the district leader is the confirming officer for the dishonesty list and the
     # level above for escalated problems.
-    Role.DISTRICT_LEADER: frozenset(_OFFICIAL | {RATES_VIEW, FILING_OVERSEE, COVERAGE_VIEW, DISHONESTY_APPROVE,
-                                                 PROBLEM_OVERSEE, PERSON_VIEW}),
-    Role.DEPARTMENT_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
-                                                    PERSONAL_UNMASK, RATES_VIEW, COVERAGE_VIEW, INSPECT,
-                                                    VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
-                                                    NOTICE_PUBLISH}),
-    Role.STREET_OFFICER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, ENTERPRISE_IMPORT,
-                                                ENTERPRISE_ASSIGN, PERSONAL_UNMASK, USER_MANAGE, GROUP_MANAGE,
-                                                FILING_REVIEW, RATES_VIEW, FILING_BULK, COVERAGE_VIEW, INSPECT,
-                                                VIOLATION_DECIDE, PROBLEM_REPORT, PROBLEM_HANDLE,
-                                                PROBLEM_OVERSEE, NOTICE_PUBLISH, PERSON_VIEW, PERSON_MANAGE,
-                                                CHECKIN_MONITOR, RETURNEE_REGISTER, QUARANTINE_MANAGE}),
-    Role.COMMUNITY_WORKER: frozenset(_OFFICIAL | {ENTERPRISE_CREATE, ENTERPRISE_CHANGE, PERSONAL_UNMASK,
-                                                  USER_MANAGE, RATES_VIEW, FILING_BULK, INSPECT, PERSON_VIEW,
-                                                  PERSON_MANAGE, RETURNEE_REGISTER, QUARANTINE_MANAGE,
-                                                  CHECKIN_SUBMIT}),
-    Role.COMMISSIONER: frozenset(_OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE,
-                                              CHECKIN_MONITOR}),
+    Role.DISTRICT_LEADER: frozenset(
+        _OFFICIAL
+        | {RATES_VIEW, FILING_OVERSEE, COVERAGE_VIEW, DISHONESTY_APPROVE, PROBLEM_OVERSEE, PERSON_VIEW}
+    ),
+    Role.DEPARTMENT_OFFICER: frozenset(
+        _OFFICIAL
+        | {
+            ENTERPRISE_CREATE,
+            ENTERPRISE_CHANGE,
+            ENTERPRISE_IMPORT,
+            PERSONAL_UNMASK,
+            RATES_VIEW,
+            COVERAGE_VIEW,
+            INSPECT,
+            VIOLATION_DECIDE,
+            PROBLEM_REPORT,
+            PROBLEM_HANDLE,
+            NOTICE_PUBLISH,
+        }
+    ),
+    Role.STREET_OFFICER: frozenset(
+        _OFFICIAL
+        | {
+            ENTERPRISE_CREATE,
+            ENTERPRISE_CHANGE,
+            ENTERPRISE_IMPORT,
+            ENTERPRISE_ASSIGN,
+            PERSONAL_UNMASK,
+            USER_MANAGE,
+            GROUP_MANAGE,
+            FILING_REVIEW,
+            RATES_VIEW,
+            FILING_BULK,
+            COVERAGE_VIEW,
+            INSPECT,
+            VIOLATION_DECIDE,
+            PROBLEM_REPORT,
+            PROBLEM_HANDLE,
+            PROBLEM_OVERSEE,
+            NOTICE_PUBLISH,
+            PERSON_VIEW,
+            PERSON_MANAGE,
+            CHECKIN_MONITOR,
+            RETURNEE_REGISTER,
+            QUARANTINE_MANAGE,
+        }
+    ),
+    Role.COMMUNITY_WORKER: frozenset(
+        _OFFICIAL
+        | {
+            ENTERPRISE_CREATE,
+            ENTERPRISE_CHANGE,
+            PERSONAL_UNMASK,
+            USER_MANAGE,
+            RATES_VIEW,
+            FILING_BULK,
+            INSPECT,
+            PERSON_VIEW,
+            PERSON_MANAGE,
+            RETURNEE_REGISTER,
+            QUARANTINE_MANAGE,
+            CHECKIN_SUBMIT,
+        }
+    ),
+    Role.COMMISSIONER: frozenset(
+        _OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE, CHECKIN_MONITOR}
+    ),
     Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW, PERSON_VIEW, CHECKIN_MONITOR, QUARANTINE_MANAGE}),
     Role.SITE_STAFF: frozenset({SITE_OPERATE}),
-    Role.ENTERPRISE_ADMIN: frozenset({ENTERPRISE_VIEW, ENTERPRISE_CHANGE, PERSONAL_UNMASK, USER_MANAGE,
-                                      FILING_SUBMIT, PROBLEM_REPORT, NOTICE_RECEIVE, CHECKIN_MONITOR,
-                                      RETURNEE_REGISTER}),
+    Role.ENTERPRISE_ADMIN: frozenset(
+        {
+            ENTERPRISE_VIEW,
+            ENTERPRISE_CHANGE,
+            PERSONAL_UNMASK,
+            USER_MANAGE,
+            FILING_SUBMIT,
+            PROBLEM_REPORT,
+            NOTICE_RECEIVE,
+            CHECKIN_MONITOR,
+            RETURNEE_REGISTER,
+        }
+    ),
     Role.EMPLOYEE: frozenset({CHECKIN_SUBMIT}),
     Role.CHECKPOINT_GUARD: frozenset(),
     Role.RESIDENT: frozenset({CHECKIN_SUBMIT}),
@@ -135,10 +223,19 @@ CAPABILITIES: dict[str, frozenset[str]] = {
 # Which roles each role may create or manage (always inside its own scope).
 GRANTABLE: dict[str, frozenset[str]] = {
     Role.SYSADMIN: frozenset(Role),
-    Role.STREET_OFFICER: frozenset({
-        Role.STREET_OFFICER, Role.COMMUNITY_WORKER, Role.COMMISSIONER, Role.MEDIC, Role.SITE_STAFF,
-        Role.ENTERPRISE_ADMIN, Role.EMPLOYEE, Role.CHECKPOINT_GUARD, Role.RESIDENT,
-    }),
+    Role.STREET_OFFICER: frozenset(
+        {
+            Role.STREET_OFFICER,
+            Role.COMMUNITY_WORKER,
+            Role.COMMISSIONER,
+            Role.MEDIC,
+            Role.SITE_STAFF,
+            Role.ENTERPRISE_ADMIN,
+            Role.EMPLOYEE,
+            Role.CHECKPOINT_GUARD,
+            Role.RESIDENT,
+        }
+    ),
     Role.COMMUNITY_WORKER: frozenset({Role.CHECKPOINT_GUARD, Role.RESIDENT}),
     Role.ENTERPRISE_ADMIN: frozenset({Role.EMPLOYEE}),
 }

@@ -14,8 +14,11 @@ class AreaKind(models.TextChoices):
 
 LEVEL = {
     AreaKind.DISTRICT: 0,
-    AreaKind.STREET: 1, AreaKind.TOWN: 1, AreaKind.PARK: 1,
-    AreaKind.COMMUNITY: 2, AreaKind.VILLAGE: 2,
+    AreaKind.STREET: 1,
+    AreaKind.TOWN: 1,
+    AreaKind.PARK: 1,
+    AreaKind.COMMUNITY: 2,
+    AreaKind.VILLAGE: 2,
     AreaKind.GRID: 3,
 }
 # Which kinds may hang under which: the tree of DESIGN.md.

@@ -25,8 +25,14 @@ class Area(models.Model):
     code = models.CharField(_("区划编码"), max_length=32, unique=True)
     name = models.CharField(_("名称"), max_length=64)
     kind = models.CharField(_("类型"), max_length=16, choices=AreaKind.choices)
-    parent = models.ForeignKey("self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="children")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
     path = models.CharField(_("路径"), max_length=255, unique=True, editable=False)
     depth = models.PositiveSmallIntegerField(_("层级"), editable=False)
     sort_order = models.PositiveIntegerField(_("排序"), default=0)
@@ -39,8 +45,9 @@ class Area(models.Model):
         ordering = ["path"]
         # path is unique, so PostgreSQL already has a varchar_pattern_ops index for prefix LIKE.
         constraints = [
-            models.CheckConstraint(condition=Q(parent__isnull=False) | Q(kind=AreaKind.DISTRICT),
-                                   name="area_root_is_district"),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=False) | Q(kind=AreaKind.DISTRICT), name="area_root_is_district"
+            ),
         ]
 
     def __str__(self):
@@ -80,9 +87,13 @@ class Department(models.Model):
 
     code = models.CharField(_("部门编码"), max_length=32, unique=True)
     name = models.CharField(_("部门名称"), max_length=64)
-    area = models.ForeignKey(Area, verbose_name=_("所属区县"), on_delete=models.PROTECT, related_name="departments")
+    area = models.ForeignKey(
+        Area, verbose_name=_("所属区县"), on_delete=models.PROTECT, related_name="departments"
+    )
     sector_categories = models.JSONField(
-        _("主管企业类别"), default=list, blank=True,
+        _("主管企业类别"),
+        default=list,
+        blank=True,
         help_text=_("该部门主管的企业类别编码，部门人员可查看这些类别的企业"),
     )
 
@@ -114,12 +125,24 @@ class WorkingGroup(models.Model):
 
     name = models.CharField(_("工作组名称"), max_length=100)
     kind = models.CharField(_("类型"), max_length=16, choices=GroupKind.choices)
-    area = models.ForeignKey(Area, verbose_name=_("负责区域"), on_delete=models.PROTECT, related_name="groups")
+    area = models.ForeignKey(
+        Area, verbose_name=_("负责区域"), on_delete=models.PROTECT, related_name="groups"
+    )
     area_path = models.CharField(max_length=255, editable=False)
-    department = models.ForeignKey(Department, verbose_name=_("牵头部门"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="groups")
-    members = models.ManyToManyField(settings.AUTH_USER_MODEL, through="WorkingGroupMember",
-                                     related_name="working_groups", verbose_name=_("成员"))
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("牵头部门"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="groups",
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="WorkingGroupMember",
+        related_name="working_groups",
+        verbose_name=_("成员"),
+    )
     note = models.CharField(_("职责说明"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -153,8 +176,12 @@ class WorkingGroup(models.Model):
 
 class WorkingGroupMember(models.Model):
     group = models.ForeignKey(WorkingGroup, on_delete=models.CASCADE, related_name="memberships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("成员"), on_delete=models.CASCADE,
-                             related_name="group_memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("成员"),
+        on_delete=models.CASCADE,
+        related_name="group_memberships",
+    )
     duty = models.CharField(_("职务"), max_length=16, choices=MemberDuty.choices, default=MemberDuty.MEMBER)
 
     class Meta:

@@ -158,7 +158,11 @@ def checkin_record(
                 row.save(force_insert=True)
                 if reason:
                     Alert.objects.create(
-                        checkin=row, enterprise_id=enterprise_id, person_id=person_id, day=row.day, reason=reason
+                        checkin=row,
+                        enterprise_id=enterprise_id,
+                        person_id=person_id,
+                        day=row.day,
+                        reason=reason,
                     )
         else:
             # The common case is one INSERT: in autocommit it is its own transaction, which spares

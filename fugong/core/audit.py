@@ -50,7 +50,9 @@ def diff(before: dict | None, after: dict | None) -> dict:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def audit_entry(*, actor, obj: models.Model, action: str, before: dict | None, after: dict | None) -> AuditEntry:
+def audit_entry(
+    *, actor, obj: models.Model, action: str, before: dict | None, after: dict | None
+) -> AuditEntry:
     """An unsaved entry, for bulk writers that save many at once."""
     return AuditEntry(
         actor=actor if actor and actor.is_authenticated else None,
@@ -63,8 +65,9 @@ def audit_entry(*, actor, obj: models.Model, action: str, before: dict | None, a
     )
 
 
-def record(*, actor, obj: models.Model, action: str, before: dict | None = None,
-           after: dict | None = None) -> AuditEntry | None:
+def record(
+    *, actor, obj: models.Model, action: str, before: dict | None = None, after: dict | None = None
+) -> AuditEntry | None:
     entry = audit_entry(actor=actor, obj=obj, action=action, before=before, after=after)
     if action == AuditAction.UPDATE and not entry.changes:
         return None
@@ -73,15 +76,21 @@ def record(*, actor, obj: models.Model, action: str, before: dict | None = None,
 
 
 def history(obj: models.Model):
-    return (
-        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk))
-        .select_related("actor")
-    )
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=str(obj.pk)
+    ).select_related("actor")
 
 
-def log_personal_access(*, user, obj: models.Model | None, model: type[models.Model] | None = None,
-                        fields: Iterable[str], purpose: str = PersonalDataAccess.Purpose.VIEW,
-                        row_count: int = 1, description: str = "") -> PersonalDataAccess:
+def log_personal_access(
+    *,
+    user,
+    obj: models.Model | None,
+    model: type[models.Model] | None = None,
+    fields: Iterable[str],
+    purpose: str = PersonalDataAccess.Purpose.VIEW,
+    row_count: int = 1,
+    description: str = "",
+) -> PersonalDataAccess:
     target = model or type(obj)
     return PersonalDataAccess.objects.create(
         user=user,

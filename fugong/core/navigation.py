@@ -33,8 +33,14 @@ NAV = [
     NavItem(_("日报缺报"), "resumption:reports_missing", "缺", roles.REPORT_MONITOR, _("复工复产")),
     NavItem(_("每日汇总"), "resumption:summary", "汇", roles.RATES_VIEW, _("复工复产")),
     NavItem(_("复工条件与方式"), "resumption:settings", "条", roles.RESUMPTION_CONFIGURE, _("复工复产")),
-    NavItem(_("通知公告"), "notices:inbox", "通", roles.NOTICE_RECEIVE, _("服务与督查"),
-            badge="fugong.notices.selectors.inbox_badge"),
+    NavItem(
+        _("通知公告"),
+        "notices:inbox",
+        "通",
+        roles.NOTICE_RECEIVE,
+        _("服务与督查"),
+        badge="fugong.notices.selectors.inbox_badge",
+    ),
     NavItem(_("发布通知"), "notices:list", "通", roles.NOTICE_PUBLISH, _("服务与督查")),
     NavItem(_("企业诉求"), "ledger:problem_new", "诉", roles.PROBLEM_REPORT, _("服务与督查")),
     NavItem(_("问题台账"), "ledger:problem_list", "账", roles.PROBLEM_HANDLE, _("服务与督查")),
@@ -54,7 +60,14 @@ NAV = [
     NavItem(_("返区人员"), "quarantine:returnee_list", "返", roles.RETURNEE_REGISTER, _("人员与防疫")),
     NavItem(_("移交待接收"), "quarantine:handovers", "移", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(_("隔离随访"), "quarantine:followups_due", "随", roles.QUARANTINE_MANAGE, _("人员与防疫")),
-    NavItem(_("门磁告警"), "sensors:alert_list", "磁", roles.QUARANTINE_MANAGE, _("人员与防疫"), badge="fugong.sensors.selectors.open_alert_badge"),
+    NavItem(
+        _("门磁告警"),
+        "sensors:alert_list",
+        "磁",
+        roles.QUARANTINE_MANAGE,
+        _("人员与防疫"),
+        badge="fugong.sensors.selectors.open_alert_badge",
+    ),
     NavItem(_("解除通知书"), "quarantine:notice_list", "解", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(_("集中隔离点"), "quarantine:site_list", "隔", roles.SITE_OPERATE, _("人员与防疫")),
     NavItem(_("隔离规则"), "quarantine:rules", "规", roles.QUARANTINE_CONFIGURE, _("人员与防疫")),
@@ -76,10 +89,22 @@ def nav_for(user, current_path: str) -> list[dict]:
             url = reverse(item.url_name)
         except NoReverseMatch:  # tests/core/test_navigation.py fails on any entry like this
             continue
-        items.append({"label": item.label, "url": url, "icon": item.icon, "section": item.section, "active": False,
-                      "badge": import_string(item.badge)(user=user) if item.badge else 0})
+        items.append(
+            {
+                "label": item.label,
+                "url": url,
+                "icon": item.icon,
+                "section": item.section,
+                "active": False,
+                "badge": import_string(item.badge)(user=user) if item.badge else 0,
+            }
+        )
     # The entry whose URL is the longest prefix of the current path is the active one.
-    matches = [i for i in items if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))]
+    matches = [
+        i
+        for i in items
+        if current_path == i["url"] or (i["url"] != "/" and current_path.startswith(i["url"]))
+    ]
     if matches:
         max(matches, key=lambda i: len(i["url"]))["active"] = True
     return items

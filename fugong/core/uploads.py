@@ -44,7 +44,9 @@ def check_upload(upload, *, kinds: tuple[str, ...], max_bytes: int | None = None
     if extension not in kinds:
         raise ValidationError(f"文件类型不允许：只能上传 {allowed} 文件", code="attachment_type")
     if upload.size > max_bytes:
-        raise ValidationError(f"文件过大：单个文件不超过 {max_bytes // (1024 * 1024)} MB", code="attachment_size")
+        raise ValidationError(
+            f"文件过大：单个文件不超过 {max_bytes // (1024 * 1024)} MB", code="attachment_size"
+        )
     if upload.size == 0:
         raise ValidationError("文件是空的", code="attachment_empty")
     content_type, magics = KINDS[extension]
@@ -52,8 +54,9 @@ def check_upload(upload, *, kinds: tuple[str, ...], max_bytes: int | None = None
     head = upload.read(16)
     upload.seek(0)
     if not any(head.startswith(m) for m in magics):
-        raise ValidationError(f"文件内容与扩展名 .{extension} 不符，请上传真实的 {allowed} 文件",
-                              code="attachment_content")
+        raise ValidationError(
+            f"文件内容与扩展名 .{extension} 不符，请上传真实的 {allowed} 文件", code="attachment_content"
+        )
     return CheckedFile(name=name, extension=extension, content_type=content_type, size=upload.size)
 
 
@@ -64,7 +67,8 @@ def storage_name(folder: str, checked: CheckedFile) -> str:
 
 def serve(field_file, *, download_name: str, content_type: str, inline: bool = False) -> FileResponse:
     """Send a stored file (after the caller checked scope)."""
-    response = FileResponse(field_file.open("rb"), as_attachment=not inline, filename=download_name,
-                            content_type=content_type)
+    response = FileResponse(
+        field_file.open("rb"), as_attachment=not inline, filename=download_name, content_type=content_type
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response

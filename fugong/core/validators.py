@@ -30,7 +30,9 @@ def credit_code_check_char(first17: str) -> str:
 def validate_credit_code(value: str) -> None:
     code = normalize_code(value)
     if len(code) != 18:
-        raise ValidationError("统一社会信用代码应为18位，当前为%(n)d位", code="credit_length", params={"n": len(code)})
+        raise ValidationError(
+            "统一社会信用代码应为18位，当前为%(n)d位", code="credit_length", params={"n": len(code)}
+        )
     bad = sorted({c for c in code if c not in CREDIT_CHARSET})
     if bad:
         raise ValidationError(

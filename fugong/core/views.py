@@ -21,7 +21,9 @@ def healthz(request):
     except Exception:  # the probe must answer, whatever the database says
         database = "error"
     status = 200 if database == "ok" else 503
-    return JsonResponse({"status": "ok" if database == "ok" else "degraded", "database": database}, status=status)
+    return JsonResponse(
+        {"status": "ok" if database == "ok" else "degraded", "database": database}, status=status
+    )
 
 
 @login_required

@@ -68,14 +68,18 @@ def read_rows(upload, columns: list[Column], *, max_rows: int | None = None) -> 
     if upload is None:
         raise SheetError("请选择要导入的 xlsx 文件")
     if getattr(upload, "size", 0) > settings.IMPORT_MAX_BYTES:
-        raise SheetError(f"文件过大（上限 {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB），请拆分后分批导入")
+        raise SheetError(
+            f"文件过大（上限 {settings.IMPORT_MAX_BYTES // (1024 * 1024)} MB），请拆分后分批导入"
+        )
     name = getattr(upload, "name", "") or ""
     if not name.lower().endswith(".xlsx"):
         raise SheetError("文件格式不正确：请上传 Excel 的 .xlsx 文件（可先下载导入模板）")
     try:
         upload.seek(0)
         if not zipfile.is_zipfile(upload):
-            raise SheetError("文件内容不是有效的 xlsx（可能是改了扩展名的其他文件），请用 Excel 另存为 .xlsx 后再导入")
+            raise SheetError(
+                "文件内容不是有效的 xlsx（可能是改了扩展名的其他文件），请用 Excel 另存为 .xlsx 后再导入"
+            )
         upload.seek(0)
         workbook = load_workbook(upload, read_only=True, data_only=True)
     except SheetError:
@@ -85,7 +89,9 @@ def read_rows(upload, columns: list[Column], *, max_rows: int | None = None) -> 
     try:
         sheet = workbook.worksheets[0]
         if sheet.max_row and sheet.max_row - 1 > max_rows:
-            raise SheetError(f"文件共有约 {sheet.max_row - 1} 行数据，超过单次导入上限 {max_rows} 行，请拆分后分批导入")
+            raise SheetError(
+                f"文件共有约 {sheet.max_row - 1} 行数据，超过单次导入上限 {max_rows} 行，请拆分后分批导入"
+            )
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         positions = _header_positions(header, columns)
@@ -139,8 +145,9 @@ def template_response(columns: list[Column], *, filename: str, title: str) -> Fi
     return _file_response(workbook, filename)
 
 
-def export_response(headers: list[str], rows: Iterable[Iterable], *, filename: str, title: str,
-                    watermark: str) -> FileResponse:
+def export_response(
+    headers: list[str], rows: Iterable[Iterable], *, filename: str, title: str, watermark: str
+) -> FileResponse:
     """Stream ``rows`` into a write-only workbook on disk and send it; memory stays flat."""
     workbook = Workbook(write_only=True)
     workbook.properties.creator = watermark[:255]

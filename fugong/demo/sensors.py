@@ -29,15 +29,26 @@ def build_sensor_demo(*, seed: int = 7) -> str | None:
         return None
     today = timezone.localdate()
     quarantine.risk_area_add(
-        actor=system, province=DEMO_ORIGIN[0], city=DEMO_ORIGIN[1], level="key",
-        effective_from=today - dt.timedelta(days=30), note="演示数据：重点地区",
+        actor=system,
+        province=DEMO_ORIGIN[0],
+        city=DEMO_ORIGIN[1],
+        level="key",
+        effective_from=today - dt.timedelta(days=30),
+        note="演示数据：重点地区",
     )
     rng = random.Random(seed)
     returnee = quarantine.returnee_register(
-        actor=worker, id_number=fake.id_number(901, dt.date(1988, 6, 12)), name=fake.person_name(rng),
-        phone=fake.mobile(90_001), origin_province=DEMO_ORIGIN[0], origin_city=DEMO_ORIGIN[1],
-        arrival_date=today - dt.timedelta(days=1), transport="train", transport_detail="G1234",
-        address="天生路88号3栋2单元501", destination_id=worker.scope_area_id,
+        actor=worker,
+        id_number=fake.id_number(901, dt.date(1988, 6, 12)),
+        name=fake.person_name(rng),
+        phone=fake.mobile(90_001),
+        origin_province=DEMO_ORIGIN[0],
+        origin_city=DEMO_ORIGIN[1],
+        arrival_date=today - dt.timedelta(days=1),
+        transport="train",
+        transport_detail="G1234",
+        address="天生路88号3栋2单元501",
+        destination_id=worker.scope_area_id,
     )
     order = quarantine.order_issue(actor=worker, returnee_id=returnee.pk, start_date=returnee.arrival_date)
     device, _random_secret = sensors.device_register(actor=worker, device_id=DEMO_DEVICE_ID, note="演示设备")

@@ -63,7 +63,6 @@ def _load(user, pk) -> Enterprise:
         raise Http404 from None
 
 
-
 def _filtered(request):
     """The web list's filter over the caller's enterprises; bad filter values are a 422."""
     f = selectors.enterprise_filter(user=request.user, params=request.GET, request=request)

@@ -23,10 +23,22 @@ class EnterpriseFilter(django_filters.FilterSet):
     unassigned = django_filters.ChoiceFilter(label=_("未配专员"), choices=BOOL_CHOICES, method="flag")
     sort = django_filters.OrderingFilter(
         label=_("排序"),
-        fields=(("name", "name"), ("credit_code", "credit_code"), ("headcount", "headcount"),
-                ("local_headcount", "local_headcount"), ("area_path", "area"), ("created_at", "created")),
-        field_labels={"name": _("名称"), "credit_code": _("信用代码"), "headcount": _("职工总数"),
-                      "local_headcount": _("本地职工数"), "area_path": _("区域"), "created_at": _("登记时间")},
+        fields=(
+            ("name", "name"),
+            ("credit_code", "credit_code"),
+            ("headcount", "headcount"),
+            ("local_headcount", "local_headcount"),
+            ("area_path", "area"),
+            ("created_at", "created"),
+        ),
+        field_labels={
+            "name": _("名称"),
+            "credit_code": _("信用代码"),
+            "headcount": _("职工总数"),
+            "local_headcount": _("本地职工数"),
+            "area_path": _("区域"),
+            "created_at": _("登记时间"),
+        },
     )
 
     class Meta:

@@ -13,13 +13,32 @@ from .choices import Category
 from .models import Enterprise
 
 BASE_FIELDS = [
-    "credit_code", "name", "legal_rep_name", "legal_rep_phone", "contact_name", "contact_phone", "area",
-    "address", "category", "industry", "headcount", "local_headcount", "is_emergency_supply", "is_key_industry",
+    "credit_code",
+    "name",
+    "legal_rep_name",
+    "legal_rep_phone",
+    "contact_name",
+    "contact_phone",
+    "area",
+    "address",
+    "category",
+    "industry",
+    "headcount",
+    "local_headcount",
+    "is_emergency_supply",
+    "is_key_industry",
 ]
 ASSIGN_FIELDS = ["commissioner", "paired_leader", "medic", "working_group"]
 # What an enterprise admin may correct about their own enterprise.
-SELF_FIELDS = ["legal_rep_name", "legal_rep_phone", "contact_name", "contact_phone", "address", "headcount",
-               "local_headcount"]
+SELF_FIELDS = [
+    "legal_rep_name",
+    "legal_rep_phone",
+    "contact_name",
+    "contact_phone",
+    "address",
+    "headcount",
+    "local_headcount",
+]
 
 
 # The sections of the enterprise page and form, in order.
@@ -102,7 +121,9 @@ class EnterpriseForm(forms.ModelForm):
             self.fields["category"].choices = [c for c in Category.choices if c[0] in COMMUNITY_CATEGORIES]
         if "commissioner" in self.fields:
             self.fields["commissioner"].queryset = _same_branch(user, Role.COMMISSIONER)
-            self.fields["paired_leader"].queryset = User.objects.filter(role=Role.DISTRICT_LEADER, is_active=True)
+            self.fields["paired_leader"].queryset = User.objects.filter(
+                role=Role.DISTRICT_LEADER, is_active=True
+            )
             self.fields["medic"].queryset = _same_branch(user, Role.MEDIC)
             self.fields["working_group"].queryset = WorkingGroup.objects.visible_to(user)
         _bootstrap(self)

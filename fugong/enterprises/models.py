@@ -20,7 +20,10 @@ class Enterprise(TimeStampedModel):
     """
 
     credit_code = models.CharField(
-        _("统一社会信用代码"), max_length=18, unique=True, validators=[validate_credit_code],
+        _("统一社会信用代码"),
+        max_length=18,
+        unique=True,
+        validators=[validate_credit_code],
         error_messages={"unique": _("该统一社会信用代码已登记，请勿重复录入")},
     )
     name = models.CharField(_("企业名称"), max_length=100)
@@ -28,8 +31,9 @@ class Enterprise(TimeStampedModel):
     legal_rep_phone = models.CharField(_("法定代表人电话"), max_length=20, validators=[validate_mobile])
     contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
     contact_phone = models.CharField(_("联系人电话"), max_length=20, blank=True, validators=[validate_mobile])
-    area = models.ForeignKey("areas.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT,
-                             related_name="enterprises")
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="enterprises"
+    )
     area_path = models.CharField(max_length=255, editable=False)
     address = models.CharField(_("地址"), max_length=200)
     category = models.CharField(_("企业类别"), max_length=16, choices=Category.choices)
@@ -38,21 +42,60 @@ class Enterprise(TimeStampedModel):
     local_headcount = models.PositiveIntegerField(_("本地职工数"))
     is_emergency_supply = models.BooleanField(_("应急保供企业"), default=False)
     is_key_industry = models.BooleanField(_("重点产业企业"), default=False)
-    commissioner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("驻企服务专员"), null=True,
-                                     blank=True, on_delete=models.SET_NULL, related_name="served_enterprises")
-    paired_leader = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("联系区领导"), null=True,
-                                      blank=True, on_delete=models.SET_NULL, related_name="paired_enterprises")
-    medic = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("包企医护人员"), null=True, blank=True,
-                              on_delete=models.SET_NULL, related_name="medic_enterprises")
-    working_group = models.ForeignKey("areas.WorkingGroup", verbose_name=_("工作组"), null=True, blank=True,
-                                      on_delete=models.SET_NULL, related_name="enterprises")
+    commissioner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("驻企服务专员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="served_enterprises",
+    )
+    paired_leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("联系区领导"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="paired_enterprises",
+    )
+    medic = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("包企医护人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="medic_enterprises",
+    )
+    working_group = models.ForeignKey(
+        "areas.WorkingGroup",
+        verbose_name=_("工作组"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
 
     objects = ScopedManager()
     PERSONAL_FIELDS = {"legal_rep_phone": "phone", "contact_phone": "phone"}
     AUDIT_FIELDS = [
-        "credit_code", "name", "legal_rep_name", "legal_rep_phone", "contact_name", "contact_phone", "area",
-        "address", "category", "industry", "headcount", "local_headcount", "is_emergency_supply",
-        "is_key_industry", "commissioner", "paired_leader", "medic", "working_group",
+        "credit_code",
+        "name",
+        "legal_rep_name",
+        "legal_rep_phone",
+        "contact_name",
+        "contact_phone",
+        "area",
+        "address",
+        "category",
+        "industry",
+        "headcount",
+        "local_headcount",
+        "is_emergency_supply",
+        "is_key_industry",
+        "commissioner",
+        "paired_leader",
+        "medic",
+        "working_group",
     ]
 
     class Meta:
@@ -65,8 +108,9 @@ class Enterprise(TimeStampedModel):
             models.Index(fields=["name"], name="enterprise_name_idx"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(local_headcount__lte=F("headcount")),
-                                   name="enterprise_local_le_headcount"),
+            models.CheckConstraint(
+                condition=Q(local_headcount__lte=F("headcount")), name="enterprise_local_le_headcount"
+            ),
         ]
 
     def __str__(self):
@@ -89,7 +133,9 @@ class Enterprise(TimeStampedModel):
             if role in {Role.DISTRICT_LEADER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}:
                 return area
             if role == Role.DEPARTMENT_OFFICER:
-                sector = Q(category__in=user.department.sector_categories) if user.department_id else Q(pk__in=[])
+                sector = (
+                    Q(category__in=user.department.sector_categories) if user.department_id else Q(pk__in=[])
+                )
                 return area & (sector | Q(commissioner=user)) if area is not None else None
             if role == Role.COMMISSIONER:
                 return Q(commissioner=user)

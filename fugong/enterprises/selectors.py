@@ -29,7 +29,15 @@ def enterprise_get(*, user, pk, action: str = VIEW) -> Enterprise:
     return get_visible_or_404(Enterprise, user, action, pk=pk)
 
 
-DETAIL_RELATED = ("area", "commissioner", "paired_leader", "medic", "working_group", "created_by", "updated_by")
+DETAIL_RELATED = (
+    "area",
+    "commissioner",
+    "paired_leader",
+    "medic",
+    "working_group",
+    "created_by",
+    "updated_by",
+)
 HISTORY_LIMIT = 50
 
 
@@ -42,8 +50,10 @@ def enterprise_detail(*, user, pk, action: str = VIEW) -> Enterprise:
 
 
 def enterprise_can_change(*, user, enterprise: Enterprise) -> bool:
-    return user.can(ENTERPRISE_CHANGE) and enterprise_queryset(user=user, action=CHANGE).filter(
-        pk=enterprise.pk).exists()
+    return (
+        user.can(ENTERPRISE_CHANGE)
+        and enterprise_queryset(user=user, action=CHANGE).filter(pk=enterprise.pk).exists()
+    )
 
 
 def stable_order(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
@@ -54,8 +64,12 @@ def stable_order(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
 
 def area_choices(*, user, max_depth: int = 2) -> list[tuple[str, str]]:
     """Areas the user may filter by, down to communities, indented by depth: ``[(code, label)]``."""
-    rows = list(Area.objects.visible_to(user).filter(depth__lte=max_depth).order_by("path")
-                .values_list("code", "name", "depth"))
+    rows = list(
+        Area.objects.visible_to(user)
+        .filter(depth__lte=max_depth)
+        .order_by("path")
+        .values_list("code", "name", "depth")
+    )
     top = min((depth for _, _, depth in rows), default=0)
     return [(code, "\u3000" * (depth - top) + name) for code, name, depth in rows]
 
@@ -81,6 +95,13 @@ def enterprise_history(*, enterprise: Enterprise, limit: int = HISTORY_LIMIT) ->
             except FieldDoesNotExist:
                 label = name
             changes.append({"field": label, "before": _display(before), "after": _display(after)})
-        rows.append({"at": entry.at, "actor": entry.actor, "action": entry.get_action_display(),
-                     "request_id": entry.request_id, "changes": changes})
+        rows.append(
+            {
+                "at": entry.at,
+                "actor": entry.actor,
+                "action": entry.get_action_display(),
+                "request_id": entry.request_id,
+                "changes": changes,
+            }
+        )
     return rows

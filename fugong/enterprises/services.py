@@ -40,8 +40,12 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
     _save(enterprise)
     _assert_in_scope(actor=actor, enterprise=enterprise)
     signals.send_changes([(enterprise.pk, None, signals.rate_key(enterprise))])
-    audit.record(actor=actor, obj=enterprise, action=AuditAction.CREATE,
-                 after=audit.snapshot(enterprise, Enterprise.AUDIT_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=enterprise,
+        action=AuditAction.CREATE,
+        after=audit.snapshot(enterprise, Enterprise.AUDIT_FIELDS),
+    )
     return enterprise
 
 
@@ -49,7 +53,9 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
 def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise:
     if not actor.can(ENTERPRISE_CHANGE):
         raise PermissionDenied("您无权修改企业信息")
-    locked = Enterprise.objects.visible_to(actor, "change").select_for_update().filter(pk=enterprise.pk).first()
+    locked = (
+        Enterprise.objects.visible_to(actor, "change").select_for_update().filter(pk=enterprise.pk).first()
+    )
     if locked is None:
         raise PermissionDenied("该企业不在您的管辖范围内")
     before = audit.snapshot(locked, Enterprise.AUDIT_FIELDS)
@@ -61,12 +67,18 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
     _save(locked)
     _assert_in_scope(actor=actor, enterprise=locked)
     signals.send_changes([(locked.pk, before_key, signals.rate_key(locked))])
-    audit.record(actor=actor, obj=locked, action=AuditAction.UPDATE, before=before,
-                 after=audit.snapshot(locked, Enterprise.AUDIT_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=locked,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=audit.snapshot(locked, Enterprise.AUDIT_FIELDS),
+    )
     return locked
 
 
 # --- personal data ------------------------------------------------------------------------------
+
 
 def enterprise_phones_reveal(*, actor, enterprise: Enterprise) -> dict[str, str]:
     """The full phone numbers of a record the actor can see; every reveal is logged."""
@@ -127,13 +139,24 @@ def _import_create(*, actor, rows) -> list[AuditEntry]:
         objs.append(obj)
     Enterprise.objects.bulk_create(objs, batch_size=WRITE_BATCH)
     if any(obj.pk is None for obj in objs):  # databases that cannot return ids from a bulk insert
-        ids = dict(Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs])
-                   .values_list("credit_code", "pk"))
+        ids = dict(
+            Enterprise.objects.filter(credit_code__in=[o.credit_code for o in objs]).values_list(
+                "credit_code", "pk"
+            )
+        )
         for obj in objs:
             obj.pk = ids[obj.credit_code]
     signals.send_changes([(obj.pk, None, signals.rate_key(obj)) for obj in objs])
-    return [audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=None,
-                              after=audit.snapshot(obj, imports.IMPORT_FIELDS)) for obj in objs]
+    return [
+        audit.audit_entry(
+            actor=actor,
+            obj=obj,
+            action=AuditAction.IMPORT,
+            before=None,
+            after=audit.snapshot(obj, imports.IMPORT_FIELDS),
+        )
+        for obj in objs
+    ]
 
 
 def _import_update(*, actor, rows) -> list[AuditEntry]:
@@ -149,8 +172,15 @@ def _import_update(*, actor, rows) -> list[AuditEntry]:
         moves.append((obj.pk, before_key, signals.rate_key(obj)))
         fields.update(names)
         objs.append(obj)
-        entries.append(audit.audit_entry(actor=actor, obj=obj, action=AuditAction.IMPORT, before=before,
-                                         after=audit.snapshot(obj, names)))
+        entries.append(
+            audit.audit_entry(
+                actor=actor,
+                obj=obj,
+                action=AuditAction.IMPORT,
+                before=before,
+                after=audit.snapshot(obj, names),
+            )
+        )
     if objs:
         Enterprise.objects.bulk_update(objs, sorted(fields), batch_size=WRITE_BATCH // 2)
     signals.send_changes(moves)
@@ -161,7 +191,7 @@ def _assert_all_in_scope(*, actor, pks: list[str]) -> None:
     ids = [int(pk) for pk in pks]
     visible = 0
     for start in range(0, len(ids), imports.LOOKUP_BATCH):
-        chunk = ids[start:start + imports.LOOKUP_BATCH]
+        chunk = ids[start : start + imports.LOOKUP_BATCH]
         visible += Enterprise.objects.visible_to(actor, "change").filter(pk__in=chunk).count()
     if visible != len(ids):
         raise PermissionDenied("导入的部分企业超出您的管辖范围，本次未导入任何数据")

@@ -81,7 +81,8 @@ def _detail_context(request, enterprise, phones: dict | None = None) -> dict:
         "area_trail": " · ".join(a.name for a in enterprise.area.ancestors()),
         "can_change": selectors.enterprise_can_change(user=user, enterprise=enterprise),
         "can_inspect": user.can(roles.INSPECT),
-        "can_checkin_link": user.role == roles.Role.ENTERPRISE_ADMIN and user.scope_enterprise_id == enterprise.pk,
+        "can_checkin_link": user.role == roles.Role.ENTERPRISE_ADMIN
+        and user.scope_enterprise_id == enterprise.pk,
         "can_unmask": user.can(roles.PERSONAL_UNMASK),
         "history": selectors.enterprise_history(enterprise=enterprise),
         "history_limit": selectors.HISTORY_LIMIT,

@@ -236,7 +236,10 @@ class RuleSetForm(forms.Form):
 
 class DeliveryForm(forms.Form):
     method = forms.ChoiceField(
-        label=_("送达方式"), choices=DeliveryMethod.choices, initial=DeliveryMethod.HOME, widget=forms.RadioSelect
+        label=_("送达方式"),
+        choices=DeliveryMethod.choices,
+        initial=DeliveryMethod.HOME,
+        widget=forms.RadioSelect,
     )
     with_doctor = forms.ModelChoiceField(
         label=_("同行家庭医生"),
@@ -275,4 +278,6 @@ class NoticeFilterForm(forms.Form):
 
 
 class NoticeFileForm(forms.Form):
-    file = forms.FileField(label=_("通知书 PDF 文件"), help_text=_("核对手中的电子文件与签发的原件是否完全一致"))
+    file = forms.FileField(
+        label=_("通知书 PDF 文件"), help_text=_("核对手中的电子文件与签发的原件是否完全一致")
+    )

@@ -136,7 +136,9 @@ def _notice(user, order_id: int) -> ReleaseNotice:
 
 
 @router.get(
-    "/orders/{id}/notice", response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut}, summary="解除隔离通知书（元数据）"
+    "/orders/{id}/notice",
+    response={200: NoticeOut, 403: ErrorOut, 404: ErrorOut},
+    summary="解除隔离通知书（元数据）",
 )
 def get_notice(request, id: int):
     return _out(_notice(request.user, id))

@@ -60,7 +60,9 @@ class ReleaseNotice(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    delivery_method = models.CharField(_("送达方式"), max_length=16, choices=DeliveryMethod.choices, blank=True)
+    delivery_method = models.CharField(
+        _("送达方式"), max_length=16, choices=DeliveryMethod.choices, blank=True
+    )
     delivered_with = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("同行家庭医生"),

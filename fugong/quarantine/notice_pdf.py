@@ -36,7 +36,9 @@ def cn_date(iso: str) -> str:
 
 def body_text(content: dict) -> str:
     """The notice's main paragraph in the official style, from the frozen content."""
-    start, end, released = (dt.date.fromisoformat(content[k]) for k in ("start_date", "planned_end", "released_on"))
+    start, end, released = (
+        dt.date.fromisoformat(content[k]) for k in ("start_date", "planned_end", "released_on")
+    )
     head = f"{INDENT}你于{cn_date(content['start_date'])}起在{content['place']}{content['kind_label']}，"
     basis = f"依据{content['legal_basis']}" if content["legal_basis"] else ""
     if released >= end:
@@ -107,8 +109,10 @@ class NoticeDocument(FPDF):
         self.ln(1)
         self._paragraph(body_text(content))
         self.ln(1)
-        self._paragraph(f"{INDENT}请凭本通知书到所在小区办理点办理业主身份卡。解除隔离后请继续做好个人防护，"
-                        "如出现发热、咳嗽等症状，请及时就医并告知社区。")
+        self._paragraph(
+            f"{INDENT}请凭本通知书到所在小区办理点办理业主身份卡。解除隔离后请继续做好个人防护，"
+            "如出现发热、咳嗽等症状，请及时就医并告知社区。"
+        )
         self._paragraph(f"{INDENT}特此通知。")
 
     def _issuer(self, content: dict) -> None:
@@ -145,7 +149,9 @@ class NoticeDocument(FPDF):
                 while run < len(cells) and cells[run]:
                     run += 1
                 # a hair taller than a module, so that no white seam shows between rows on screen
-                self.rect(x0 + col * module, y0 + row * module, (run - col) * module, module + 0.02, style="F")
+                self.rect(
+                    x0 + col * module, y0 + row * module, (run - col) * module, module + 0.02, style="F"
+                )
                 col = run
         self.set_font(FAMILY, size=10)
         self.set_xy(x0 - 6, y0 + QR_SIZE + 1)

@@ -113,7 +113,8 @@ def _store_pdf(notice: ReleaseNotice, data: bytes) -> None:
 def render_one(notice: ReleaseNotice) -> bytes:
     """The notice's PDF from its frozen content; the same bytes every time (dated at issue)."""
     return notice_pdf.render(
-        [{"content": notice.content, "number": notice.number, "url": notice.verify_url}], created=notice.issued_at
+        [{"content": notice.content, "number": notice.number, "url": notice.verify_url}],
+        created=notice.issued_at,
     )
 
 
@@ -164,7 +165,9 @@ def notice_issue_bulk(*, actor, order_ids: list[int], base_url: str = "") -> lis
         .order_by("pk")
     )
     locked = [o.pk for o in orders]
-    related = Order.objects.select_related("person", "returnee__destination", "decision").filter(pk__in=locked)
+    related = Order.objects.select_related("person", "returnee__destination", "decision").filter(
+        pk__in=locked
+    )
     return [notice_issue(actor=actor, order=order, base_url=base_url) for order in related.order_by("pk")]
 
 
@@ -272,7 +275,9 @@ def notice_deliver(
         raise ValidationError(errors)
     notice.delivered_at, notice.delivered_by, notice.delivery_method = timezone.now(), actor, method
     notice.delivered_with, notice.delivery_note = doctor, note
-    notice.save(update_fields=["delivered_at", "delivered_by", "delivery_method", "delivered_with", "delivery_note"])
+    notice.save(
+        update_fields=["delivered_at", "delivered_by", "delivery_method", "delivered_with", "delivery_note"]
+    )
     audit.record(
         actor=actor,
         obj=notice,

@@ -202,7 +202,9 @@ def public_view(notice) -> dict:
 def log_failed_verification(request, number: str) -> None:
     # The number and the address only: repeated failures from one address are someone guessing.
     security_log.warning(
-        "release notice verification failed: number %r from %s", number[:20], request.META.get("REMOTE_ADDR", "")
+        "release notice verification failed: number %r from %s",
+        number[:20],
+        request.META.get("REMOTE_ADDR", ""),
     )
 
 
@@ -219,13 +221,17 @@ def release_verify(request, number, code):
     if request.method == "POST":
         if form.is_valid():
             try:
-                match = notice_services.notice_file_matches(notice=result.notice, upload=form.cleaned_data["file"])
+                match = notice_services.notice_file_matches(
+                    notice=result.notice, upload=form.cleaned_data["file"]
+                )
             except ValidationError as exc:
                 form.add_error("file", exc)
         if match is None:
             status = 400
         elif not match:
-            security_log.warning("release notice file differs from the issued one: number %s", result.notice.number)
+            security_log.warning(
+                "release notice file differs from the issued one: number %s", result.notice.number
+            )
     return render(
         request,
         "quarantine/notice_verify.html",

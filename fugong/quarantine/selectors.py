@@ -168,7 +168,9 @@ def released_orders(
         .select_related("person", "returnee__destination", "notice", "notice__delivered_by")
     )
     if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(release_number=q.upper()))
+        qs = qs.filter(
+            Q(person__name__contains=q) | Q(person__id_number=q.upper()) | Q(release_number=q.upper())
+        )
     if state == "unissued":
         qs = qs.filter(notice__isnull=True)
     elif state == "undelivered":
@@ -179,7 +181,9 @@ def released_orders(
     if since:
         qs = qs.filter(released_at__gte=dt.datetime.combine(since, dt.time.min, tzinfo=tz))
     if until:
-        qs = qs.filter(released_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz))
+        qs = qs.filter(
+            released_at__lt=dt.datetime.combine(until + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+        )
     return qs.order_by("-released_at", "-id")
 
 

@@ -44,10 +44,12 @@ class CategoryPolicy(models.Model):
     category = models.CharField(_("企业类别"), max_length=16, choices=Category.choices, unique=True)
     mode = models.CharField(_("复工方式"), max_length=8, choices=Mode.choices, default=Mode.REVIEW)
     review_working_days = models.PositiveSmallIntegerField(
-        _("审核时限（工作日）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(15)])
+        _("审核时限（工作日）"), default=2, validators=[MinValueValidator(1), MaxValueValidator(15)]
+    )
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("复工方式设置")
@@ -64,7 +66,9 @@ class Condition(models.Model):
     title = models.CharField(_("条件"), max_length=100)
     rule = models.CharField(_("检查方式"), max_length=24, choices=ConditionRule.choices)
     threshold = models.PositiveIntegerField(_("数量要求"), null=True, blank=True)
-    categories = models.JSONField(_("适用类别"), default=list, blank=True, help_text=_("为空表示适用全部类别"))
+    categories = models.JSONField(
+        _("适用类别"), default=list, blank=True, help_text=_("为空表示适用全部类别")
+    )
     legal_basis = models.CharField(_("依据"), max_length=200, blank=True)
     effective_from = models.DateField(_("生效日期"))
     effective_to = models.DateField(_("失效日期"), null=True, blank=True)
@@ -74,7 +78,9 @@ class Condition(models.Model):
         verbose_name = _("复工条件")
         verbose_name_plural = _("复工条件")
         ordering = ["sort_order", "code"]
-        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="condition_version_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "effective_from"], name="condition_version_unique")
+        ]
 
     def __str__(self):
         return self.title
@@ -99,36 +105,60 @@ class CommitmentText(models.Model):
 class Filing(TimeStampedModel):
     """复工备案: one enterprise's filing with its roster, supplies, measures and signed commitment."""
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT,
-                                   related_name="filings")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="filings"
+    )
     area_path = models.CharField(max_length=255, editable=False)
     category = models.CharField(_("企业类别"), max_length=16, choices=Category.choices, editable=False)
     mode = models.CharField(_("复工方式"), max_length=8, choices=Mode.choices, editable=False)
-    status = models.CharField(_("状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.DRAFT)
+    status = models.CharField(
+        _("状态"), max_length=12, choices=FilingStatus.choices, default=FilingStatus.DRAFT
+    )
     planned_date = models.DateField(_("计划复工日期"))
     prevention_plan = models.TextField(_("疫情防控方案"), blank=True)
     masks_stock = models.PositiveIntegerField(_("口罩库存（只）"), default=0)
     masks_days = models.PositiveSmallIntegerField(_("口罩可用天数"), default=0)
-    disinfectant_kg = models.DecimalField(_("消毒液库存（公斤）"), max_digits=8, decimal_places=1, default=0,
-                                          validators=[MinValueValidator(0)])
+    disinfectant_kg = models.DecimalField(
+        _("消毒液库存（公斤）"), max_digits=8, decimal_places=1, default=0, validators=[MinValueValidator(0)]
+    )
     disinfectant_days = models.PositiveSmallIntegerField(_("消毒液可用天数"), default=0)
     thermometers = models.PositiveSmallIntegerField(_("体温计（枪）数量"), default=0)
-    ventilation = models.CharField(_("通风条件"), max_length=8, choices=Ventilation.choices, default=Ventilation.GOOD)
+    ventilation = models.CharField(
+        _("通风条件"), max_length=8, choices=Ventilation.choices, default=Ventilation.GOOD
+    )
     has_isolation_room = models.BooleanField(_("设有临时隔离室"), default=False)
     canteen_measures = models.TextField(_("食堂措施"), blank=True)
     has_dormitory = models.BooleanField(_("有职工宿舍"), default=False)
     dormitory_measures = models.TextField(_("宿舍措施"), blank=True)
-    commitment = models.ForeignKey(CommitmentText, verbose_name=_("承诺书版本"), null=True, blank=True,
-                                   on_delete=models.PROTECT, related_name="+")
+    commitment = models.ForeignKey(
+        CommitmentText,
+        verbose_name=_("承诺书版本"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     signatory_name = models.CharField(_("承诺人"), max_length=32, blank=True)
     signed_at = models.DateTimeField(_("签署时间"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
     deadline_at = models.DateTimeField(_("办理时限"), null=True, blank=True)
-    holder_area = models.ForeignKey("areas.Area", verbose_name=_("办理单位"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
+    holder_area = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("办理单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     decided_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("办理人"), null=True, blank=True,
-                                   on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("办理人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     decision_reason = models.TextField(_("办理意见"), blank=True)
     unmet_conditions = models.JSONField(_("未满足的条件"), default=list, blank=True)
     priority_score = models.FloatField(_("优先级得分"), default=0)
@@ -146,8 +176,11 @@ class Filing(TimeStampedModel):
             models.Index(fields=["status", "-priority_score"], name="filing_queue_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["enterprise"], condition=Q(status__in=OPEN_FILING),
-                                    name="filing_one_open_per_enterprise"),
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=Q(status__in=OPEN_FILING),
+                name="filing_one_open_per_enterprise",
+            ),
         ]
 
     def __str__(self):
@@ -162,10 +195,13 @@ class RosterEntry(models.Model):
     """A returning employee on a filing's roster (复工名单)."""
 
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="roster")
-    person = models.ForeignKey("health.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "health.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+"
+    )
     last14_location = models.CharField(_("近14天所在地"), max_length=100)
-    health_state = models.CharField(_("健康状况"), max_length=12, choices=HealthState.choices,
-                                    default=HealthState.HEALTHY)
+    health_state = models.CharField(
+        _("健康状况"), max_length=12, choices=HealthState.choices, default=HealthState.HEALTHY
+    )
     is_local = models.BooleanField(_("本地员工"), default=True)
 
     class Meta:
@@ -183,8 +219,13 @@ class FilingTransition(models.Model):
     filing = models.ForeignKey(Filing, on_delete=models.CASCADE, related_name="transitions")
     from_status = models.CharField(_("原状态"), max_length=12, choices=FilingStatus.choices, blank=True)
     to_status = models.CharField(_("新状态"), max_length=12, choices=FilingStatus.choices)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     at = models.DateTimeField(_("时间"), auto_now_add=True)
     reason = models.TextField(_("理由"), blank=True)
 
@@ -200,15 +241,18 @@ class FilingTransition(models.Model):
 class EnterpriseStatus(models.Model):
     """The resumption state of one enterprise now, with the out-of-scope flag of the rates."""
 
-    enterprise = models.OneToOneField("enterprises.Enterprise", on_delete=models.CASCADE, related_name="status",
-                                      primary_key=True)
-    state = models.CharField(_("复工状态"), max_length=16, choices=EnterpriseState.choices,
-                             default=EnterpriseState.NOT_RESUMED)
+    enterprise = models.OneToOneField(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="status", primary_key=True
+    )
+    state = models.CharField(
+        _("复工状态"), max_length=16, choices=EnterpriseState.choices, default=EnterpriseState.NOT_RESUMED
+    )
     since = models.DateField(_("状态日期"), null=True, blank=True)
     out_of_scope = models.BooleanField(_("不纳入统计"), default=False)
     out_of_scope_reason = models.CharField(_("不纳入统计的理由"), max_length=200, blank=True)
-    out_of_scope_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                        related_name="+")
+    out_of_scope_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScopedManager()
 
@@ -225,13 +269,20 @@ class EnterpriseStatus(models.Model):
 
 
 class StatusChange(models.Model):
-    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="status_changes")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", on_delete=models.CASCADE, related_name="status_changes"
+    )
     from_state = models.CharField(_("原状态"), max_length=16, choices=EnterpriseState.choices)
     to_state = models.CharField(_("新状态"), max_length=16, choices=EnterpriseState.choices)
     date = models.DateField(_("日期"))
     at = models.DateTimeField(_("时间"), auto_now_add=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True,
-                              on_delete=models.SET_NULL, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reason = models.CharField(_("理由"), max_length=200, blank=True)
 
     class Meta:
@@ -246,8 +297,12 @@ class StatusChange(models.Model):
 class DailyReport(TimeStampedModel):
     """企业日报: one per enterprise per day."""
 
-    enterprise = models.ForeignKey("enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.CASCADE,
-                                   related_name="daily_reports")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.CASCADE,
+        related_name="daily_reports",
+    )
     date = models.DateField(_("日期"))
     area_path = models.CharField(max_length=255, editable=False)
     staff_on_duty = models.PositiveIntegerField(_("今日到岗人数"))
@@ -255,8 +310,9 @@ class DailyReport(TimeStampedModel):
     output_pct = models.PositiveSmallIntegerField(_("产能恢复（%）"), validators=[MaxValueValidator(200)])
     output_reason = models.CharField(_("产能超过100%的原因"), max_length=200, blank=True)
     masks_stock = models.PositiveIntegerField(_("口罩库存（只）"))
-    disinfectant_kg = models.DecimalField(_("消毒液库存（公斤）"), max_digits=8, decimal_places=1,
-                                          validators=[MinValueValidator(0)])
+    disinfectant_kg = models.DecimalField(
+        _("消毒液库存（公斤）"), max_digits=8, decimal_places=1, validators=[MinValueValidator(0)]
+    )
     problems_found = models.PositiveSmallIntegerField(_("今日发现问题数"), default=0)
     problems_solved = models.PositiveSmallIntegerField(_("今日解决问题数"), default=0)
     problems_note = models.TextField(_("问题及解决情况"), blank=True)
@@ -271,13 +327,18 @@ class DailyReport(TimeStampedModel):
         ordering = ["-date"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "date"], name="daily_report_one_per_day"),
-            models.CheckConstraint(condition=Q(staff_on_duty__lte=models.F("staff_total")),
-                                   name="daily_report_on_duty_le_total"),
-            models.CheckConstraint(condition=Q(output_pct__lte=100) | ~Q(output_reason=""),
-                                   name="daily_report_over_100_needs_reason"),
+            models.CheckConstraint(
+                condition=Q(staff_on_duty__lte=models.F("staff_total")), name="daily_report_on_duty_le_total"
+            ),
+            models.CheckConstraint(
+                condition=Q(output_pct__lte=100) | ~Q(output_reason=""),
+                name="daily_report_over_100_needs_reason",
+            ),
         ]
-        indexes = [pattern_index("area_path", "daily_report_area_path_idx"),
-                   models.Index(fields=["date", "area_path"], name="daily_report_date_idx")]
+        indexes = [
+            pattern_index("area_path", "daily_report_area_path_idx"),
+            models.Index(fields=["date", "area_path"], name="daily_report_date_idx"),
+        ]
 
     def __str__(self):
         return f"{self.enterprise} {self.date}"
@@ -309,7 +370,9 @@ class StatusTally(TallyKey):
     class Meta:
         verbose_name = _("复工状态汇总")
         verbose_name_plural = _("复工状态汇总")
-        constraints = [models.UniqueConstraint(fields=["area", "category", "industry"], name="status_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "category", "industry"], name="status_tally_key")
+        ]
 
     def __str__(self):
         return f"{self.area_id}/{self.category}/{self.industry}"
@@ -335,8 +398,9 @@ class DailyTally(TallyKey):
     expected = models.IntegerField(null=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["date", "area", "category", "industry"],
-                                               name="daily_tally_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "area", "category", "industry"], name="daily_tally_key")
+        ]
         indexes = [models.Index(fields=["area", "date"], name="daily_tally_area_date_idx")]
         verbose_name = _("每日汇总")
         verbose_name_plural = _("每日汇总")

@@ -23,14 +23,22 @@ from fugong.areas.models import Area
 from .models import DailyTally, StatusTally
 
 DEFINITIONS = {  # lazy: read them through definitions() in the language of the request
-    "resumption": _("复工率 = 已复工企业数 ÷（登记企业数 − 不纳入统计企业数）。已复工含“已复工”和“整改后复工”；"
-                  "停产、注销等经核实不纳入统计的企业从分母中扣除。"),
-    "on_duty": _("到岗率 = 当日到岗人数 ÷ 职工总数，按当日已报送日报的企业合计（比率）；"
-               "“平均”为各企业到岗率的算术平均。"),
-    "capacity": _("产能恢复率 = 企业自报的当日产出占正常产出的百分比；“比率”按职工总数加权，"
-                "“平均”为各企业产能恢复率的算术平均。"),
-    "reporting": _("日报报送率 = 当日已报送日报的企业数 ÷ 应报企业数。应报企业为已备案、已批准复工和已复工且纳入统计的企业；"
-                 "只有应报企业可以报送日报。"),
+    "resumption": _(
+        "复工率 = 已复工企业数 ÷（登记企业数 − 不纳入统计企业数）。已复工含“已复工”和“整改后复工”；"
+        "停产、注销等经核实不纳入统计的企业从分母中扣除。"
+    ),
+    "on_duty": _(
+        "到岗率 = 当日到岗人数 ÷ 职工总数，按当日已报送日报的企业合计（比率）；"
+        "“平均”为各企业到岗率的算术平均。"
+    ),
+    "capacity": _(
+        "产能恢复率 = 企业自报的当日产出占正常产出的百分比；“比率”按职工总数加权，"
+        "“平均”为各企业产能恢复率的算术平均。"
+    ),
+    "reporting": _(
+        "日报报送率 = 当日已报送日报的企业数 ÷ 应报企业数。应报企业为已备案、已批准复工和已复工且纳入统计的企业；"
+        "只有应报企业可以报送日报。"
+    ),
 }
 
 
@@ -87,23 +95,40 @@ def _filters(categories, industry) -> dict:
 
 
 STATUS_SUMS = {name: Sum(name) for name in ("registered", "out_of_scope", "resumed", "expected")}
-REPORT_SUMS = {name: Sum(name) for name in ("reports", "staff_on_duty", "staff_total", "duty_ratio_sum",
-                                            "output_pct_sum", "output_weighted")}
+REPORT_SUMS = {
+    name: Sum(name)
+    for name in (
+        "reports",
+        "staff_on_duty",
+        "staff_total",
+        "duty_ratio_sum",
+        "output_pct_sum",
+        "output_weighted",
+    )
+}
 
 
 def _status_counts(areas: list[Area], day: dt.date, filters: dict) -> dict[int, dict]:
     ids = [a.pk for a in areas]
     if day >= timezone.localdate():
-        rows = StatusTally.objects.filter(area_id__in=ids, **filters).values("area_id").annotate(**STATUS_SUMS)
+        rows = (
+            StatusTally.objects.filter(area_id__in=ids, **filters).values("area_id").annotate(**STATUS_SUMS)
+        )
     else:
-        rows = (DailyTally.objects.filter(area_id__in=ids, date=day, registered__isnull=False, **filters)
-                .values("area_id").annotate(**STATUS_SUMS))
+        rows = (
+            DailyTally.objects.filter(area_id__in=ids, date=day, registered__isnull=False, **filters)
+            .values("area_id")
+            .annotate(**STATUS_SUMS)
+        )
     return {row["area_id"]: row for row in rows}
 
 
 def _report_sums(areas: list[Area], day: dt.date, filters: dict) -> dict[int, dict]:
-    rows = (DailyTally.objects.filter(area_id__in=[a.pk for a in areas], date=day, **filters)
-            .values("area_id").annotate(**REPORT_SUMS))
+    rows = (
+        DailyTally.objects.filter(area_id__in=[a.pk for a in areas], date=day, **filters)
+        .values("area_id")
+        .annotate(**REPORT_SUMS)
+    )
     return {row["area_id"]: row for row in rows}
 
 
@@ -125,7 +150,9 @@ def _figures(area: Area, day: dt.date, status: dict | None, reports: dict | None
     return f
 
 
-def figures_for(areas: list[Area], *, day: dt.date | None = None, categories=None, industry=None) -> list[Figures]:
+def figures_for(
+    areas: list[Area], *, day: dt.date | None = None, categories=None, industry=None
+) -> list[Figures]:
     """Figures for several nodes at once (a node and its children, for ranking): two queries."""
     day = day or timezone.localdate()
     filters = _filters(categories, industry)
@@ -145,8 +172,11 @@ def breakdown(area: Area, *, by: str, day: dt.date | None = None, categories=Non
     if day >= timezone.localdate():
         status_rows = StatusTally.objects.filter(area=area, **filters).values(by).annotate(**STATUS_SUMS)
     else:
-        status_rows = (DailyTally.objects.filter(area=area, date=day, registered__isnull=False, **filters)
-                       .values(by).annotate(**STATUS_SUMS))
+        status_rows = (
+            DailyTally.objects.filter(area=area, date=day, registered__isnull=False, **filters)
+            .values(by)
+            .annotate(**STATUS_SUMS)
+        )
     report_rows = DailyTally.objects.filter(area=area, date=day, **filters).values(by).annotate(**REPORT_SUMS)
     status = {row[by]: row for row in status_rows}
     reports = {row[by]: row for row in report_rows}
@@ -157,35 +187,56 @@ def breakdown(area: Area, *, by: str, day: dt.date | None = None, categories=Non
     return result
 
 
-def trend(area: Area, *, days: int = 30, end: dt.date | None = None, categories=None, industry=None) -> list[Figures]:
+def trend(
+    area: Area, *, days: int = 30, end: dt.date | None = None, categories=None, industry=None
+) -> list[Figures]:
     """One Figures per day over ``days`` days ending ``end`` (today's counts from the live tally)."""
     end = end or timezone.localdate()
     start = end - dt.timedelta(days=days - 1)
     filters = _filters(categories, industry)
-    status_rows = (DailyTally.objects.filter(area=area, date__range=(start, end), registered__isnull=False,
-                                             **filters).values("date").annotate(**STATUS_SUMS))
-    report_rows = (DailyTally.objects.filter(area=area, date__range=(start, end), **filters)
-                   .values("date").annotate(**REPORT_SUMS))
+    status_rows = (
+        DailyTally.objects.filter(area=area, date__range=(start, end), registered__isnull=False, **filters)
+        .values("date")
+        .annotate(**STATUS_SUMS)
+    )
+    report_rows = (
+        DailyTally.objects.filter(area=area, date__range=(start, end), **filters)
+        .values("date")
+        .annotate(**REPORT_SUMS)
+    )
     status = {row["date"]: row for row in status_rows}
     reports = {row["date"]: row for row in report_rows}
     if end >= timezone.localdate():
         status[end] = _status_counts([area], end, filters).get(area.pk) or status.get(end)
-    return [_figures(area, start + dt.timedelta(days=i), status.get(start + dt.timedelta(days=i)),
-                     reports.get(start + dt.timedelta(days=i))) for i in range(days)]
+    return [
+        _figures(
+            area,
+            start + dt.timedelta(days=i),
+            status.get(start + dt.timedelta(days=i)),
+            reports.get(start + dt.timedelta(days=i)),
+        )
+        for i in range(days)
+    ]
 
 
-def breakdown_filtered(area: Area, *, by: str, day: dt.date | None = None, categories=None,
-                       industry=None) -> list[dict]:
+def breakdown_filtered(
+    area: Area, *, by: str, day: dt.date | None = None, categories=None, industry=None
+) -> list[dict]:
     """As ``breakdown``, and also limited to one industry (the command page's industry filter)."""
     day = day or timezone.localdate()
     filters = _filters(categories, industry)
     if day >= timezone.localdate():
         status_rows = StatusTally.objects.filter(area=area, **filters).values(by).annotate(**STATUS_SUMS)
     else:
-        status_rows = (DailyTally.objects.filter(area=area, date=day, registered__isnull=False, **filters)
-                       .values(by).annotate(**STATUS_SUMS))
+        status_rows = (
+            DailyTally.objects.filter(area=area, date=day, registered__isnull=False, **filters)
+            .values(by)
+            .annotate(**STATUS_SUMS)
+        )
     report_rows = DailyTally.objects.filter(area=area, date=day, **filters).values(by).annotate(**REPORT_SUMS)
     status = {row[by]: row for row in status_rows}
     reports = {row[by]: row for row in report_rows}
-    return [{by: value, "figures": _figures(area, day, status.get(value), reports.get(value))}
-            for value in sorted(set(status) | set(reports))]
+    return [
+        {by: value, "figures": _figures(area, day, status.get(value), reports.get(value))}
+        for value in sorted(set(status) | set(reports))
+    ]

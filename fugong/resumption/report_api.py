@@ -163,7 +163,6 @@ def _filters(query) -> dict:
     return form.filters()
 
 
-
 @router.get(
     "",
     response={200: ReportPage, 403: ErrorOut, 422: ValidationErrorOut},

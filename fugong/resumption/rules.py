@@ -25,8 +25,11 @@ def conditions_in_force(*, category: str, on: dt.date) -> list[Condition]:
     for condition in rows:
         latest.setdefault(condition.code, condition)  # the newest version started by ``on``
     # An ended newest version ends the condition: an older open version never comes back.
-    in_force = [c for c in latest.values() if (c.effective_to is None or c.effective_to >= on)
-                and (not c.categories or category in c.categories)]
+    in_force = [
+        c
+        for c in latest.values()
+        if (c.effective_to is None or c.effective_to >= on) and (not c.categories or category in c.categories)
+    ]
     return sorted(in_force, key=lambda c: (c.sort_order, c.code))
 
 
@@ -49,15 +52,20 @@ def _met(condition: Condition, filing, roster: list) -> bool:
 
 
 def unmet_conditions(filing, roster: list, on: dt.date) -> list[Unmet]:
-    return [Unmet(c.code, c.title) for c in conditions_in_force(category=filing.category, on=on)
-            if not _met(c, filing, roster)]
+    return [
+        Unmet(c.code, c.title)
+        for c in conditions_in_force(category=filing.category, on=on)
+        if not _met(c, filing, roster)
+    ]
 
 
 # The seeds' own order: local staff first, small scale, good ventilation, enough supplies.
 PRIORITY_WEIGHTS = {"local_share": 40, "small_scale": 25, "ventilation": 20, "supplies": 15}
 
 
-def priority(*, roster: list, headcount: int, ventilation: str, masks_days: int, disinfectant_days: int) -> dict:
+def priority(
+    *, roster: list, headcount: int, ventilation: str, masks_days: int, disinfectant_days: int
+) -> dict:
     """The review queue's score (0–100) with its parts, each shown to the reviewer."""
     local = sum(1 for r in roster if r.is_local) / len(roster) if roster else 0.0
     small = 1.0 if headcount <= 50 else 0.6 if headcount <= 300 else 0.3 if headcount <= 1000 else 0.0

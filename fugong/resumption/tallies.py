@@ -19,7 +19,14 @@ from .choices import EXPECTED_STATES, RESUMED_STATES
 from .models import DailyTally, StatusTally
 
 STATUS_FIELDS = ("registered", "out_of_scope", "resumed", "expected")
-DAILY_FIELDS = ("reports", "staff_on_duty", "staff_total", "duty_ratio_sum", "output_pct_sum", "output_weighted")
+DAILY_FIELDS = (
+    "reports",
+    "staff_on_duty",
+    "staff_total",
+    "duty_ratio_sum",
+    "output_pct_sum",
+    "output_weighted",
+)
 
 
 @dataclass(frozen=True)
@@ -114,10 +121,12 @@ def _flush(model, totals: Counter, extra: dict) -> None:
 def _bulk_add(model, rows: dict[tuple, dict], extra: dict) -> None:
     """Many rows at once (a bulk import): make sure they exist, lock them, add, write back."""
     model.objects.bulk_create(
-        [model(area_id=a, category=c, industry=i, **extra) for a, c, i in rows], ignore_conflicts=True,
-        batch_size=2000)
+        [model(area_id=a, category=c, industry=i, **extra) for a, c, i in rows],
+        ignore_conflicts=True,
+        batch_size=2000,
+    )
     area_ids_ = sorted({a for a, _, _ in rows})
-    locked = (model.objects.select_for_update().filter(area_id__in=area_ids_, **extra).order_by("pk"))
+    locked = model.objects.select_for_update().filter(area_id__in=area_ids_, **extra).order_by("pk")
     fields: set[str] = set()
     changed = []
     for obj in locked:
@@ -140,8 +149,9 @@ def status_rebuild() -> int:
     """Recompute StatusTally from the registry and the statuses; returns the number of rows."""
     from fugong.enterprises.models import Enterprise
 
-    rows = Enterprise.objects.values_list("area_path", "category", "industry", "status__state",
-                                          "status__out_of_scope").iterator(chunk_size=5000)
+    rows = Enterprise.objects.values_list(
+        "area_path", "category", "industry", "status__state", "status__out_of_scope"
+    ).iterator(chunk_size=5000)
     totals: Counter = Counter()
     per_key: Counter = Counter()
     for path, category, industry, state, out in rows:
@@ -154,8 +164,9 @@ def status_rebuild() -> int:
     StatusTally.objects.all().delete()
     objs: dict[tuple, StatusTally] = {}
     for (area_id, category, industry, field), value in totals.items():
-        obj = objs.setdefault((area_id, category, industry),
-                              StatusTally(area_id=area_id, category=category, industry=industry))
+        obj = objs.setdefault(
+            (area_id, category, industry), StatusTally(area_id=area_id, category=category, industry=industry)
+        )
         setattr(obj, field, value)
     StatusTally.objects.bulk_create(objs.values(), batch_size=2000)
     return len(objs)
@@ -167,9 +178,17 @@ def daily_rebuild(date) -> int:
     from .models import DailyReport
 
     reports = DailyReport.objects.filter(date=date).values_list(
-        "area_path", "enterprise__category", "enterprise__industry", "staff_on_duty", "staff_total", "output_pct")
-    changes = [(Key(p, c, i), report_contribution(staff_on_duty=d, staff_total=t, output_pct=o))
-               for p, c, i, d, t, o in reports]
+        "area_path",
+        "enterprise__category",
+        "enterprise__industry",
+        "staff_on_duty",
+        "staff_total",
+        "output_pct",
+    )
+    changes = [
+        (Key(p, c, i), report_contribution(staff_on_duty=d, staff_total=t, output_pct=o))
+        for p, c, i, d, t, o in reports
+    ]
     DailyTally.objects.filter(date=date).update(**dict.fromkeys(DAILY_FIELDS, 0))
     apply_daily(date, changes)
     return len(changes)

@@ -43,7 +43,9 @@ class DeviceSecret(APIKeyHeader):
     def authenticate(self, request, key):
         try:
             return services.device_authenticate(
-                device_id=request.headers.get("X-Device-Id", ""), secret=key or "", remote_ip=_remote_ip(request)
+                device_id=request.headers.get("X-Device-Id", ""),
+                secret=key or "",
+                remote_ip=_remote_ip(request),
             )
         except services.EventRefused as exc:
             raise HttpError(exc.status, exc.message) from None
@@ -58,12 +60,16 @@ def _require(user) -> None:
 
 
 class EventIn(Schema):
-    event_id: str = Field("", description="设备生成的事件编号：同一设备内唯一，重发时保持不变；1–64位可见字符")
+    event_id: str = Field(
+        "", description="设备生成的事件编号：同一设备内唯一，重发时保持不变；1–64位可见字符"
+    )
     kind: str = Field(
-        "", description="事件类型：door_open 开门；person_left 有人离开；tamper 设备被拆动；low_battery 电量低"
+        "",
+        description="事件类型：door_open 开门；person_left 有人离开；tamper 设备被拆动；low_battery 电量低",
     )
     occurred_at: dt.datetime | None = Field(
-        None, description="事件发生时间，ISO 8601（如 2020-02-14T08:30:00+08:00）；不得晚于服务器时间5分钟以上或早于7天"
+        None,
+        description="事件发生时间，ISO 8601（如 2020-02-14T08:30:00+08:00）；不得晚于服务器时间5分钟以上或早于7天",
     )
 
 
@@ -172,7 +178,9 @@ class PageQuery(Schema):
 def _device_out(d: Device) -> dict:
     bindings = getattr(d, "open_bindings", None)
     if bindings is None:
-        bindings = list(d.bindings.filter(unbound_at__isnull=True).select_related("order__person", "order__returnee"))
+        bindings = list(
+            d.bindings.filter(unbound_at__isnull=True).select_related("order__person", "order__returnee")
+        )
     b = bindings[0] if bindings else None
     return {
         "id": d.pk,
@@ -202,14 +210,24 @@ def _device(user, pk: int) -> Device:
         raise Http404 from None
 
 
-@router.get("/devices", url_name="sensor_devices", response={200: DevicePage, 403: ErrorOut}, summary="管辖范围内的感应设备")
+@router.get(
+    "/devices",
+    url_name="sensor_devices",
+    response={200: DevicePage, 403: ErrorOut},
+    summary="管辖范围内的感应设备",
+)
 def device_list(request, q: Query[PageQuery]):
     _require(request.user)
     rows, count = paginate(selectors.device_list(user=request.user), q.page, q.page_size)
     return {"items": [_device_out(d) for d in rows], "count": count}
 
 
-@router.get("/devices/{int:pk}", url_name="sensor_device", response={200: DeviceOut, 403: ErrorOut, 404: ErrorOut}, summary="一台设备")
+@router.get(
+    "/devices/{int:pk}",
+    url_name="sensor_device",
+    response={200: DeviceOut, 403: ErrorOut, 404: ErrorOut},
+    summary="一台设备",
+)
 def device_detail(request, pk: int):
     _require(request.user)
     return _device_out(_device(request.user, pk))
@@ -234,7 +252,8 @@ def device_create(request, payload: DeviceIn):
 
 
 @router.post(
-    "/devices/{int:pk}/rotate-secret", url_name="sensor_device_rotate",
+    "/devices/{int:pk}/rotate-secret",
+    url_name="sensor_device_rotate",
     response={200: DeviceSecretOut, **WRITE},
     summary="更换设备密钥（旧密钥立即失效）",
 )
@@ -246,7 +265,10 @@ def device_rotate(request, pk: int):
 
 
 @router.post(
-    "/devices/{int:pk}/bind", url_name="sensor_device_bind", response={200: DeviceOut, **WRITE}, summary="绑定到一户正在执行的居家隔离"
+    "/devices/{int:pk}/bind",
+    url_name="sensor_device_bind",
+    response={200: DeviceOut, **WRITE},
+    summary="绑定到一户正在执行的居家隔离",
 )
 def device_bind(request, pk: int, payload: BindIn):
     _require(request.user)
@@ -255,7 +277,12 @@ def device_bind(request, pk: int, payload: BindIn):
     return _device_out(_device(request.user, pk))
 
 
-@router.post("/devices/{int:pk}/unbind", url_name="sensor_device_unbind", response={200: DeviceOut, **WRITE}, summary="解绑设备")
+@router.post(
+    "/devices/{int:pk}/unbind",
+    url_name="sensor_device_unbind",
+    response={200: DeviceOut, **WRITE},
+    summary="解绑设备",
+)
 def device_unbind(request, pk: int, payload: UnbindIn):
     _require(request.user)
     device = get_visible_or_404(Device, request.user, pk=pk)
@@ -300,8 +327,9 @@ class AlertQuery(PageQuery):
 
 class CloseIn(Schema):
     outcome: str = Field(
-        "", description="at_home 人员在家；turned_back 外出已劝返；false_alarm 误报；device_fault 设备故障；"
-        "unreachable 联系不上已上报（须填写说明）"
+        "",
+        description="at_home 人员在家；turned_back 外出已劝返；false_alarm 误报；device_fault 设备故障；"
+        "unreachable 联系不上已上报（须填写说明）",
     )
     note: str = Field("", description="处置说明，200字以内")
 
@@ -342,22 +370,37 @@ def _alert(user, pk: int) -> Alert:
         raise Http404 from None
 
 
-@router.get("/alerts", url_name="sensor_alerts", response={200: AlertPage, 403: ErrorOut}, summary="门磁告警（管辖范围内）")
+@router.get(
+    "/alerts",
+    url_name="sensor_alerts",
+    response={200: AlertPage, 403: ErrorOut},
+    summary="门磁告警（管辖范围内）",
+)
 def alert_list(request, q: Query[AlertQuery]):
     _require(request.user)
     status = q.status if q.status in AlertStatus.values else ""
     rows, count = paginate(selectors.alert_list(user=request.user, status=status), q.page, q.page_size)
-    return {"items": [_alert_out(a) for a in rows], "count": count, "open": selectors.open_count(user=request.user)}
+    return {
+        "items": [_alert_out(a) for a in rows],
+        "count": count,
+        "open": selectors.open_count(user=request.user),
+    }
 
 
-@router.get("/alerts/{int:pk}", url_name="sensor_alert", response={200: AlertOut, 403: ErrorOut, 404: ErrorOut}, summary="一条告警")
+@router.get(
+    "/alerts/{int:pk}",
+    url_name="sensor_alert",
+    response={200: AlertOut, 403: ErrorOut, 404: ErrorOut},
+    summary="一条告警",
+)
 def alert_detail(request, pk: int):
     _require(request.user)
     return _alert_out(_alert(request.user, pk))
 
 
 @router.post(
-    "/alerts/{int:pk}/ack", url_name="sensor_alert_ack",
+    "/alerts/{int:pk}/ack",
+    url_name="sensor_alert_ack",
     response={200: AlertOut, **WRITE},
     summary="确认告警（开始处置）",
     description="已被他人确认或办结的告警返回 422，并说明由谁、何时处理。",
@@ -369,7 +412,12 @@ def alert_ack(request, pk: int):
     return _alert_out(_alert(request.user, pk))
 
 
-@router.post("/alerts/{int:pk}/close", url_name="sensor_alert_close", response={200: AlertOut, **WRITE}, summary="办结告警并记录处置结果")
+@router.post(
+    "/alerts/{int:pk}/close",
+    url_name="sensor_alert_close",
+    response={200: AlertOut, **WRITE},
+    summary="办结告警并记录处置结果",
+)
 def alert_close(request, pk: int, payload: CloseIn):
     _require(request.user)
     alert = get_visible_or_404(Alert, request.user, pk=pk)

@@ -16,7 +16,8 @@ def apply_errors(form: forms.Form, exc: ValidationError) -> None:
 
 class DeviceForm(forms.Form):
     device_id = forms.CharField(
-        label=_("设备编号"), max_length=64,
+        label=_("设备编号"),
+        max_length=64,
         help_text=_("设备机身或包装上的编号，例如 MC-20200214-001"),
         widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
     )
@@ -24,12 +25,18 @@ class DeviceForm(forms.Form):
         label=_("设备类型"), choices=DeviceKind.choices, widget=forms.Select(attrs={"class": "form-select"})
     )
     area = forms.ModelChoiceField(
-        label=_("所属区域"), queryset=None, required=False, empty_label=_("本人管辖区域"),
+        label=_("所属区域"),
+        queryset=None,
+        required=False,
+        empty_label=_("本人管辖区域"),
         help_text=_("设备只能绑定该区域内的居家隔离户"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     note = forms.CharField(
-        label=_("备注"), max_length=200, required=False, widget=forms.TextInput(attrs={"class": "form-control"})
+        label=_("备注"),
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "form-control"}),
     )
 
     def __init__(self, *args, areas, **kwargs):
@@ -44,11 +51,15 @@ class _OrderChoice(forms.ModelChoiceField):
 
 class BindForm(forms.Form):
     device = forms.ModelChoiceField(
-        label=_("设备"), queryset=None, empty_label=_("请选择空闲设备"),
+        label=_("设备"),
+        queryset=None,
+        empty_label=_("请选择空闲设备"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     order = _OrderChoice(
-        label=_("居家隔离户"), queryset=None, empty_label=_("请选择正在居家隔离的人员"),
+        label=_("居家隔离户"),
+        queryset=None,
+        empty_label=_("请选择正在居家隔离的人员"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -62,13 +73,20 @@ class CloseForm(forms.Form):
     """Rendered once per alert card, so without ids (``auto_id=False`` by default here)."""
 
     outcome = forms.ChoiceField(
-        label=_("处置结果"), choices=[("", _("请选择处置结果")), *Outcome.choices],
+        label=_("处置结果"),
+        choices=[("", _("请选择处置结果")), *Outcome.choices],
         widget=forms.Select(attrs={"class": "form-select", "aria-label": _("处置结果")}),
     )
     note = forms.CharField(
-        label=_("说明"), max_length=200, required=False,
+        label=_("说明"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(
-            attrs={"class": "form-control", "placeholder": _("说明（联系不上时必填）"), "aria-label": _("说明")}
+            attrs={
+                "class": "form-control",
+                "placeholder": _("说明（联系不上时必填）"),
+                "aria-label": _("说明"),
+            }
         ),
     )
 

@@ -83,10 +83,16 @@ class Device(models.Model):
     )
     kind = models.CharField(_("设备类型"), max_length=16, choices=DeviceKind.choices, default=DeviceKind.DOOR)
     secret_hash = models.CharField(max_length=64, editable=False)
-    area = models.ForeignKey("areas.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+")
+    area = models.ForeignKey(
+        "areas.Area", verbose_name=_("所属区域"), on_delete=models.PROTECT, related_name="+"
+    )
     area_path = models.CharField(max_length=255, editable=False)
     registered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     registered_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
     secret_rotated_at = models.DateTimeField(_("密钥更换时间"), null=True, blank=True)
@@ -121,14 +127,23 @@ class Binding(models.Model):
     At most one open binding per device (and so per order and device): partial unique indexes.
     """
 
-    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="bindings")
+    device = models.ForeignKey(
+        Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="bindings"
+    )
     order = models.ForeignKey(
-        "quarantine.Order", verbose_name=_("隔离措施"), on_delete=models.PROTECT, related_name="sensor_bindings"
+        "quarantine.Order",
+        verbose_name=_("隔离措施"),
+        on_delete=models.PROTECT,
+        related_name="sensor_bindings",
     )
     area_path = models.CharField(max_length=255, editable=False)
     bound_at = models.DateTimeField(_("绑定时间"), auto_now_add=True)
     bound_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("绑定人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("绑定人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     unbound_at = models.DateTimeField(_("解绑时间"), null=True, blank=True)
     unbound_by = models.ForeignKey(
@@ -149,7 +164,9 @@ class Binding(models.Model):
         ordering = ["-bound_at", "-id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["device"], condition=Q(unbound_at__isnull=True), name="sensor_binding_one_open_per_device"
+                fields=["device"],
+                condition=Q(unbound_at__isnull=True),
+                name="sensor_binding_one_open_per_device",
             ),
             models.UniqueConstraint(
                 fields=["order", "device"],
@@ -174,7 +191,9 @@ class Binding(models.Model):
 class Event(models.Model):
     """One event as the device sent it; (device, event_id) is unique, so a retry is a replay."""
 
-    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="events")
+    device = models.ForeignKey(
+        Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="events"
+    )
     event_id = models.CharField(_("事件编号"), max_length=64)
     kind = models.CharField(_("事件类型"), max_length=16, choices=EventKind.choices)
     occurred_at = models.DateTimeField(_("发生时间"))
@@ -209,8 +228,12 @@ class Event(models.Model):
 class Alert(models.Model):
     """The alarm of one event, for the order's community: open → acknowledged → closed with an outcome."""
 
-    event = models.OneToOneField(Event, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="alert")
-    device = models.ForeignKey(Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="alerts")
+    event = models.OneToOneField(
+        Event, verbose_name=_("事件"), on_delete=models.PROTECT, related_name="alert"
+    )
+    device = models.ForeignKey(
+        Device, verbose_name=_("设备"), on_delete=models.PROTECT, related_name="alerts"
+    )
     order = models.ForeignKey(
         "quarantine.Order", verbose_name=_("隔离措施"), on_delete=models.PROTECT, related_name="sensor_alerts"
     )

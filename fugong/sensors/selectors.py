@@ -60,14 +60,18 @@ def latest_alert_id(*, user) -> int:
 def _open_bindings(prefix: str = "") -> Prefetch:
     return Prefetch(
         f"{prefix}bindings",
-        queryset=Binding.objects.filter(unbound_at__isnull=True).select_related("order__person", "order__returnee"),
+        queryset=Binding.objects.filter(unbound_at__isnull=True).select_related(
+            "order__person", "order__returnee"
+        ),
         to_attr="open_bindings",
     )
 
 
 def device_list(*, user) -> QuerySet[Device]:
     return (
-        Device.objects.visible_to(user).select_related("area", "registered_by").prefetch_related(_open_bindings())
+        Device.objects.visible_to(user)
+        .select_related("area", "registered_by")
+        .prefetch_related(_open_bindings())
     )
 
 

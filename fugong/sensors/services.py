@@ -121,12 +121,18 @@ def device_register(
     try:
         with transaction.atomic():
             device = Device.objects.create(
-                device_id=device_id, kind=kind, area=area, note=note, registered_by=actor,
+                device_id=device_id,
+                kind=kind,
+                area=area,
+                note=note,
+                registered_by=actor,
                 secret_hash=hash_secret(secret),
             )
     except IntegrityError:  # registered at the same instant by someone else
         raise ValidationError({"device_id": [_("该设备编号已登记")]}) from None
-    audit.record(actor=actor, obj=device, action=AuditAction.CREATE, after=audit.snapshot(device, DEVICE_FIELDS))
+    audit.record(
+        actor=actor, obj=device, action=AuditAction.CREATE, after=audit.snapshot(device, DEVICE_FIELDS)
+    )
     return device, secret
 
 
@@ -157,7 +163,11 @@ def device_set_active(*, actor, device_pk: int, active: bool) -> Device:
         if binding is not None:
             _close_binding(binding, actor=actor, reason=_("设备停用，自动解绑"), now=timezone.now())
     audit.record(
-        actor=actor, obj=device, action=AuditAction.UPDATE, before=before, after=audit.snapshot(device, ["is_active"])
+        actor=actor,
+        obj=device,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=audit.snapshot(device, ["is_active"]),
     )
     return device
 
@@ -189,11 +199,15 @@ def device_bind(*, actor, device_pk: int, order_id: int) -> Binding:
         raise ValidationError({"device": [_("该设备已绑定其他隔离户，请先解绑")]})
     try:
         with transaction.atomic():
-            binding = Binding.objects.create(device=device, order=order, area_path=order.area_path, bound_by=actor)
+            binding = Binding.objects.create(
+                device=device, order=order, area_path=order.area_path, bound_by=actor
+            )
     except IntegrityError:
         raise ValidationError({"device": [_("该设备刚刚已被绑定，请刷新后重试")]}) from None
     audit.record(
-        actor=actor, obj=binding, action=AuditAction.CREATE,
+        actor=actor,
+        obj=binding,
+        action=AuditAction.CREATE,
         after={"device": device.device_id, "order": str(order), "bound_at": str(binding.bound_at)},
     )
     return binding
@@ -203,8 +217,11 @@ def _close_binding(binding: Binding, *, actor, reason: str, now: dt.datetime) ->
     binding.unbound_at, binding.unbound_by, binding.unbind_reason = now, actor, reason[:200]
     binding.save(update_fields=["unbound_at", "unbound_by", "unbind_reason"])
     audit.record(
-        actor=actor, obj=binding, action=AuditAction.UPDATE,
-        before={"unbound_at": None}, after={"unbound_at": str(now), "reason": binding.unbind_reason},
+        actor=actor,
+        obj=binding,
+        action=AuditAction.UPDATE,
+        before={"unbound_at": None},
+        after={"unbound_at": str(now), "reason": binding.unbind_reason},
     )
 
 
@@ -232,7 +249,9 @@ class EventRefused(Exception):
         RefusalReason.WRONG_SECRET: gettext_lazy("设备编号或密钥错误"),
         RefusalReason.INACTIVE: gettext_lazy("设备已停用，事件未记录"),
         RefusalReason.UNBOUND: gettext_lazy("设备未绑定居家隔离，事件未记录"),
-        RefusalReason.ORDER_ENDED: gettext_lazy("设备绑定的隔离已结束（已解除或转院），设备已自动解绑，事件未记录"),
+        RefusalReason.ORDER_ENDED: gettext_lazy(
+            "设备绑定的隔离已结束（已解除或转院），设备已自动解绑，事件未记录"
+        ),
     }
 
     def __init__(self, reason: str):
@@ -298,12 +317,19 @@ def _store(*, device: Device, binding: Binding, event_id: str, kind: str, occurr
     try:
         with transaction.atomic():
             event = Event.objects.create(
-                device=device, event_id=event_id, kind=kind, occurred_at=occurred_at, received_at=now,
-                order=binding.order, area_path=binding.area_path,
+                device=device,
+                event_id=event_id,
+                kind=kind,
+                occurred_at=occurred_at,
+                received_at=now,
+                order=binding.order,
+                area_path=binding.area_path,
             )
             alert = None
             if kind in ALARM_KINDS:
-                alert = Alert.objects.create(event=event, device=device, order=binding.order, area_path=event.area_path)
+                alert = Alert.objects.create(
+                    event=event, device=device, order=binding.order, area_path=event.area_path
+                )
     except IntegrityError:  # the same event arrived twice at once: the first one stands
         replay = _replay(device, event_id)
         if replay is None:
@@ -381,7 +407,12 @@ def event_record(
                     event_id=event_id, kind=kind, occurred_at=occurred_at, now=now, bound_at=binding.bound_at
                 )
                 return _store(
-                    device=device, binding=binding, event_id=event_id, kind=kind, occurred_at=occurred_at, now=now
+                    device=device,
+                    binding=binding,
+                    event_id=event_id,
+                    kind=kind,
+                    occurred_at=occurred_at,
+                    now=now,
                 )
         RefusedEvent.objects.create(device_id=device_id[:64], reason=reason, remote_ip=_remote_ip(remote_ip))
     _log_refusal(device_id, reason, _remote_ip(remote_ip))
@@ -392,7 +423,10 @@ def event_record(
 
 
 def _who_when(user, at) -> dict:
-    return {"name": (user.full_name or user.username) if user else _("系统"), "time": f"{timezone.localtime(at):%H:%M}"}
+    return {
+        "name": (user.full_name or user.username) if user else _("系统"),
+        "time": f"{timezone.localtime(at):%H:%M}",
+    }
 
 
 @transaction.atomic
@@ -401,16 +435,26 @@ def alert_acknowledge(*, actor, alert_id: int) -> Alert:
     _require(actor)
     alert = _locked(Alert, actor, alert_id)
     if alert.status == AlertStatus.CLOSED:
-        raise ValidationError(_("该告警已由%(name)s于%(time)s办结") % _who_when(alert.closed_by, alert.closed_at))
+        raise ValidationError(
+            _("该告警已由%(name)s于%(time)s办结") % _who_when(alert.closed_by, alert.closed_at)
+        )
     if alert.status == AlertStatus.ACKNOWLEDGED:
         raise ValidationError(
-            _("该告警已由%(name)s于%(time)s确认，正在处置") % _who_when(alert.acknowledged_by, alert.acknowledged_at)
+            _("该告警已由%(name)s于%(time)s确认，正在处置")
+            % _who_when(alert.acknowledged_by, alert.acknowledged_at)
         )
-    alert.status, alert.acknowledged_at, alert.acknowledged_by = AlertStatus.ACKNOWLEDGED, timezone.now(), actor
+    alert.status, alert.acknowledged_at, alert.acknowledged_by = (
+        AlertStatus.ACKNOWLEDGED,
+        timezone.now(),
+        actor,
+    )
     alert.save(update_fields=["status", "acknowledged_at", "acknowledged_by"])
     audit.record(
-        actor=actor, obj=alert, action=AuditAction.UPDATE,
-        before={"status": str(AlertStatus.OPEN.label)}, after={"status": str(AlertStatus.ACKNOWLEDGED.label)},
+        actor=actor,
+        obj=alert,
+        action=AuditAction.UPDATE,
+        before={"status": str(AlertStatus.OPEN.label)},
+        after={"status": str(AlertStatus.ACKNOWLEDGED.label)},
     )
     return alert
 
@@ -421,7 +465,9 @@ def alert_close(*, actor, alert_id: int, outcome: str, note: str = "") -> Alert:
     _require(actor)
     alert = _locked(Alert, actor, alert_id)
     if alert.status == AlertStatus.CLOSED:
-        raise ValidationError(_("该告警已由%(name)s于%(time)s办结") % _who_when(alert.closed_by, alert.closed_at))
+        raise ValidationError(
+            _("该告警已由%(name)s于%(time)s办结") % _who_when(alert.closed_by, alert.closed_at)
+        )
     note = (note or "").strip()
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values:
@@ -440,7 +486,10 @@ def alert_close(*, actor, alert_id: int, outcome: str, note: str = "") -> Alert:
     alert.closed_at, alert.closed_by = now, actor
     alert.save()
     audit.record(
-        actor=actor, obj=alert, action=AuditAction.UPDATE,
-        before=before, after=audit.snapshot(alert, ["status", "outcome", "outcome_note"]),
+        actor=actor,
+        obj=alert,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=audit.snapshot(alert, ["status", "outcome", "outcome_note"]),
     )
     return alert

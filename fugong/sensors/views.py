@@ -94,7 +94,11 @@ def alert_poll(request):
 @require_POST
 def alert_ack(request, pk):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
-    _act(request, lambda: services.alert_acknowledge(actor=request.user, alert_id=alert.pk), _("已确认，请尽快处置"))
+    _act(
+        request,
+        lambda: services.alert_acknowledge(actor=request.user, alert_id=alert.pk),
+        _("已确认，请尽快处置"),
+    )
     return _back(request, "sensors:alert_list")
 
 
@@ -109,7 +113,9 @@ def alert_close(request, pk):
     d = form.cleaned_data
     _act(
         request,
-        lambda: services.alert_close(actor=request.user, alert_id=alert.pk, outcome=d["outcome"], note=d["note"]),
+        lambda: services.alert_close(
+            actor=request.user, alert_id=alert.pk, outcome=d["outcome"], note=d["note"]
+        ),
         _("告警已办结"),
     )
     return _back(request, "sensors:alert_list")
@@ -190,7 +196,9 @@ def device_unbind(request, pk):
     device = get_visible_or_404(Device, request.user, pk=pk)
     _act(
         request,
-        lambda: services.device_unbind(actor=request.user, device_pk=device.pk, reason=request.POST.get("reason", "")),
+        lambda: services.device_unbind(
+            actor=request.user, device_pk=device.pk, reason=request.POST.get("reason", "")
+        ),
         _("已解绑"),
     )
     return _back(request, "sensors:device_list")
@@ -214,7 +222,9 @@ def device_active(request, pk):
 def bind(request):
     """Bind a device to a home quarantine (from the device page or the order's page)."""
     user = request.user
-    form = BindForm(request.POST, devices=selectors.devices_free(user=user), orders=selectors.bindable_orders(user=user))
+    form = BindForm(
+        request.POST, devices=selectors.devices_free(user=user), orders=selectors.bindable_orders(user=user)
+    )
     if not form.is_valid():
         messages.error(request, _("请选择一个空闲设备和一户正在居家隔离的人员"))
         return _back(request, "sensors:device_list")
@@ -222,6 +232,7 @@ def bind(request):
     _act(
         request,
         lambda: services.device_bind(actor=user, device_pk=d["device"].pk, order_id=d["order"].pk),
-        _("已绑定：%(device)s → %(name)s") % {"device": d["device"].device_id, "name": d["order"].person.name},
+        _("已绑定：%(device)s → %(name)s")
+        % {"device": d["device"].device_id, "name": d["order"].person.name},
     )
     return _back(request, "sensors:device_list")

@@ -39,7 +39,9 @@ def post_event(base_url: str, device_id: str, secret: str, event_id: str) -> int
 def test_returnee_to_verified_release_notice(live_server, world, browser, login):
     # The district's list of risk areas has 温州 as a key area (重点地区) since 2020.
     RiskArea.objects.create(province="浙江省", city="温州市", level="key", effective_from=dt.date(2020, 1, 1))
-    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
+    )
     page = context.new_page()
     page.set_default_timeout(15000)
     login(page, "community_A")

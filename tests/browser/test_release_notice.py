@@ -21,7 +21,9 @@ def test_verification_page_on_a_phone(live_server, world, phone_page):
         phone_page.screenshot(path=os.path.join(SHOTS, "verify-genuine.png"), full_page=True)
 
     forged = "A" if notice.code[0] != "A" else "B"
-    response = phone_page.goto(f"{live_server.url}/quarantine/verify/{notice.number}/{forged}{notice.code[1:]}/")
+    response = phone_page.goto(
+        f"{live_server.url}/quarantine/verify/{notice.number}/{forged}{notice.code[1:]}/"
+    )
     assert response.status == 404
     expect(phone_page.locator("main")).to_contain_text("无法核验")
     expect(phone_page.locator("main")).not_to_contain_text("王*明")

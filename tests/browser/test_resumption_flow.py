@@ -19,7 +19,9 @@ def test_filing_review_report_moves_the_command_page(live_server, world, browser
     restore_defaults()
     tallies.status_rebuild()
     officer = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
-    admin = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+    admin = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True
+    ).new_page()
     for p in (officer, admin):
         p.set_default_timeout(15000)
 
@@ -33,8 +35,13 @@ def test_filing_review_report_moves_the_command_page(live_server, world, browser
     admin.goto(f"{live_server.url}/resumption/filing/edit/")
     admin.fill("#id_planned_date", timezone.localdate().isoformat())
     admin.fill("#id_prevention_plan", "进厂测温、每日两次消毒、错峰就餐")
-    for field, value in (("masks_stock", "3000"), ("masks_days", "14"), ("disinfectant_kg", "40"),
-                         ("disinfectant_days", "14"), ("thermometers", "4")):
+    for field, value in (
+        ("masks_stock", "3000"),
+        ("masks_days", "14"),
+        ("disinfectant_kg", "40"),
+        ("disinfectant_days", "14"),
+        ("thermometers", "4"),
+    ):
         admin.fill(f"#id_{field}", value)
     admin.check("#id_has_isolation_room")
     admin.fill("#id_canteen_measures", "分时段就餐，一人一桌")

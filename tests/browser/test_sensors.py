@@ -20,7 +20,9 @@ SHOTS = os.environ.get("SENSOR_SCREENSHOTS", "")  # a directory: save what the p
 def post_event(base_url: str, device_id: str, secret: str, event_id: str, kind: str) -> tuple[int, dict]:
     request = urllib.request.Request(  # noqa: S310 (the live server's own http URL)
         f"{base_url}/api/v1/sensors/events",
-        data=json.dumps({"event_id": event_id, "kind": kind, "occurred_at": timezone.now().isoformat()}).encode(),
+        data=json.dumps(
+            {"event_id": event_id, "kind": kind, "occurred_at": timezone.now().isoformat()}
+        ).encode(),
         method="POST",
         headers={"Content-Type": "application/json", "X-Device-Id": device_id, "X-Device-Secret": secret},
     )
@@ -72,6 +74,10 @@ def test_a_sensor_alert_reaches_the_open_page_and_is_handled(live_server, world,
     expect(page.locator("main")).to_contain_text("告警已办结")
     expect(page.locator("main")).to_contain_text("外出已劝返：电话联系，已返回家中")
     alert.refresh_from_db()
-    assert (alert.status, alert.outcome, alert.closed_by) == ("closed", "turned_back", world.users["community_A"])
+    assert (alert.status, alert.outcome, alert.closed_by) == (
+        "closed",
+        "turned_back",
+        world.users["community_A"],
+    )
     assert alert.order == order
     context.close()

@@ -96,7 +96,9 @@ def test_fast_path_query_count(world, bound, api_for):
     sql = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"]]  # the test's transaction
     # Two statements: the token with its user and the user's check-in identity in one SELECT, and the INSERT.
     assert len(sql) == 2, sql
-    assert sql[0].startswith("SELECT") and "checkins_checkinidentity" in sql[0] and "accounts_apitoken" in sql[0]
+    assert (
+        sql[0].startswith("SELECT") and "checkins_checkinidentity" in sql[0] and "accounts_apitoken" in sql[0]
+    )
     assert sql[1].startswith("INSERT")
 
 

@@ -70,8 +70,17 @@ def test_compiled_insert_writes_what_save_would(world):
     now = timezone.now()
     rows = []
     for slot in (1, 2):
-        row = Checkin(person=person, enterprise=None, day=timezone.localdate(), slot=slot, temperature=Decimal("36.6"),
-                      symptom="none", whereabouts="公司", submitted_at=now, key=uuid.uuid4())
+        row = Checkin(
+            person=person,
+            enterprise=None,
+            day=timezone.localdate(),
+            slot=slot,
+            temperature=Decimal("36.6"),
+            symptom="none",
+            whereabouts="公司",
+            submitted_at=now,
+            key=uuid.uuid4(),
+        )
         with CaptureQueriesContext(connection) as ctx:
             insert.insert(row)
         assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith("INSERT")
@@ -79,5 +88,10 @@ def test_compiled_insert_writes_what_save_would(world):
     assert rows[0].pk and rows[1].pk == rows[0].pk + 1 and not rows[0]._state.adding
     stored = Checkin.objects.get(pk=rows[1].pk)
     assert (stored.person_id, stored.slot, stored.temperature, stored.whereabouts, stored.key) == (
-        person.pk, 2, Decimal("36.6"), "公司", rows[1].key)
+        person.pk,
+        2,
+        Decimal("36.6"),
+        "公司",
+        rows[1].key,
+    )
     assert stored.submitted_at == now

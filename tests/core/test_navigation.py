@@ -10,8 +10,10 @@ def test_every_navigation_entry_resolves():
 
 
 def test_each_role_sees_only_the_entries_it_may_use(world):
-    labels = {name: [str(i["label"]) for i in nav_for(world.users[name], "/")] for name in
-              ("street_A", "ent_admin_A", "resident_A", "leader")}
+    labels = {
+        name: [str(i["label"]) for i in nav_for(world.users[name], "/")]
+        for name in ("street_A", "ent_admin_A", "resident_A", "leader")
+    }
     assert "备案审核" in labels["street_A"] and "复工备案" not in labels["street_A"]
     assert "复工备案" in labels["ent_admin_A"] and "备案审核" not in labels["ent_admin_A"]
     assert labels["resident_A"] == ["工作台", "健康打卡"]

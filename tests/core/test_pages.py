@@ -35,8 +35,13 @@ def test_every_response_carries_a_request_id(client, db):
 
 
 def test_access_log_is_for_the_system_administrator_only(world, client_for):
-    PersonalDataAccess.objects.create(user=world.users["street_A"], purpose="view",
-                                      content_type_id=1, object_repr="测试企业", fields="legal_rep_phone")
+    PersonalDataAccess.objects.create(
+        user=world.users["street_A"],
+        purpose="view",
+        content_type_id=1,
+        object_repr="测试企业",
+        fields="legal_rep_phone",
+    )
     assert client_for("street_A").get("/access-log/").status_code == 403
     response = client_for("sysadmin").get("/access-log/")
     assert response.status_code == 200

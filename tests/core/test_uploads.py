@@ -10,7 +10,11 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 def test_a_real_photo_passes_and_keeps_its_name_for_display():
     checked = check_upload(SimpleUploadedFile("现场照片.png", PNG), kinds=PHOTO_KINDS)
     assert (checked.name, checked.extension, checked.content_type, checked.size) == (
-        "现场照片.png", "png", "image/png", len(PNG))
+        "现场照片.png",
+        "png",
+        "image/png",
+        len(PNG),
+    )
 
 
 @pytest.mark.parametrize(

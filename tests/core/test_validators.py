@@ -101,8 +101,11 @@ def test_any_real_birth_date_with_check_digit_is_valid(birth, seq):
     validate_id_number(fake.id_number(seq, birth))
 
 
-@given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 1, 1)), st.integers(0, 999),
-       st.sampled_from("0123456789X"))
+@given(
+    st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2020, 1, 1)),
+    st.integers(0, 999),
+    st.sampled_from("0123456789X"),
+)
 def test_a_changed_check_digit_is_always_caught(birth, seq, digit):
     number = fake.id_number(seq, birth)
     if digit == number[-1]:
@@ -116,7 +119,9 @@ def test_mainland_mobiles_are_accepted(phone):
     validate_mobile(phone)
 
 
-@pytest.mark.parametrize("phone", ["12800138000", "1380013800", "138001380001", "023-68861234", "abcdefghijk", ""])
+@pytest.mark.parametrize(
+    "phone", ["12800138000", "1380013800", "138001380001", "023-68861234", "abcdefghijk", ""]
+)
 def test_other_numbers_are_rejected_in_chinese(phone):
     with pytest.raises(ValidationError, match="请输入11位手机号码"):
         validate_mobile(phone)

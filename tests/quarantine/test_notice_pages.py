@@ -34,7 +34,11 @@ def test_order_page_shows_the_notice_and_records_delivery_once(world, client_for
     # A second delivery is refused, naming who delivered it and when; nothing changes.
     again = client.post(f"/quarantine/orders/{order.pk}/notice/deliver/", {"method": "wechat"}, follow=True)
     text = again.content.decode()
-    assert "不能重复登记" in text and "community_A" in text and f"{notice.delivered_at.astimezone():%Y-%m-%d}" in text
+    assert (
+        "不能重复登记" in text
+        and "community_A" in text
+        and f"{notice.delivered_at.astimezone():%Y-%m-%d}" in text
+    )
     unchanged = ReleaseNotice.objects.get(pk=notice.pk)
     assert (unchanged.delivery_method, unchanged.delivered_at) == ("home", notice.delivered_at)
     # The public page now says it was delivered.
@@ -45,7 +49,10 @@ def test_order_page_shows_the_notice_and_records_delivery_once(world, client_for
 def test_delivery_refuses_a_doctor_of_another_street_and_a_bad_method(world, client_for):
     order = released(world)
     client = client_for("community_A")
-    client.post(f"/quarantine/orders/{order.pk}/notice/deliver/", {"method": "home", "with_doctor": world.users["medic_B"].pk})
+    client.post(
+        f"/quarantine/orders/{order.pk}/notice/deliver/",
+        {"method": "home", "with_doctor": world.users["medic_B"].pk},
+    )
     client.post(f"/quarantine/orders/{order.pk}/notice/deliver/", {"method": "pigeon"})
     assert ReleaseNotice.objects.get(pk=order.notice.pk).delivered_at is None
 
@@ -88,8 +95,13 @@ def test_bulk_issue_and_bulk_print(world, client_for):
     client = client_for("community_A")
     ids = [o.pk for o in orders]
     response = client.post("/quarantine/notices/issue/", {"order": ids}, follow=True)
-    assert "已签发解除隔离通知书 2 份" in response.content.decode() and "1 条无需签发" in response.content.decode()
-    assert sorted(ReleaseNotice.objects.filter(order__in=orders).values_list("number", flat=True)) == sorted(numbers)
+    assert (
+        "已签发解除隔离通知书 2 份" in response.content.decode()
+        and "1 条无需签发" in response.content.decode()
+    )
+    assert sorted(ReleaseNotice.objects.filter(order__in=orders).values_list("number", flat=True)) == sorted(
+        numbers
+    )
 
     pdf = client.post("/quarantine/notices/print/", {"order": ids})
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
@@ -136,7 +148,10 @@ def test_enterprise_roles_are_refused(world, client_for, api_for):
         client = client_for(name)
         assert client.get("/quarantine/notices/").status_code == 403
         assert client.get(f"/quarantine/orders/{order.pk}/notice.pdf").status_code == 403
-        assert client.post(f"/quarantine/orders/{order.pk}/notice/deliver/", {"method": "home"}).status_code == 403
+        assert (
+            client.post(f"/quarantine/orders/{order.pk}/notice/deliver/", {"method": "home"}).status_code
+            == 403
+        )
         api = api_for(name)
         assert api.get(f"{API}/orders/{order.pk}/notice").status_code == 403
     assert ReleaseNotice.objects.get(order=order).delivered_at is None
@@ -151,22 +166,35 @@ def test_api_metadata_delivery_bulk_and_verify(world, api_for):
     pdf = api.get(f"{API}/orders/{order.pk}/notice/pdf")
     assert b"".join(pdf.streaming_content) == stored(order.notice)
 
-    first = api.post(f"{API}/orders/{order.pk}/notice/delivery", {"method": "sms", "note": "短信送达"},
-                     content_type="application/json")
+    first = api.post(
+        f"{API}/orders/{order.pk}/notice/delivery",
+        {"method": "sms", "note": "短信送达"},
+        content_type="application/json",
+    )
     assert first.status_code == 200 and first.json()["delivery_method_label"] == "短信"
-    second = api.post(f"{API}/orders/{order.pk}/notice/delivery", {"method": "home"}, content_type="application/json")
+    second = api.post(
+        f"{API}/orders/{order.pk}/notice/delivery", {"method": "home"}, content_type="application/json"
+    )
     assert second.status_code == 422 and "不能重复登记" in second.json()["errors"]["__all__"][0]
     bad = api.post(f"{API}/orders/{order.pk}/notice/delivery", {"method": 5}, content_type="application/json")
     assert bad.status_code == 422
 
     ReleaseNotice.objects.filter(order=order).delete()
-    issued = api.post(f"{API}/notices/issue", {"order_ids": [order.pk, 999999]}, content_type="application/json")
+    issued = api.post(
+        f"{API}/notices/issue", {"order_ids": [order.pk, 999999]}, content_type="application/json"
+    )
     assert issued.status_code == 200 and issued.json()["skipped"] == 1
     notice = ReleaseNotice.objects.get(order=order)
     printed = api.post(f"{API}/notices/print", {"order_ids": [order.pk]}, content_type="application/json")
     assert printed.status_code == 200 and pdf_text(printed.content)[1] == 1
-    assert api.post(f"{API}/notices/print", {"order_ids": []}, content_type="application/json").status_code == 422
-    assert api.post(f"{API}/notices/print", {"order_ids": "x"}, content_type="application/json").status_code == 422
+    assert (
+        api.post(f"{API}/notices/print", {"order_ids": []}, content_type="application/json").status_code
+        == 422
+    )
+    assert (
+        api.post(f"{API}/notices/print", {"order_ids": "x"}, content_type="application/json").status_code
+        == 422
+    )
 
     public = Client()
     ok = public.get(f"{API}/verify/{notice.number}/{notice.code}")

@@ -95,7 +95,9 @@ def _assert_refused(response, caplog, number):
     page = response.content.decode()
     assert response.status_code == 404
     assert "无法核验" in page and "该通知书可能是伪造或被篡改的" in page and "真实有效" not in page
-    warnings = [r for r in caplog.records if r.name == "fugong.quarantine.security" and r.levelno == logging.WARNING]
+    warnings = [
+        r for r in caplog.records if r.name == "fugong.quarantine.security" and r.levelno == logging.WARNING
+    ]
     assert warnings and number in warnings[-1].getMessage()
 
 

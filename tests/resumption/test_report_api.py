@@ -21,7 +21,6 @@ BODY = {
 }
 
 
-
 def today() -> dt.date:
     return timezone.localdate()
 

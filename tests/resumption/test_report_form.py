@@ -22,7 +22,6 @@ from .conftest import make_reporting
 TODAY_URL = reverse("resumption:report_today")
 
 
-
 def today() -> dt.date:
     return timezone.localdate()
 

@@ -25,7 +25,9 @@ def key_area() -> RiskArea:
 def home_order(world, street: str = "A", *, name: str = "李四"):
     """An active home quarantine in street ``street``'s community, its worker responsible."""
     key_area()
-    returnee = register(world, f"community_{street}", f"{street}1", province="浙江省", city="温州市", name=name)
+    returnee = register(
+        world, f"community_{street}", f"{street}1", province="浙江省", city="温州市", name=name
+    )
     assert returnee.decision.measure == "home", returnee.decision
     return quarantine.order_issue(
         actor=world.users[f"community_{street}"], returnee_id=returnee.pk, start_date=timezone.localdate()
@@ -48,13 +50,20 @@ def bound_device(world, street: str = "A", order=None):
     return dev, secret, order
 
 
-def post_event(device_id: str, secret: str, *, event_id="e-1", kind="door_open", occurred_at=None, client=None,
-               **body):
+def post_event(
+    device_id: str, secret: str, *, event_id="e-1", kind="door_open", occurred_at=None, client=None, **body
+):
     client = client or Client()
-    payload = {"event_id": event_id, "kind": kind,
-               "occurred_at": (occurred_at or timezone.now()).isoformat(), **body}
+    payload = {
+        "event_id": event_id,
+        "kind": kind,
+        "occurred_at": (occurred_at or timezone.now()).isoformat(),
+        **body,
+    }
     return client.post(
-        "/api/v1/sensors/events", payload, content_type="application/json",
+        "/api/v1/sensors/events",
+        payload,
+        content_type="application/json",
         headers={"X-Device-Id": device_id, "X-Device-Secret": secret},
     )
 
@@ -63,6 +72,10 @@ def alarm(world, street: str = "A", event_id: str = "e-1"):
     """An open alert: a bound device posts a door-open event. ``(alert, device, secret, order)``."""
     dev, secret, order = bound_device(world, street)
     result = services.event_record(
-        device_id=dev.device_id, secret=secret, event_id=event_id, kind="door_open", occurred_at=timezone.now()
+        device_id=dev.device_id,
+        secret=secret,
+        event_id=event_id,
+        kind="door_open",
+        occurred_at=timezone.now(),
     )
     return result.alert, dev, secret, order

@@ -28,9 +28,18 @@ def b_alert(world):
     if alert is None:
         binding = Binding.objects.get(device=device, unbound_at__isnull=True)
         now = timezone.now()
-        event = Event.objects.create(device=device, event_id="scope-1", kind="door_open", occurred_at=now,
-                                     received_at=now, order=binding.order, area_path=binding.area_path)
-        alert = Alert.objects.create(event=event, device=device, order=binding.order, area_path=binding.area_path)
+        event = Event.objects.create(
+            device=device,
+            event_id="scope-1",
+            kind="door_open",
+            occurred_at=now,
+            received_at=now,
+            order=binding.order,
+            area_path=binding.area_path,
+        )
+        alert = Alert.objects.create(
+            event=event, device=device, order=binding.order, area_path=binding.area_path
+        )
     return alert
 
 

@@ -32,8 +32,13 @@ def test_new_event_is_201_and_a_replay_is_200_with_the_same_body(world):
     body = first.json()
     assert body["event_id"] == "evt-1" and body["kind"] == "person_left" and body["kind_label"] == "有人离开"
     assert body["alert_id"] == Alert.objects.get().pk
-    again = post_event(dev.device_id, secret, event_id="evt-1", kind="door_open",
-                       occurred_at=timezone.now() + dt.timedelta(seconds=40))
+    again = post_event(
+        dev.device_id,
+        secret,
+        event_id="evt-1",
+        kind="door_open",
+        occurred_at=timezone.now() + dt.timedelta(seconds=40),
+    )
     assert again.status_code == 200 and again.json() == body
     assert counts() == (1, 1, 0)
 
@@ -58,8 +63,9 @@ def test_a_user_token_or_session_alone_is_refused(world, api_for, client_for):
         response = client.post(URL, payload, content_type="application/json")
         assert response.status_code == 401 and response.json() == {"detail": "设备编号或密钥错误"}
     # A bearer token does not stand in for the device's secret either.
-    response = api_for("sysadmin").post(URL, payload, content_type="application/json",
-                                        headers={"X-Device-Id": dev.device_id})
+    response = api_for("sysadmin").post(
+        URL, payload, content_type="application/json", headers={"X-Device-Id": dev.device_id}
+    )
     assert response.status_code == 401
     assert counts()[:2] == (0, 0)
 
@@ -76,8 +82,11 @@ def test_unbound_and_released_devices_get_409(world, api_for):
     assert response.status_code == 409 and response.json() == {"detail": "设备未绑定居家隔离，事件未记录"}
     dev, secret, order = bound_device(world)
     token = api_for("community_A")
-    response = token.post(f"/api/v1/quarantine/orders/{order.pk}/release", {"reason": "测试提前解除"},
-                          content_type="application/json")
+    response = token.post(
+        f"/api/v1/quarantine/orders/{order.pk}/release",
+        {"reason": "测试提前解除"},
+        content_type="application/json",
+    )
     assert response.status_code == 200, response.content
     response = post_event(dev.device_id, secret, event_id="after-release")
     assert response.status_code == 409 and "已自动解绑" in response.json()["detail"]
@@ -98,8 +107,12 @@ def test_unbound_and_released_devices_get_409(world, api_for):
 def test_bad_input_is_422_in_chinese(world, payload, field):
     dev, secret, _order = bound_device(world)
     body = {"occurred_at": timezone.now().isoformat(), **payload}
-    response = Client().post(URL, json.dumps(body), content_type="application/json",
-                             headers={"X-Device-Id": dev.device_id, "X-Device-Secret": secret})
+    response = Client().post(
+        URL,
+        json.dumps(body),
+        content_type="application/json",
+        headers={"X-Device-Id": dev.device_id, "X-Device-Secret": secret},
+    )
     assert response.status_code == 422, response.content
     assert response.json()["detail"] == "提交的数据有误" and field in response.json()["errors"]
     assert counts() == (0, 0, 0)
@@ -108,8 +121,12 @@ def test_bad_input_is_422_in_chinese(world, payload, field):
 @pytest.mark.parametrize("raw", [b"", b"not json", b"[1, 2]", b"\xff\xfe"])
 def test_a_body_that_is_not_a_json_object_is_422_never_500(world, raw):
     dev, secret, _order = bound_device(world)
-    response = Client().post(URL, raw, content_type="application/json",
-                             headers={"X-Device-Id": dev.device_id, "X-Device-Secret": secret})
+    response = Client().post(
+        URL,
+        raw,
+        content_type="application/json",
+        headers={"X-Device-Id": dev.device_id, "X-Device-Secret": secret},
+    )
     assert response.status_code == 422
     assert counts() == (0, 0, 0)
 
@@ -123,8 +140,11 @@ def test_other_methods_on_the_device_endpoint_are_405(world):
 
 def test_register_a_device_returns_its_secret_once(world, api_for):
     client = api_for("community_A")
-    response = client.post("/api/v1/sensors/devices", {"device_id": "MC-API-1", "kind": "infrared", "note": "3栋"},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/sensors/devices",
+        {"device_id": "MC-API-1", "kind": "infrared", "note": "3栋"},
+        content_type="application/json",
+    )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["device_id"] == "MC-API-1" and body["kind_label"] == "红外感应摄像头"
@@ -140,8 +160,11 @@ def test_register_refuses_bad_input_and_other_areas(world, api_for):
     client = api_for("community_A")
     response = client.post("/api/v1/sensors/devices", {"device_id": "x"}, content_type="application/json")
     assert response.status_code == 422 and "device_id" in response.json()["errors"]
-    response = client.post("/api/v1/sensors/devices", {"device_id": "MC-B-AREA", "area_code": world.areas["B1"].code},
-                           content_type="application/json")
+    response = client.post(
+        "/api/v1/sensors/devices",
+        {"device_id": "MC-B-AREA", "area_code": world.areas["B1"].code},
+        content_type="application/json",
+    )
     assert response.status_code == 422 and response.json()["errors"]["area"] == ["请选择管辖范围内的区域"]
     assert not Device.objects.exists()
 
@@ -150,16 +173,20 @@ def test_bind_unbind_and_rotate_through_the_api(world, api_for):
     client = api_for("community_A")
     dev, old_secret = device(world)
     order = home_order(world)
-    response = client.post(f"/api/v1/sensors/devices/{dev.pk}/bind", {"order_id": order.pk},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/sensors/devices/{dev.pk}/bind", {"order_id": order.pk}, content_type="application/json"
+    )
     assert response.status_code == 200, response.content
     assert response.json()["binding"]["order_id"] == order.pk and response.json()["binding"]["name"] == "李四"
-    response = client.post(f"/api/v1/sensors/devices/{dev.pk}/rotate-secret", {}, content_type="application/json")
+    response = client.post(
+        f"/api/v1/sensors/devices/{dev.pk}/rotate-secret", {}, content_type="application/json"
+    )
     new_secret = response.json()["secret"]
     assert post_event(dev.device_id, old_secret).status_code == 401
     assert post_event(dev.device_id, new_secret).status_code == 201
-    response = client.post(f"/api/v1/sensors/devices/{dev.pk}/unbind", {"reason": "设备回收"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/sensors/devices/{dev.pk}/unbind", {"reason": "设备回收"}, content_type="application/json"
+    )
     assert response.status_code == 200 and response.json()["binding"] is None
     assert Binding.objects.get(device=dev).unbind_reason == "设备回收"
     response = client.post(f"/api/v1/sensors/devices/{dev.pk}/bind", {}, content_type="application/json")
@@ -175,17 +202,27 @@ def test_alert_list_ack_and_close(world, api_for):
     listed = client.get("/api/v1/sensors/alerts?status=open").json()
     assert listed["count"] == 1 and listed["open"] == 1
     item = listed["items"][0]
-    assert (item["id"], item["name"], item["phone"], item["device_id"]) == (alert.pk, "李四", "138****8000",
-                                                                           dev.device_id)
+    assert (item["id"], item["name"], item["phone"], item["device_id"]) == (
+        alert.pk,
+        "李四",
+        "138****8000",
+        dev.device_id,
+    )
     response = client.post(f"/api/v1/sensors/alerts/{alert.pk}/ack", {}, content_type="application/json")
     assert response.status_code == 200 and response.json()["status"] == "acknowledged"
-    again = api_for("street_A").post(f"/api/v1/sensors/alerts/{alert.pk}/ack", {}, content_type="application/json")
+    again = api_for("street_A").post(
+        f"/api/v1/sensors/alerts/{alert.pk}/ack", {}, content_type="application/json"
+    )
     assert again.status_code == 422 and "community_A" in again.json()["errors"]["__all__"][0]
-    response = client.post(f"/api/v1/sensors/alerts/{alert.pk}/close", {"outcome": "nothing"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/sensors/alerts/{alert.pk}/close", {"outcome": "nothing"}, content_type="application/json"
+    )
     assert response.status_code == 422 and response.json()["errors"] == {"outcome": ["请选择处置结果"]}
-    response = client.post(f"/api/v1/sensors/alerts/{alert.pk}/close", {"outcome": "at_home", "note": "电话核实"},
-                           content_type="application/json")
+    response = client.post(
+        f"/api/v1/sensors/alerts/{alert.pk}/close",
+        {"outcome": "at_home", "note": "电话核实"},
+        content_type="application/json",
+    )
     assert response.status_code == 200
     assert (response.json()["status"], response.json()["outcome_label"]) == ("closed", "人员在家")
     assert client.get("/api/v1/sensors/alerts?status=open").json()["count"] == 0
@@ -234,9 +271,14 @@ def test_roles_without_quarantine_work_are_refused(world, api_for, outsider):
     client = api_for(outsider)
     assert client.get("/api/v1/sensors/alerts").status_code == 403
     assert client.get("/api/v1/sensors/devices").status_code == 403
-    response = client.post("/api/v1/sensors/devices", {"device_id": "MC-OUT"}, content_type="application/json")
+    response = client.post(
+        "/api/v1/sensors/devices", {"device_id": "MC-OUT"}, content_type="application/json"
+    )
     assert response.status_code == 403
-    assert client.post(f"/api/v1/sensors/alerts/{alert.pk}/ack", {}, content_type="application/json").status_code == 403
+    assert (
+        client.post(f"/api/v1/sensors/alerts/{alert.pk}/ack", {}, content_type="application/json").status_code
+        == 403
+    )
     alert.refresh_from_db()
     assert alert.status == "open" and Device.objects.count() == 1
 

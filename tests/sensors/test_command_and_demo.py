@@ -18,8 +18,17 @@ def run(*args) -> str:
 
 def test_the_command_posts_like_a_device_and_a_replay_records_nothing(live_server, world):
     dev, secret, order = bound_device(world)
-    out = run(dev.device_id, "--secret", secret, "--kind", "person_left", "--event-id", "cli-1",
-              "--url", live_server.url)
+    out = run(
+        dev.device_id,
+        "--secret",
+        secret,
+        "--kind",
+        "person_left",
+        "--event-id",
+        "cli-1",
+        "--url",
+        live_server.url,
+    )
     assert out.startswith("HTTP 201 ") and "已记录" in out
     event = Event.objects.get()
     assert (event.event_id, event.kind, event.order) == ("cli-1", "person_left", order)
@@ -49,6 +58,11 @@ def test_the_demo_binds_its_device_to_a_home_quarantine_of_the_community_account
     binding = Binding.objects.select_related("order__responsible").get(device=device, unbound_at__isnull=True)
     assert (binding.order.kind, binding.order.status) == ("home", "active")
     assert binding.order.responsible.username == "community"
-    result = services.event_record(device_id="DEMO-MC-0001", secret="Fugong-Demo-Door-2020", event_id="demo-1",
-                                   kind="door_open", occurred_at=binding.bound_at)
+    result = services.event_record(
+        device_id="DEMO-MC-0001",
+        secret="Fugong-Demo-Door-2020",
+        event_id="demo-1",
+        kind="door_open",
+        occurred_at=binding.bound_at,
+    )
     assert result.created and result.alert.order == binding.order

@@ -72,11 +72,18 @@ def test_acknowledge_and_close_from_the_page(world, client_for):
     assert alert.status == "acknowledged"
     response = client.post(f"/sensors/alerts/{alert.pk}/close/", {"outcome": "unreachable"}, follow=True)
     assert "联系不上的，请写明已上报给谁" in text(response)
-    response = client.post(f"/sensors/alerts/{alert.pk}/close/", {"outcome": "unreachable", "note": "已报街道值班室"},
-                           follow=True)
+    response = client.post(
+        f"/sensors/alerts/{alert.pk}/close/",
+        {"outcome": "unreachable", "note": "已报街道值班室"},
+        follow=True,
+    )
     assert "告警已办结" in text(response) and "联系不上已上报：已报街道值班室" in text(response)
     alert.refresh_from_db()
-    assert (alert.status, alert.outcome, alert.closed_by) == ("closed", "unreachable", world.users["community_A"])
+    assert (alert.status, alert.outcome, alert.closed_by) == (
+        "closed",
+        "unreachable",
+        world.users["community_A"],
+    )
     assert client.get("/sensors/alerts/poll/?after=0").status_code == 204  # nothing pending any more
 
 
@@ -130,7 +137,9 @@ def test_roles_without_quarantine_work_are_refused_the_pages(world, client_for, 
 
 def test_register_shows_the_secret_once(world, client_for):
     client = client_for("community_A")
-    response = client.post("/sensors/devices/", {"device_id": "MC-PAGE-1", "kind": "door", "note": "2栋1单元"})
+    response = client.post(
+        "/sensors/devices/", {"device_id": "MC-PAGE-1", "kind": "door", "note": "2栋1单元"}
+    )
     assert response.status_code == 200
     secret = re.search(r'<code[^>]*id="device-secret">([^<]+)</code>', text(response)).group(1)
     assert Device.objects.get(device_id="MC-PAGE-1").secret_hash == hash_secret(secret)
@@ -170,9 +179,10 @@ def test_the_order_page_shows_devices_events_and_binds(world, client_for):
     spare, _ = device(world, device_id="MC-SPARE")
     html = text(client.get(f"/quarantine/orders/{order.pk}/"))
     assert 'id="order-sensors"' in html and dev.device_id in html and "开门" in html
-    assert f'#alert-{alert.pk}' in html and f'<option value="{spare.pk}">MC-SPARE' in html
-    response = client.post("/sensors/bind/", {"device": spare.pk, "order": order.pk,
-                                              "next": f"/quarantine/orders/{order.pk}/"})
+    assert f"#alert-{alert.pk}" in html and f'<option value="{spare.pk}">MC-SPARE' in html
+    response = client.post(
+        "/sensors/bind/", {"device": spare.pk, "order": order.pk, "next": f"/quarantine/orders/{order.pk}/"}
+    )
     assert response.status_code == 302 and response["Location"] == f"/quarantine/orders/{order.pk}/"
     assert Binding.objects.filter(order=order, unbound_at__isnull=True).count() == 2
     # An outside "next" is ignored.

@@ -33,11 +33,17 @@ def record(dev, secret, event_id="e-1", kind="door_open", occurred_at=None, **kw
 
 
 def test_register_returns_the_secret_once_and_stores_only_its_hash(world):
-    dev, secret = services.device_register(actor=world.users["community_A"], device_id="MC-0001", kind="infrared")
+    dev, secret = services.device_register(
+        actor=world.users["community_A"], device_id="MC-0001", kind="infrared"
+    )
     dev.refresh_from_db()
     assert len(secret) >= 32
     assert dev.secret_hash == hash_secret(secret) and secret not in dev.secret_hash
-    assert (dev.kind, dev.area, dev.registered_by) == ("infrared", world.areas["A1"], world.users["community_A"])
+    assert (dev.kind, dev.area, dev.registered_by) == (
+        "infrared",
+        world.areas["A1"],
+        world.users["community_A"],
+    )
     assert dev.area_path == world.areas["A1"].path
     entry = audit.history(dev).get(action="create")
     assert secret not in str(entry.changes) and entry.changes["device_id"] == [None, "MC-0001"]
@@ -52,7 +58,9 @@ def test_register_refuses_a_duplicate_id_a_bad_id_and_an_area_out_of_scope(world
         services.device_register(actor=world.users["community_A"], device_id="门 磁")
     assert "设备编号应为" in exc.value.message_dict["device_id"][0]
     with pytest.raises(ValidationError) as exc:
-        services.device_register(actor=world.users["community_A"], device_id="MC-X", area_id=world.areas["B1"].pk)
+        services.device_register(
+            actor=world.users["community_A"], device_id="MC-X", area_id=world.areas["B1"].pk
+        )
     assert exc.value.message_dict["area"] == ["请选择管辖范围内的区域"]
     with pytest.raises(PermissionDenied):
         services.device_register(actor=world.users["ent_admin_A"], device_id="MC-Y")
@@ -109,9 +117,9 @@ def test_a_device_has_one_open_binding_and_the_database_enforces_it(world):
         Binding.objects.create(device=dev, order=order, area_path=order.area_path)
     services.device_unbind(actor=world.users["community_A"], device_pk=dev.pk)
     services.device_bind(actor=world.users["community_A"], device_pk=dev.pk, order_id=second.pk)
-    assert list(Binding.objects.filter(device=dev, unbound_at__isnull=True).values_list("order", flat=True)) == [
-        second.pk
-    ]
+    assert list(
+        Binding.objects.filter(device=dev, unbound_at__isnull=True).values_list("order", flat=True)
+    ) == [second.pk]
 
 
 def test_a_street_device_cannot_be_reached_by_another_street(world):
@@ -131,9 +139,19 @@ def test_an_alarm_event_makes_one_alert_for_the_order_and_the_device_is_seen(wor
     result = record(dev, secret, "e-1", "person_left")
     assert result.created
     event = Event.objects.get()
-    assert (event.event_id, event.kind, event.order, event.area_path) == ("e-1", "person_left", order, order.area_path)
+    assert (event.event_id, event.kind, event.order, event.area_path) == (
+        "e-1",
+        "person_left",
+        order,
+        order.area_path,
+    )
     alert = Alert.objects.get()
-    assert (alert.event, alert.order, alert.status, alert.area_path) == (event, order, "open", order.area_path)
+    assert (alert.event, alert.order, alert.status, alert.area_path) == (
+        event,
+        order,
+        "open",
+        order.area_path,
+    )
     dev.refresh_from_db()
     assert dev.last_seen_at == event.received_at
 
@@ -194,7 +212,9 @@ def _refused(world, reason, call):
 def test_unknown_device_and_wrong_secret_are_refused_alike_and_logged(world, caplog):
     dev, secret, _order = bound_device(world)
     caplog.set_level(logging.WARNING, logger="fugong.sensors.security")
-    unknown, row = _refused(world, "unknown_device", lambda: record("MC-NOBODY", secret, remote_ip="10.1.2.3"))
+    unknown, row = _refused(
+        world, "unknown_device", lambda: record("MC-NOBODY", secret, remote_ip="10.1.2.3")
+    )
     assert (row.device_id, row.remote_ip) == ("MC-NOBODY", "10.1.2.3")
     wrong, row = _refused(world, "wrong_secret", lambda: record(dev, secret + "x", remote_ip="bogus"))
     assert (row.device_id, row.remote_ip) == (dev.device_id, None)
@@ -299,7 +319,10 @@ def test_acknowledge_then_close_with_an_outcome(world):
     services.alert_close(actor=worker, alert_id=alert.pk, outcome="turned_back", note="已电话劝返")
     alert.refresh_from_db()
     assert (alert.status, alert.outcome, alert.outcome_note, alert.closed_by) == (
-        "closed", "turned_back", "已电话劝返", worker
+        "closed",
+        "turned_back",
+        "已电话劝返",
+        worker,
     )
     changes = [e.changes for e in audit.history(alert).order_by("at", "id")]
     assert changes[0]["status"] == ["待处置", "处置中"]

@@ -23,8 +23,17 @@ def commitment_in_force(on: dt.date) -> CommitmentText | None:
 
 
 POLICY_FIELDS = ["mode", "review_working_days"]
-CONDITION_FIELDS = ["code", "title", "rule", "threshold", "categories", "legal_basis", "effective_from",
-                    "effective_to", "sort_order"]
+CONDITION_FIELDS = [
+    "code",
+    "title",
+    "rule",
+    "threshold",
+    "categories",
+    "legal_basis",
+    "effective_from",
+    "effective_to",
+    "sort_order",
+]
 
 
 def _require_configure(actor) -> None:
@@ -46,15 +55,29 @@ def policy_update(*, actor, category: str, mode: str, review_working_days: int) 
     policy.mode, policy.review_working_days, policy.updated_by = mode, review_working_days, actor
     policy.full_clean()
     policy.save()
-    audit.record(actor=actor, obj=policy, action=AuditAction.CREATE if created else AuditAction.UPDATE,
-                 before=before, after=audit.snapshot(policy, POLICY_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=policy,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        before=before,
+        after=audit.snapshot(policy, POLICY_FIELDS),
+    )
     return policy
 
 
 @transaction.atomic
-def condition_add(*, actor, code: str, title: str, rule: str, effective_from: dt.date, threshold: int | None = None,
-                  categories: list[str] | None = None, legal_basis: str = "", sort_order: int | None = None
-                  ) -> Condition:
+def condition_add(
+    *,
+    actor,
+    code: str,
+    title: str,
+    rule: str,
+    effective_from: dt.date,
+    threshold: int | None = None,
+    categories: list[str] | None = None,
+    legal_basis: str = "",
+    sort_order: int | None = None,
+) -> Condition:
     """A new condition, or a new version of one (same code) in force from ``effective_from``.
 
     Conditions are never changed in place or deleted: the version before is ended the day before
@@ -66,24 +89,44 @@ def condition_add(*, actor, code: str, title: str, rule: str, effective_from: dt
         raise ValidationError({"effective_from": "生效日期不能早于今天（已生效的条件不追溯修改）"})
     versions = list(Condition.objects.select_for_update().filter(code=code).order_by("effective_from"))
     if versions and versions[-1].effective_from >= effective_from:
-        raise ValidationError({"effective_from": f"该条件已有 {versions[-1].effective_from} 起的版本，"
-                                                 "新版本的生效日期须晚于它"})
-    order = sort_order if sort_order is not None else (
-        versions[-1].sort_order if versions else (Condition.objects.count() or 0))
-    condition = Condition(code=code, title=title.strip(), rule=rule, threshold=threshold,
-                          categories=categories or [], legal_basis=legal_basis.strip(),
-                          effective_from=effective_from, sort_order=order)
+        raise ValidationError(
+            {"effective_from": f"该条件已有 {versions[-1].effective_from} 起的版本，新版本的生效日期须晚于它"}
+        )
+    order = (
+        sort_order
+        if sort_order is not None
+        else (versions[-1].sort_order if versions else (Condition.objects.count() or 0))
+    )
+    condition = Condition(
+        code=code,
+        title=title.strip(),
+        rule=rule,
+        threshold=threshold,
+        categories=categories or [],
+        legal_basis=legal_basis.strip(),
+        effective_from=effective_from,
+        sort_order=order,
+    )
     condition.full_clean()
     for previous in versions:
         if previous.effective_to is None or previous.effective_to >= effective_from:
             before = audit.snapshot(previous, CONDITION_FIELDS)
             previous.effective_to = effective_from - dt.timedelta(days=1)
             previous.save(update_fields=["effective_to"])
-            audit.record(actor=actor, obj=previous, action=AuditAction.UPDATE, before=before,
-                         after=audit.snapshot(previous, CONDITION_FIELDS))
+            audit.record(
+                actor=actor,
+                obj=previous,
+                action=AuditAction.UPDATE,
+                before=before,
+                after=audit.snapshot(previous, CONDITION_FIELDS),
+            )
     condition.save()
-    audit.record(actor=actor, obj=condition, action=AuditAction.CREATE,
-                 after=audit.snapshot(condition, CONDITION_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=condition,
+        action=AuditAction.CREATE,
+        after=audit.snapshot(condition, CONDITION_FIELDS),
+    )
     return condition
 
 
@@ -101,8 +144,13 @@ def condition_end(*, actor, condition_id: int, effective_to: dt.date) -> Conditi
     before = audit.snapshot(condition, CONDITION_FIELDS)
     condition.effective_to = effective_to
     condition.save(update_fields=["effective_to"])
-    audit.record(actor=actor, obj=condition, action=AuditAction.UPDATE, before=before,
-                 after=audit.snapshot(condition, CONDITION_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=condition,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=audit.snapshot(condition, CONDITION_FIELDS),
+    )
     return condition
 
 
@@ -117,6 +165,10 @@ def commitment_publish(*, actor, version: str, text: str, effective_from: dt.dat
     commitment = CommitmentText(version=version.strip(), text=text.strip(), effective_from=effective_from)
     commitment.full_clean()
     commitment.save()
-    audit.record(actor=actor, obj=commitment, action=AuditAction.CREATE,
-                 after=audit.snapshot(commitment, ["version", "text", "effective_from"]))
+    audit.record(
+        actor=actor,
+        obj=commitment,
+        action=AuditAction.CREATE,
+        after=audit.snapshot(commitment, ["version", "text", "effective_from"]),
+    )
     return commitment

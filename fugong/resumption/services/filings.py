@@ -27,8 +27,18 @@ from .status import REVIEWER_ROLES, _status_after_filing, status_set
 # --- filings -----------------------------------------------------------------------------------
 
 FILING_FIELDS = [
-    "planned_date", "prevention_plan", "masks_stock", "masks_days", "disinfectant_kg", "disinfectant_days",
-    "thermometers", "ventilation", "has_isolation_room", "canteen_measures", "has_dormitory", "dormitory_measures",
+    "planned_date",
+    "prevention_plan",
+    "masks_stock",
+    "masks_days",
+    "disinfectant_kg",
+    "disinfectant_days",
+    "thermometers",
+    "ventilation",
+    "has_isolation_room",
+    "canteen_measures",
+    "has_dormitory",
+    "dormitory_measures",
 ]
 
 
@@ -43,8 +53,9 @@ def reviewing_area(enterprise) -> Area:
 
 
 def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None:
-    FilingTransition.objects.create(filing=filing, from_status=filing.status, to_status=to_status, actor=actor,
-                                    reason=reason)
+    FilingTransition.objects.create(
+        filing=filing, from_status=filing.status, to_status=to_status, actor=actor, reason=reason
+    )
     filing.status = to_status
 
 
@@ -68,8 +79,13 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
         raise PermissionDenied("只有本企业管理员可以填报复工备案")
     _check_planned_date(fields["planned_date"], timezone.localdate())
     if filing is None:
-        filing = Filing(enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category,
-                        mode=policy_for(enterprise.category).mode, created_by=actor)
+        filing = Filing(
+            enterprise=enterprise,
+            area_path=enterprise.area_path,
+            category=enterprise.category,
+            mode=policy_for(enterprise.category).mode,
+            created_by=actor,
+        )
     else:
         filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
         if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
@@ -106,8 +122,13 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
     roster = list(filing.roster.all())
     unmet = rules.unmet_conditions(filing, roster, timezone.localdate())
     filing.unmet_conditions = [u.as_dict() for u in unmet]
-    score = rules.priority(roster=roster, headcount=filing.enterprise.headcount, ventilation=filing.ventilation,
-                           masks_days=filing.masks_days, disinfectant_days=filing.disinfectant_days)
+    score = rules.priority(
+        roster=roster,
+        headcount=filing.enterprise.headcount,
+        ventilation=filing.ventilation,
+        masks_days=filing.masks_days,
+        disinfectant_days=filing.disinfectant_days,
+    )
     filing.priority_score, filing.priority_parts = score["score"], score["parts"]
     filing.submitted_at = now
     filing.mode = policy_for(filing.category).mode  # the district may have changed it since the draft
@@ -126,7 +147,11 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
     return filing
 
 
-DECISIONS = {"approve": FilingStatus.APPROVED, "return": FilingStatus.RETURNED, "reject": FilingStatus.REJECTED}
+DECISIONS = {
+    "approve": FilingStatus.APPROVED,
+    "return": FilingStatus.RETURNED,
+    "reject": FilingStatus.REJECTED,
+}
 
 
 @transaction.atomic
@@ -136,7 +161,9 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
     if actor.role not in REVIEWER_ROLES:
         raise PermissionDenied("您无权审核复工备案")
     filing = Filing.objects.visible_to(actor, "change").select_for_update().filter(pk=filing_id).first()
-    if filing is None or (actor.role == Role.STREET_OFFICER and not filing.area_path.startswith(actor.scope_path)):
+    if filing is None or (
+        actor.role == Role.STREET_OFFICER and not filing.area_path.startswith(actor.scope_path)
+    ):
         raise PermissionDenied("该备案不在您的管辖范围内")
     if decision not in DECISIONS:
         raise ValidationError({"decision": "请选择审核结果"})
@@ -158,9 +185,7 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
     return filing
 
 
-
 # --- filings: the form and the API's roster, bulk filing, the district's settings ------------------
-
 
 
 def _roster_person(row: dict, allowed: dict, known: dict, actor):
@@ -179,7 +204,10 @@ def _roster_person(row: dict, allowed: dict, known: dict, actor):
     phone = normalize_mobile(row.get("phone"))
     if not name:
         errors["name"] = "请填写姓名"
-    for field, value, check in (("id_number", id_number, validate_id_number), ("phone", phone, validate_mobile)):
+    for field, value, check in (
+        ("id_number", id_number, validate_id_number),
+        ("phone", phone, validate_mobile),
+    ):
         try:
             check(value)
         except ValidationError as exc:
@@ -211,7 +239,9 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
     if filing is not None:
         staff |= Q(pk__in=RosterEntry.objects.filter(filing=filing).values("person_id"))
     referenced = [int(r["person_id"]) for r in roster if str(r.get("person_id") or "").isdigit()]
-    allowed = {p.pk: p for p in Person.objects.filter(staff, pk__in=referenced).distinct()} if referenced else {}
+    allowed = (
+        {p.pk: p for p in Person.objects.filter(staff, pk__in=referenced).distinct()} if referenced else {}
+    )
     ids = [normalize_code(r.get("id_number")) for r in roster if not r.get("person_id")]
     known = {p.id_number: p for p in Person.objects.filter(id_number__in=[i for i in ids if i])}
     rows, errors, seen = [], {}, set()
@@ -229,8 +259,14 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
                 errors[f"roster.{number}.{field}"] = messages
             continue
         seen.add(person.pk)
-        rows.append({"person": person, "last14_location": row["last14_location"].strip()[:100],
-                     "health_state": row["health_state"], "is_local": bool(row.get("is_local"))})
+        rows.append(
+            {
+                "person": person,
+                "last14_location": row["last14_location"].strip()[:100],
+                "health_state": row["health_state"],
+                "is_local": bool(row.get("is_local")),
+            }
+        )
     if errors:
         raise ValidationError(errors)
     return filing_save(actor=actor, enterprise=enterprise, filing=filing, roster=rows, **fields)
@@ -248,15 +284,24 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
     pks = sorted({e.pk for e in enterprises})
     if not pks:
         raise ValidationError("请至少选择一户")
-    chosen = list(Enterprise.objects.visible_to(actor, "change").select_for_update()
-                  .filter(pk__in=pks, category__in=list(COMMUNITY_CATEGORIES)).order_by("pk"))
+    chosen = list(
+        Enterprise.objects.visible_to(actor, "change")
+        .select_for_update()
+        .filter(pk__in=pks, category__in=list(COMMUNITY_CATEGORIES))
+        .order_by("pk")
+    )
     if len(chosen) != len(pks):
         raise PermissionDenied("所选商户中有不在您管辖范围内或不属于个体工商户、九小场所的")
-    taken = set(Filing.objects.filter(enterprise__in=chosen, status__in=[*OPEN_FILING, FilingStatus.APPROVED,
-                                                                          FilingStatus.FILED])
-                .values_list("enterprise__name", flat=True))
-    moved = set(EnterpriseStatus.objects.filter(enterprise__in=chosen).exclude(
-        state=EnterpriseState.NOT_RESUMED).values_list("enterprise__name", flat=True))
+    taken = set(
+        Filing.objects.filter(
+            enterprise__in=chosen, status__in=[*OPEN_FILING, FilingStatus.APPROVED, FilingStatus.FILED]
+        ).values_list("enterprise__name", flat=True)
+    )
+    moved = set(
+        EnterpriseStatus.objects.filter(enterprise__in=chosen)
+        .exclude(state=EnterpriseState.NOT_RESUMED)
+        .values_list("enterprise__name", flat=True)
+    )
     if taken | moved:
         raise ValidationError("以下商户已有备案或已复工，不能重复备案：" + "、".join(sorted(taken | moved)))
     now, today = timezone.now(), timezone.localdate()
@@ -266,12 +311,28 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
     filings = []
     for enterprise in chosen:
         filing = Filing.objects.create(
-            enterprise=enterprise, area_path=enterprise.area_path, category=enterprise.category, mode=Mode.FILING,
-            status=FilingStatus.FILED, planned_date=today, commitment=commitment, signatory_name=signatory,
-            signed_at=now, submitted_at=now, decided_at=now, decided_by=actor, decision_reason=reason,
-            holder_area=reviewing_area(enterprise), created_by=actor, updated_by=actor)
-        FilingTransition.objects.create(filing=filing, from_status="", to_status=FilingStatus.FILED, actor=actor,
-                                        reason=reason)
-        status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.FILED, reason=reason[:200], on=today)
+            enterprise=enterprise,
+            area_path=enterprise.area_path,
+            category=enterprise.category,
+            mode=Mode.FILING,
+            status=FilingStatus.FILED,
+            planned_date=today,
+            commitment=commitment,
+            signatory_name=signatory,
+            signed_at=now,
+            submitted_at=now,
+            decided_at=now,
+            decided_by=actor,
+            decision_reason=reason,
+            holder_area=reviewing_area(enterprise),
+            created_by=actor,
+            updated_by=actor,
+        )
+        FilingTransition.objects.create(
+            filing=filing, from_status="", to_status=FilingStatus.FILED, actor=actor, reason=reason
+        )
+        status_set(
+            actor=actor, enterprise=enterprise, state=EnterpriseState.FILED, reason=reason[:200], on=today
+        )
         filings.append(filing)
     return filings

@@ -20,13 +20,25 @@ from .status import _key, status_set
 
 # --- daily reports -------------------------------------------------------------------------------
 
-REPORT_FIELDS = ["staff_on_duty", "staff_total", "output_pct", "output_reason", "masks_stock", "disinfectant_kg",
-                 "problems_found", "problems_solved", "problems_note", "abnormal_persons", "no_anomaly"]
+REPORT_FIELDS = [
+    "staff_on_duty",
+    "staff_total",
+    "output_pct",
+    "output_reason",
+    "masks_stock",
+    "disinfectant_kg",
+    "problems_found",
+    "problems_solved",
+    "problems_note",
+    "abnormal_persons",
+    "no_anomaly",
+]
 
 
 def _report_contribution(report: DailyReport) -> dict:
-    return tallies.report_contribution(staff_on_duty=report.staff_on_duty, staff_total=report.staff_total,
-                                       output_pct=report.output_pct)
+    return tallies.report_contribution(
+        staff_on_duty=report.staff_on_duty, staff_total=report.staff_total, output_pct=report.output_pct
+    )
 
 
 def _check_expected_to_report(enterprise) -> None:
@@ -52,8 +64,9 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
         raise ValidationError({"date": "只能填报或修改当天的日报（当天24时截止）"})
     report = DailyReport.objects.select_for_update().filter(enterprise=enterprise, date=date).first()
     previous = _report_contribution(report) if report else None
-    report = report or DailyReport(enterprise=enterprise, date=date, area_path=enterprise.area_path,
-                                   created_by=actor)
+    report = report or DailyReport(
+        enterprise=enterprise, date=date, area_path=enterprise.area_path, created_by=actor
+    )
     for name, value in fields.items():
         setattr(report, name, value)
     if report.output_pct > 100 and not report.output_reason.strip():
@@ -68,8 +81,14 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
     delta = {k: current[k] - (previous or {}).get(k, 0) for k in current}
     tallies.apply_daily(date, [(_key(enterprise), delta)])
     status = EnterpriseStatus.objects.filter(enterprise=enterprise).first()
-    if report.staff_on_duty > 0 and status and status.state in (EnterpriseState.FILED, EnterpriseState.APPROVED):
-        status_set(actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason="首次日报有人员到岗")
+    if (
+        report.staff_on_duty > 0
+        and status
+        and status.state in (EnterpriseState.FILED, EnterpriseState.APPROVED)
+    ):
+        status_set(
+            actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason="首次日报有人员到岗"
+        )
     return report
 
 
@@ -79,9 +98,13 @@ REPORT_AUDIT_FIELDS = ["date", *REPORT_FIELDS]
 def _daily_report_write(actor, enterprise, date: dt.date, fields: dict) -> tuple[DailyReport, bool]:
     before = DailyReport.objects.select_for_update().filter(enterprise=enterprise, date=date).first()
     report = daily_report_save(actor=actor, enterprise=enterprise, date=date, **fields)
-    audit.record(actor=actor, obj=report, action=AuditAction.UPDATE if before else AuditAction.CREATE,
-                 before=audit.snapshot(before, REPORT_AUDIT_FIELDS) if before else None,
-                 after=audit.snapshot(report, REPORT_AUDIT_FIELDS))
+    audit.record(
+        actor=actor,
+        obj=report,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=audit.snapshot(before, REPORT_AUDIT_FIELDS) if before else None,
+        after=audit.snapshot(report, REPORT_AUDIT_FIELDS),
+    )
     return report, before is None
 
 

@@ -24,7 +24,11 @@ STATE_FLOW = {
     EnterpriseState.FILED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
     EnterpriseState.APPROVED: {EnterpriseState.RESUMED, EnterpriseState.SUSPENDED},
     EnterpriseState.RESUMED: {EnterpriseState.SUSPENDED},
-    EnterpriseState.SUSPENDED: {EnterpriseState.RESUMED_AGAIN, EnterpriseState.FILED, EnterpriseState.APPROVED},
+    EnterpriseState.SUSPENDED: {
+        EnterpriseState.RESUMED_AGAIN,
+        EnterpriseState.FILED,
+        EnterpriseState.APPROVED,
+    },
     EnterpriseState.RESUMED_AGAIN: {EnterpriseState.SUSPENDED},
 }
 REVIEWER_ROLES = {Role.STREET_OFFICER, Role.SYSADMIN}
@@ -45,11 +49,20 @@ def _status_for_update(enterprise) -> EnterpriseStatus:
 
 # --- the registry's events -------------------------------------------------------------------
 
+
 def on_registry_changed(*, changes: list[tuple[int, tuple | None, tuple]], **_) -> None:
     """Enterprises were added, moved or re-classified: move their counts (with their status)."""
     known = [pk for pk, before, _after in changes if before is not None]  # new enterprises have no status
-    states = {pk: (state, out) for pk, state, out in EnterpriseStatus.objects.filter(
-        enterprise_id__in=known).values_list("enterprise_id", "state", "out_of_scope")} if known else {}
+    states = (
+        {
+            pk: (state, out)
+            for pk, state, out in EnterpriseStatus.objects.filter(enterprise_id__in=known).values_list(
+                "enterprise_id", "state", "out_of_scope"
+            )
+        }
+        if known
+        else {}
+    )
     deltas = []
     for pk, before, after in changes:
         state, out = states.get(pk, (None, False))
@@ -62,18 +75,29 @@ def on_registry_changed(*, changes: list[tuple[int, tuple | None, tuple]], **_) 
 
 # --- enterprise status -------------------------------------------------------------------------
 
+
 @transaction.atomic
-def status_set(*, actor, enterprise, state: str, reason: str = "", on: dt.date | None = None) -> EnterpriseStatus:
+def status_set(
+    *, actor, enterprise, state: str, reason: str = "", on: dt.date | None = None
+) -> EnterpriseStatus:
     """Move an enterprise to ``state``; suspensions need a reason on record."""
     status = _status_for_update(enterprise)
     if state not in STATE_FLOW[status.state]:
-        raise ValidationError(f"企业当前状态为“{status.get_state_display()}”，不能变更为“{EnterpriseState(state).label}”")
+        raise ValidationError(
+            f"企业当前状态为“{status.get_state_display()}”，不能变更为“{EnterpriseState(state).label}”"
+        )
     if state == EnterpriseState.SUSPENDED and not reason.strip():
         raise ValidationError({"reason": "停工整改必须填写理由"})
     before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)
     on = on or timezone.localdate()
-    StatusChange.objects.create(enterprise=enterprise, from_state=status.state, to_state=state, date=on,
-                                actor=actor, reason=reason.strip())
+    StatusChange.objects.create(
+        enterprise=enterprise,
+        from_state=status.state,
+        to_state=state,
+        date=on,
+        actor=actor,
+        reason=reason.strip(),
+    )
     status.state, status.since = state, on
     status.save(update_fields=["state", "since"])
     after = tallies.status_contribution(state=state, out_of_scope=status.out_of_scope)
@@ -117,10 +141,19 @@ def status_set_out_of_scope(*, actor, enterprise, out_of_scope: bool, reason: st
     status = _status_for_update(enterprise)
     before_snapshot = audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"])
     before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)
-    status.out_of_scope, status.out_of_scope_reason, status.out_of_scope_by = out_of_scope, reason.strip(), actor
+    status.out_of_scope, status.out_of_scope_reason, status.out_of_scope_by = (
+        out_of_scope,
+        reason.strip(),
+        actor,
+    )
     status.save(update_fields=["out_of_scope", "out_of_scope_reason", "out_of_scope_by"])
     after = tallies.status_contribution(state=status.state, out_of_scope=out_of_scope)
     tallies.apply_status([(_key(enterprise), {k: after[k] - before[k] for k in after})])
-    audit.record(actor=actor, obj=status, action=AuditAction.UPDATE, before=before_snapshot,
-                 after=audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"]))
+    audit.record(
+        actor=actor,
+        obj=status,
+        action=AuditAction.UPDATE,
+        before=before_snapshot,
+        after=audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"]),
+    )
     return status

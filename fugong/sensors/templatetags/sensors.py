@@ -32,7 +32,9 @@ def order_sensors(context, order):
         "order": order,
         "request": request,
         "can_bind": can_bind,
-        "free_devices": [d for d in selectors.devices_free(user=user) if order.area_path.startswith(d.area_path)]
+        "free_devices": [
+            d for d in selectors.devices_free(user=user) if order.area_path.startswith(d.area_path)
+        ]
         if can_bind
         else [],
         "csrf_token": context.get("csrf_token"),

@@ -64,8 +64,13 @@ class Command(BaseCommand):
         site_user = User.objects.filter(username="site").first()
         if site_user is None:
             return
-        site = site_create(actor=system, name="北碚区集中隔离点（缙云宾馆）", area_id=site_user.scope_area_id,
-                           address="天生路1号", rooms=[f"{floor}{n:02d}" for floor in (2, 3) for n in range(1, 11)])
+        site = site_create(
+            actor=system,
+            name="北碚区集中隔离点（缙云宾馆）",
+            area_id=site_user.scope_area_id,
+            address="天生路1号",
+            rooms=[f"{floor}{n:02d}" for floor in (2, 3) for n in range(1, 11)],
+        )
         staff_bind(actor=system, site_id=site.pk, user_id=site_user.pk)
         self.stdout.write(f"  集中隔离点：{site.name}，房间 20 间，已绑定工作人员 site")
 

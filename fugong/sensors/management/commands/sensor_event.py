@@ -19,7 +19,9 @@ class Command(BaseCommand):
         parser.add_argument("--secret", required=True, help="设备密钥（登记或更换密钥时显示的那一串）")
         parser.add_argument("--kind", default=EventKind.DOOR_OPEN, choices=EventKind.values, help="事件类型")
         parser.add_argument("--event-id", default="", help="事件编号；不填则随机生成。重复同一编号即为重发")
-        parser.add_argument("--url", default="http://127.0.0.1:8000", help="平台地址（默认 http://127.0.0.1:8000）")
+        parser.add_argument(
+            "--url", default="http://127.0.0.1:8000", help="平台地址（默认 http://127.0.0.1:8000）"
+        )
 
     def handle(self, *args, device_id: str, secret: str, kind: str, event_id: str, url: str, **options):
         if not url.startswith(("http://", "https://")):
@@ -46,4 +48,6 @@ class Command(BaseCommand):
         self.stdout.write(f"HTTP {status} {text}")
         if status >= 400:
             raise CommandError(f"事件被拒绝（HTTP {status}）")
-        self.stdout.write(self.style.SUCCESS("已记录" if status == 201 else "重发：平台已有该事件，未重复记录"))
+        self.stdout.write(
+            self.style.SUCCESS("已记录" if status == 201 else "重发：平台已有该事件，未重复记录")
+        )
