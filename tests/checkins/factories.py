@@ -36,3 +36,8 @@ def checkin(
         **kw,
     )
     return row
+
+
+def post(client, data, **headers):
+    """POST /api/v1/checkins with a JSON body."""
+    return client.post("/api/v1/checkins", data, content_type="application/json", headers=headers)

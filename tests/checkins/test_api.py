@@ -10,7 +10,7 @@ from django.urls import reverse
 from fugong.checkins import services
 from fugong.checkins.models import Alert, Checkin
 
-from .factories import checkin, staff
+from .factories import checkin, post, staff
 
 pytestmark = pytest.mark.django_db
 
@@ -18,22 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def fresh_settings():
     services.settings_clear_cache()
-
-
-@pytest.fixture
-def bound(world, client_for):
-    a1 = world.enterprises["A1_above_scale"]
-    person = staff(a1, 101, "接口员工")
-    link = services.link_for(enterprise=a1)
-    client_for("employee_A").post(
-        reverse("checkins:checkin", args=[link.token]),
-        {"action": "identify", "name": person.name, "id_number": person.id_number},
-    )
-    return person
-
-
-def post(client, data, **headers):
-    return client.post("/api/v1/checkins", data, content_type="application/json", headers=headers)
 
 
 def test_created_then_same_result_on_retry(world, bound, api_for):
