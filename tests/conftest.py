@@ -12,6 +12,9 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
     """Build the named world once per test database; each test then runs in a rolled-back transaction."""
     # Tests log in dozens of times; PBKDF2's cost is the production default, not what is under test here.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # API tokens are stamped on every due use, as before batching (tests count queries); the batching
+    # itself has its own tests (tests/accounts/test_token_stamps.py).
+    settings.TOKEN_STAMP_SECONDS = 0
     settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")  # uploads made by tests never reach the project
     with django_db_blocker.unblock():
         build_world()
