@@ -72,3 +72,57 @@ def serve(field_file, *, download_name: str, content_type: str, inline: bool = F
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# Files nobody refers to ---------------------------------------------------------------------------
+#
+# A file is written while its row is saved, inside the transaction; when that transaction rolls back
+# (a release refused after its notice was drawn, an inspection that failed validation late) the row
+# is gone and the file stays: personal data that no page shows and no one would delete. The sweep
+# removes files under the upload folders that no FileField of any model names, once they are older
+# than any transaction can be (an hour by default), so a file whose row is still being written is
+# never touched.
+
+
+def _stored_names() -> set[str]:
+    from django.apps import apps
+    from django.db import models
+
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.get_fields():
+            if isinstance(field, models.FileField):
+                names.update(
+                    model._default_manager.exclude(**{field.name: ""}).values_list(field.name, flat=True)
+                )
+    return names
+
+
+def _walk(storage, folder: str):
+    dirs, files = storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for sub in dirs:
+        yield from _walk(storage, f"{folder}/{sub}" if folder else sub)
+
+
+def sweep_orphans(*, older_than_seconds: int = 3600, dry_run: bool = False) -> list[str]:
+    """Delete (or with ``dry_run`` only list) stored files that no row refers to, older than the limit."""
+    import datetime as dt
+
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    if not default_storage.exists(""):
+        return []
+    referenced = _stored_names()
+    cutoff = timezone.now() - dt.timedelta(seconds=older_than_seconds)
+    orphans = [
+        name
+        for name in _walk(default_storage, "")
+        if name not in referenced and default_storage.get_modified_time(name) < cutoff
+    ]
+    if not dry_run:
+        for name in orphans:
+            default_storage.delete(name)
+    return sorted(orphans)

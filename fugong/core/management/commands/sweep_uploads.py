@@ -1,0 +1,25 @@
+"""manage.py sweep_uploads: delete stored files no row refers to (left by rolled-back transactions).
+
+Run it daily (cron or a systemd timer); ``--dry-run`` lists what it would delete.
+"""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fugong.core.uploads import sweep_orphans
+
+
+class Command(BaseCommand):
+    help = "删除没有任何记录引用的上传文件（事务回滚后遗留），只删除早于 --older-than 秒的文件"
+
+    def add_arguments(self, parser):
+        parser.add_argument("--older-than", type=int, default=3600, help="只处理早于此秒数的文件（默认 3600）")
+        parser.add_argument("--dry-run", action="store_true", help="只列出，不删除")
+
+    def handle(self, *args, older_than: int, dry_run: bool, **options):
+        if older_than < 60:
+            raise CommandError("--older-than 不得小于 60 秒：正在保存的文件可能尚未写入数据库")
+        names = sweep_orphans(older_than_seconds=older_than, dry_run=dry_run)
+        verb = "将删除" if dry_run else "已删除"
+        for name in names:
+            self.stdout.write(f"  {name}")
+        self.stdout.write(f"{verb}无引用的文件 {len(names)} 个")
