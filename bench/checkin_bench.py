@@ -334,7 +334,9 @@ def throughput(duration: int, connections: int, threads: int, rounds: int) -> di
             pairs.append({"bare": bare, "api": api, "ratio": api["rps"] / bare["rps"]})
             say(
                 f"  round {r + 1}: bare {bare['rps']:.0f}/s, check-ins {api['rps']:.0f}/s, "
-                f"ratio {pairs[-1]['ratio']:.2f}; CPU/request {bare['cpu']:.2f} vs {api['cpu']:.2f} ms"
+                f"ratio {pairs[-1]['ratio']:.2f}; CPU/request {bare['cpu']:.2f} vs {api['cpu']:.2f} ms "
+                f"(gunicorn {bare['cpu_server']:.2f} vs {api['cpu_server']:.2f}, "
+                f"PostgreSQL {bare['cpu_postgres']:.2f} vs {api['cpu_postgres']:.2f})"
             )
         rows = Checkin.objects.count() - before
         script.unlink()
