@@ -12,7 +12,9 @@ class Command(BaseCommand):
     help = "删除没有任何记录引用的上传文件（事务回滚后遗留），只删除早于 --older-than 秒的文件"
 
     def add_arguments(self, parser):
-        parser.add_argument("--older-than", type=int, default=3600, help="只处理早于此秒数的文件（默认 3600）")
+        parser.add_argument(
+            "--older-than", type=int, default=3600, help="只处理早于此秒数的文件（默认 3600）"
+        )
         parser.add_argument("--dry-run", action="store_true", help="只列出，不删除")
 
     def handle(self, *args, older_than: int, dry_run: bool, **options):
