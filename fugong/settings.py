@@ -195,6 +195,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 MEDIA_URL = "media/"  # never routed: attachments are served by views that check scope (core.uploads)
 ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+# How many reverse proxies of our own stand in front (their X-Forwarded-For gives the client's address
+# in security logs, core.client); 0: REMOTE_ADDR, and X-Forwarded-For is not believed.
+TRUSTED_PROXIES = env_int("FUGONG_TRUSTED_PROXIES", 0)
 # API tokens' last-used stamps are written together at most this often per process (accounts.services).
 TOKEN_STAMP_SECONDS = float(os.environ.get("TOKEN_STAMP_SECONDS", "10"))
 FUGONG_PUBLIC_URL = os.environ.get("FUGONG_PUBLIC_URL", "").rstrip(

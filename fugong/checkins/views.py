@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fugong.accounts.decorators import capability_required
 from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT
+from fugong.core.client import client_ip
 from fugong.core.scoping import CHANGE, get_visible_or_404
 from fugong.enterprises.models import Enterprise
 
@@ -100,7 +101,7 @@ def _identify(request, link):
             security_log.warning(
                 "check-in identification failed: enterprise %s from %s",
                 link.enterprise_id,
-                request.META.get("REMOTE_ADDR", ""),
+                client_ip(request),
             )
             form.add_error(
                 None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单")

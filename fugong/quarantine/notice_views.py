@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.core import uploads
+from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
 
 from . import notice_services, selectors
@@ -204,7 +205,7 @@ def log_failed_verification(request, number: str) -> None:
     security_log.warning(
         "release notice verification failed: number %r from %s",
         number[:20],
-        request.META.get("REMOTE_ADDR", ""),
+        client_ip(request),
     )
 
 

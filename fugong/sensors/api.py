@@ -19,6 +19,7 @@ from pydantic import Field
 from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.areas.models import Area
 from fugong.core.api import paginate
+from fugong.core.client import client_ip
 from fugong.core.masking import mask_phone
 from fugong.core.scoping import get_visible_or_404
 from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
@@ -31,10 +32,6 @@ router = Router(tags=["门磁"])
 WRITE = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 
-def _remote_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
-
-
 class DeviceSecret(APIKeyHeader):
     """A device's own credentials: ``X-Device-Id`` names it, ``X-Device-Secret`` proves it."""
 
@@ -45,7 +42,7 @@ class DeviceSecret(APIKeyHeader):
             return services.device_authenticate(
                 device_id=request.headers.get("X-Device-Id", ""),
                 secret=key or "",
-                remote_ip=_remote_ip(request),
+                remote_ip=client_ip(request),
             )
         except services.EventRefused as exc:
             raise HttpError(exc.status, exc.message) from None
@@ -116,7 +113,7 @@ def event_post(request, payload: EventIn):
             event_id=payload.event_id,
             kind=payload.kind,
             occurred_at=payload.occurred_at,
-            remote_ip=_remote_ip(request),
+            remote_ip=client_ip(request),
         )
     except services.EventRefused as exc:
         raise HttpError(exc.status, exc.message) from None
