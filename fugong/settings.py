@@ -1,11 +1,13 @@
 """Settings for fugong, read from the environment (see .env.example).
 
 FUGONG_ENV=production turns DEBUG off and requires DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS;
-anything else is a development setup with a random secret key and an SQLite database.
+anything else is a development setup with a random secret key kept in .dev-secret-key (gitignored)
+and an SQLite database.
 """
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 import dj_database_url
@@ -26,11 +28,36 @@ def env_int(name: str, default: int) -> int:
 PRODUCTION = os.environ.get("FUGONG_ENV", "development") == "production"
 DEBUG = False if PRODUCTION else env_bool("DJANGO_DEBUG", True)
 
+
+def development_secret_key(path: Path) -> str:
+    """Development only: a random key kept in a gitignored file (mode 0600), so that sessions and signed
+    release notices survive a restart and agree between the server and ``manage.py`` commands (the
+    demo's notice is signed by the demo command and verified by the server)."""
+    for _attempt in range(50):
+        try:
+            key = path.read_text().strip()
+        except FileNotFoundError:
+            key = secrets.token_urlsafe(50)
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                continue  # another process is writing it: read theirs
+            except OSError:
+                return key  # a read-only checkout: a key for this process only
+            with os.fdopen(fd, "w") as handle:
+                handle.write(key)
+            return key
+        if key:
+            return key
+        time.sleep(0.01)  # created by another process a moment ago, not yet written
+    return secrets.token_urlsafe(50)
+
+
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if PRODUCTION:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set when FUGONG_ENV=production")
-    SECRET_KEY = secrets.token_urlsafe(50)
+    SECRET_KEY = development_secret_key(BASE_DIR / ".dev-secret-key")
 
 ALLOWED_HOSTS = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "").split(",") if h.strip()]
 if not ALLOWED_HOSTS:

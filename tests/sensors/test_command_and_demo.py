@@ -46,7 +46,7 @@ def test_the_command_says_when_the_platform_is_not_running(db):
         run("MC-1", "--secret", "s", "--url", "http://127.0.0.1:9")
 
 
-def test_the_demo_binds_its_device_to_a_home_quarantine_of_the_community_account(db):
+def test_the_demo_binds_its_device_and_has_a_released_quarantine_with_a_notice_that_verifies(db, client):
     from fugong.sensors import services
     from tests.demo.helpers import clear_database, run_demo
 
@@ -66,3 +66,12 @@ def test_the_demo_binds_its_device_to_a_home_quarantine_of_the_community_account
         occurred_at=binding.bound_at,
     )
     assert result.created and result.alert.order == binding.order
+
+    # The released quarantine: its notice is listed for the community worker and its link verifies.
+    from fugong.quarantine.notice_models import ReleaseNotice
+
+    notice = ReleaseNotice.objects.select_related("order__responsible").get()
+    assert notice.order.status == "released" and notice.order.responsible.username == "community"
+    assert f"解除隔离通知书：{notice.number}" in out and notice.verify_url in out
+    page = client.get(notice.verify_url.removeprefix("http://localhost:8000"))
+    assert page.status_code == 200 and "真实有效" in page.content.decode()

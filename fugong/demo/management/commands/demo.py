@@ -52,7 +52,7 @@ class Command(BaseCommand):
         routes = routing_seed_defaults()
         self.stdout.write(f"  问题台账：按类别分派规则 {routes} 条")
         self.quarantine_site()
-        self.door_sensor(seed)
+        self.home_quarantines(seed)
         self.report(summary)
 
     def quarantine_site(self) -> None:
@@ -74,13 +74,15 @@ class Command(BaseCommand):
         staff_bind(actor=system, site_id=site.pk, user_id=site_user.pk)
         self.stdout.write(f"  集中隔离点：{site.name}，房间 20 间，已绑定工作人员 site")
 
-    def door_sensor(self, seed: int) -> None:
-        """A home quarantine of the account ``community`` with the door sensor DEMO-MC-0001."""
+    def home_quarantines(self, seed: int) -> None:
+        """Home quarantines of the account ``community``: one with the door sensor DEMO-MC-0001, one
+        released today with its release notice."""
+        from fugong.demo.release import build_release_demo
         from fugong.demo.sensors import build_sensor_demo
 
-        line = build_sensor_demo(seed=seed)
-        if line:
-            self.stdout.write(f"  {line}")
+        for line in (build_sensor_demo(seed=seed), build_release_demo(seed=seed)):
+            if line:
+                self.stdout.write(f"  {line}")
 
     def report(self, summary: Summary) -> None:
         write = self.stdout.write
