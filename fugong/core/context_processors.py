@@ -7,4 +7,5 @@ def layout(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"nav_items": nav_for(user, request.path), "today": timezone.localdate()}
+    items = nav_for(user, request.path)
+    return {"nav_items": items, "nav_live": any(i["live"] for i in items), "today": timezone.localdate()}

@@ -1,7 +1,10 @@
+import functools
 import logging
 import re
 import time
 import uuid
+
+from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
 
 from .context import request_id_var
 
@@ -63,3 +66,29 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class SessionMiddleware(DjangoSessionMiddleware):
+    """Django's session middleware, except that a background poll is not activity.
+
+    Sessions slide (SESSION_SAVE_EVERY_REQUEST): each request renews the idle timeout. A page that
+    polls in the background (the menu's live badges) would otherwise keep a session alive for as long
+    as the page stays open on an unattended screen. A view marked with ``background_poll`` reads the
+    session but neither saves nor renews it.
+    """
+
+    def process_response(self, request, response):
+        if getattr(request, "background_poll", False):
+            return response
+        return super().process_response(request, response)
+
+
+def background_poll(view):
+    """Mark a view as a background poll (see SessionMiddleware)."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        request.background_poll = True
+        return view(request, *args, **kwargs)
+
+    return wrapper

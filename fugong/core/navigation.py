@@ -17,6 +17,11 @@ class NavItem:
     capability: str | None = None  # None: every signed-in user
     section: str = ""
     badge: str = ""  # dotted path of a function(user) -> int shown as a count (e.g. unread notices)
+    live: bool = False  # the badge is refreshed on every open page (core:nav_badges), not only on load
+
+    @property
+    def key(self) -> str:
+        return self.url_name.replace(":", "-")
 
 
 NAV = [
@@ -67,6 +72,7 @@ NAV = [
         roles.QUARANTINE_MANAGE,
         _("人员与防疫"),
         badge="fugong.sensors.selectors.open_alert_badge",
+        live=True,  # a door opening must reach the worker on whatever page they have open
     ),
     NavItem(_("解除通知书"), "quarantine:notice_list", "解", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(_("集中隔离点"), "quarantine:site_list", "隔", roles.SITE_OPERATE, _("人员与防疫")),
@@ -80,11 +86,28 @@ NAV = [
 ]
 
 
+# The ids base.html gives the two menus (sidebar, phone); a live badge is in both.
+NAV_IDS = ("fg-side-nav", "fg-mobile-nav-list")
+
+
+def _visible(user):
+    for item in NAV:
+        if not item.capability or user.can(item.capability):
+            yield item
+
+
+def live_badges(user) -> list[dict]:
+    """The live badges the user may see, with their counts (refreshed by core:nav_badges)."""
+    return [
+        {"key": item.key, "badge": import_string(item.badge)(user=user)}
+        for item in _visible(user)
+        if item.live and item.badge
+    ]
+
+
 def nav_for(user, current_path: str) -> list[dict]:
     items = []
-    for item in NAV:
-        if item.capability and not user.can(item.capability):
-            continue
+    for item in _visible(user):
         try:
             url = reverse(item.url_name)
         except NoReverseMatch:  # tests/core/test_navigation.py fails on any entry like this
@@ -97,6 +120,8 @@ def nav_for(user, current_path: str) -> list[dict]:
                 "section": item.section,
                 "active": False,
                 "badge": import_string(item.badge)(user=user) if item.badge else 0,
+                "key": item.key,
+                "live": item.live and bool(item.badge),
             }
         )
     # The entry whose URL is the longest prefix of the current path is the active one.

@@ -6,4 +6,5 @@ app_name = "core"
 urlpatterns = [
     path("", views.home, name="home"),
     path("access-log/", views.access_log, name="access_log"),
+    path("nav/badges/", views.nav_badges, name="nav_badges"),
 ]

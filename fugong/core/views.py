@@ -2,13 +2,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from fugong.accounts.roles import AREA_IMPORT
 
+from .middleware import background_poll
 from .models import PersonalDataAccess
+from .navigation import NAV_IDS, live_badges
 
 
 @never_cache
@@ -51,3 +55,17 @@ def error_404(request, exception=None):
 
 def error_500(request):
     return render(request, "500.html", status=500)
+
+
+@background_poll
+@never_cache
+@login_required
+@require_GET
+def nav_badges(request):
+    """The menu's live badges for every open page (base.html polls it): each badge swapped into both
+    menus (sidebar and phone), or 204 for a user who has none. Rendered without the page's context
+    processors (they would count every badge again); the poll does not renew the session."""
+    badges = live_badges(request.user)
+    if not badges:
+        return HttpResponse(status=204)
+    return HttpResponse(render_to_string("core/_nav_badges.html", {"badges": badges, "nav_ids": NAV_IDS}))

@@ -81,3 +81,25 @@ def test_a_sensor_alert_reaches_the_open_page_and_is_handled(live_server, world,
     )
     assert alert.order == order
     context.close()
+
+
+def test_the_menu_badge_tells_a_worker_on_another_page(live_server, world, browser, login):
+    """The worker is on 隔离随访, not on 门磁告警: the menu's badge still shows the new alert (every
+    page polls it every 15 s), without a reload."""
+    dev, secret, _order = bound_device(world)
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, "community_A")
+    page.goto(f"{live_server.url}/quarantine/followups/")
+    badge = page.locator("#fg-badge-sensors-alert_list-fg-side-nav")
+    expect(badge).to_be_hidden()
+    page.evaluate("window.__sameDocument = true")
+
+    status, _body = post_event(live_server.url, dev.device_id, secret, "menu-1", "door_open")
+    assert status == 201
+    expect(badge).to_have_text("1", timeout=20000)
+    expect(badge).to_be_visible()
+    assert page.evaluate("window.__sameDocument") is True
+    # the phone menu carries the same count
+    assert page.locator("#fg-badge-sensors-alert_list-fg-mobile-nav-list").text_content() == "1"
+    context.close()
