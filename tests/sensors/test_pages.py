@@ -193,7 +193,9 @@ def test_the_order_page_shows_devices_events_and_binds(world, client_for):
 def test_the_menu_badge_counts_open_alerts_in_scope(world, client_for):
     alarm(world)
     alarm(world, event_id="e-2")
-    badge = re.compile(r'门磁告警 <span id="fg-badge-sensors-alert_list-fg-side-nav" class="([^"]*)"[^>]*>(\d*)</span>')
+    badge = re.compile(
+        r'门磁告警 <span id="fg-badge-sensors-alert_list-fg-side-nav" class="([^"]*)"[^>]*>(\d*)</span>'
+    )
     shown = badge.search(text(client_for("community_A").get("/")))
     assert shown.group(2) == "2" and "d-none" not in shown.group(1)
     other = badge.search(text(client_for("community_B").get("/")))
