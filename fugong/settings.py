@@ -106,6 +106,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "fugong.core.middleware.HtmxSignInMiddleware",  # an HTMX request after sign-out: the whole page to sign-in
 ]
 
 ROOT_URLCONF = "fugong.urls"

@@ -3,8 +3,13 @@ import logging
 import re
 import time
 import uuid
+from urllib.parse import urlencode, urlsplit
 
+from django.conf import settings
 from django.contrib.sessions.middleware import SessionMiddleware as DjangoSessionMiddleware
+from django.http import HttpResponse
+from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from .context import request_id_var
 
@@ -92,3 +97,34 @@ def background_poll(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+class HtmxSignInMiddleware:
+    """An HTMX request whose session has ended is sent to the sign-in page as a whole page.
+
+    Without this, ``login_required`` answers an HTMX request with a redirect that the browser follows
+    inside the request, and the sign-in page is swapped into the fragment (the live alert list would
+    show a login form among its cards and stop updating without saying so). The redirect becomes
+    ``HX-Redirect`` to the sign-in page, returning to the page the user was on. Background polls are
+    left alone: they must not pull the page away from someone typing in a form.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 302
+            and request.headers.get("HX-Request") == "true"
+            and not getattr(request, "background_poll", False)
+            and response["Location"].split("?", 1)[0] == resolve_url(settings.LOGIN_URL)
+        ):
+            current = urlsplit(request.headers.get("HX-Current-URL", ""))
+            back = current.path + (f"?{current.query}" if current.query else "")
+            if not back or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+                back = "/"
+            login = HttpResponse(status=200)
+            login["HX-Redirect"] = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back})}"
+            return login
+        return response

@@ -103,3 +103,18 @@ def test_the_menu_badge_tells_a_worker_on_another_page(live_server, world, brows
     # the phone menu carries the same count
     assert page.locator("#fg-badge-sensors-alert_list-fg-mobile-nav-list").text_content() == "1"
     context.close()
+
+
+def test_the_alert_page_goes_to_sign_in_when_the_session_ends(live_server, world, browser, login):
+    """Signed out elsewhere (or the session ended): the live page must not go on looking live. Its
+    next poll takes the whole page to the sign-in form, which brings the worker back here."""
+    context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, "community_A")
+    page.goto(f"{live_server.url}/sensors/")
+    expect(page.locator("#alert-empty")).to_be_visible()
+    context.clear_cookies()
+    page.wait_for_url(f"{live_server.url}/accounts/login/?next=%2Fsensors%2F", timeout=10000)
+    expect(page.get_by_role("button", name="登录")).to_be_visible()
+    assert page.locator("#alert-cards").count() == 0  # no login form inside the alert list
+    context.close()
