@@ -15,7 +15,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT, Role
-from fugong.api import BearerToken, Session
+from fugong.api import Session
 from fugong.core.api import paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import get_visible_or_404
@@ -24,15 +24,9 @@ from fugong.health.models import Employment
 
 from . import selectors, services
 from .models import Alert
-from .wave import fast_checkin
+from .wave import AUTH, fast_checkin
 
 router = Router(tags=["健康打卡"])
-
-
-class CheckinBearer(BearerToken):
-    """The bearer token with the account's check-in identity in the same query (the morning wave)."""
-
-    with_user = ("checkin_identity",)
 
 
 class ErrorOut(Schema):
@@ -184,7 +178,7 @@ _NOT_BOUND = "本账号尚未核验身份：请先扫描企业打卡二维码，
         422: ValidationErrorOut,
     },
     summary="提交健康打卡（可重试，不会重复）",
-    auth=[CheckinBearer(), Session()],
+    auth=[AUTH, Session()],
 )
 @decorate_view(fast_checkin)  # the common request of the morning wave is answered there (wave.py)
 def checkin_create(request, payload: CheckinIn):

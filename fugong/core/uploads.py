@@ -3,13 +3,18 @@ under MEDIA_ROOT with a random name, and only ever served by a view that checks 
 there is no public media URL.
 """
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import models
 from django.http import FileResponse
+from django.utils import timezone
 
 # Extension → (content type, the file's first bytes). The content must match the extension.
 KINDS = {
@@ -85,9 +90,6 @@ def serve(field_file, *, download_name: str, content_type: str, inline: bool = F
 
 
 def _stored_names() -> set[str]:
-    from django.apps import apps
-    from django.db import models
-
     names: set[str] = set()
     for model in apps.get_models():
         for field in model._meta.get_fields():
@@ -108,11 +110,6 @@ def _walk(storage, folder: str):
 
 def sweep_orphans(*, older_than_seconds: int = 3600, dry_run: bool = False) -> list[str]:
     """Delete (or with ``dry_run`` only list) stored files that no row refers to, older than the limit."""
-    import datetime as dt
-
-    from django.core.files.storage import default_storage
-    from django.utils import timezone
-
     if not default_storage.exists(""):
         return []
     referenced = _stored_names()
