@@ -27,7 +27,9 @@ def badges(html: str) -> dict[str, str]:
 
 def test_a_workers_pages_poll_and_the_poll_brings_the_new_count_into_both_menus(world, client_for):
     worker = client_for("community_A")
-    page = worker.get("/quarantine/followups/").content.decode()
+    response = worker.get("/quarantine/orders/due/")  # 待随访: any page of theirs, not the alert page
+    assert response.status_code == 200
+    page = response.content.decode()
     assert POLL in page and 'hx-trigger="every 15s"' in page
     assert badges(page) == {
         "fg-badge-sensors-alert_list-fg-side-nav": "hidden",
