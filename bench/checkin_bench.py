@@ -119,9 +119,9 @@ def build() -> dict:
     from django.utils import timezone
 
     from fugong.accounts.models import ApiToken, User
-    from fugong.accounts.roles import Role
     from fugong.checkins.models import CheckinIdentity
     from fugong.core import fake
+    from fugong.core.access import Role
     from fugong.enterprises.models import Enterprise
     from fugong.health.models import Employment, Person
 

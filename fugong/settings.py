@@ -172,6 +172,8 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fugong.accounts.backends.LockoutBackend"]
+# The function that turns an API bearer token into its user (core.api.auth reads it; core imports no app).
+FUGONG_TOKEN_AUTHENTICATOR = "fugong.accounts.services.token_authenticate"  # noqa: S105 (a dotted path)
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"

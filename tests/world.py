@@ -8,9 +8,9 @@ import random
 from dataclasses import dataclass, field
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import Area, Department, WorkingGroup, WorkingGroupMember
 from fugong.core import fake
+from fugong.core.access import Role
 from fugong.enterprises.models import Enterprise
 
 PASSWORD = "Fugong!2020pw"

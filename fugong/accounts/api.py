@@ -6,8 +6,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
+from fugong.core.access import CAPABILITIES, Role, scope_kind
+from fugong.core.api import ErrorOut
+
 from .models import ApiToken, User, hash_token
-from .roles import CAPABILITIES, Role, scope_kind
 from .services import LoginError, token_issue
 
 router = Router(tags=["认证"])
@@ -21,10 +23,6 @@ class TokenIn(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class MeOut(Schema):

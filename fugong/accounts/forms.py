@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.access import Role, ScopeKind, scope_kind
 from fugong.core.validators import normalize_mobile, validate_mobile
 
 from . import selectors
 from .models import User
-from .roles import Role, ScopeKind, scope_kind
 from .services import LoginError, login_attempt, validate_new_password
 
 

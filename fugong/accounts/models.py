@@ -6,10 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.access import CAPABILITIES, ENTERPRISE_ROLES, GRANTABLE, USER_MANAGE, Role
 from fugong.core.scoping import ScopedQuerySet
 from fugong.core.validators import validate_mobile
-
-from .roles import CAPABILITIES, ENTERPRISE_ROLES, GRANTABLE, USER_MANAGE, Role
 
 
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):
@@ -166,3 +165,9 @@ class ApiToken(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at <= timezone.now()
+
+
+def enterprise_model():
+    """The registry's Enterprise, reached through the user's own ``scope_enterprise`` relation: accounts
+    sits below the enterprises app and names none of its modules (README, "How it is built")."""
+    return User._meta.get_field("scope_enterprise").related_model

@@ -1,21 +1,16 @@
 """Scoped reads about accounts: the users an actor manages, scopes resolved by code, audit history."""
 
-from dataclasses import dataclass
-
-from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fugong.areas.models import Area, Department
-from fugong.core import audit
+from fugong.core.access import GRANTABLE, USER_MANAGE, Role
 from fugong.core.scoping import CHANGE, get_visible_or_404
 from fugong.core.validators import normalize_code
-from fugong.enterprises.models import Enterprise
 
-from .models import User
-from .roles import GRANTABLE, USER_MANAGE, Role
+from .models import User, enterprise_model
 
 LIST_RELATED = ("scope_area", "scope_enterprise", "department")
 
@@ -78,10 +73,10 @@ def scope_area_by_code(*, actor: User, code: str) -> Area | None:
     return Area.objects.visible_to(actor).filter(code=code).first() if code else None
 
 
-def scope_enterprise_by_code(*, actor: User, code: str) -> Enterprise | None:
+def scope_enterprise_by_code(*, actor: User, code: str):
     """The enterprise with this credit code if the actor can see it; None otherwise."""
     code = normalize_code(code)
-    return Enterprise.objects.visible_to(actor).filter(credit_code=code).first() if code else None
+    return enterprise_model().objects.visible_to(actor).filter(credit_code=code).first() if code else None
 
 
 def scope_code_options(*, actor: User, limit: int = 600) -> list[tuple[str, str]]:
@@ -100,38 +95,6 @@ def scope_code_of(user: User) -> str:
     return user.scope_area.code if user.scope_area_id else ""
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    at: object
-    actor: str
-    action: str
-    changes: list[tuple[str, object, object]]
-    request_id: str
-
-
-EXTRA_LABELS = {"password": _("密码"), "members": _("成员")}
-
-
-def _label(model: type[models.Model], name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return str(EXTRA_LABELS.get(name, name))
-
-
-def history_rows(obj: models.Model, *, limit: int = 100) -> list[HistoryRow]:
-    """The audit trail of one record, newest first, with field names as their Chinese labels."""
-    rows = []
-    for entry in audit.history(obj)[:limit]:
-        changes = [(_label(type(obj), k), v[0], v[1]) for k, v in (entry.changes or {}).items()]
-        actor = f"{entry.actor}（{entry.actor.username}）" if entry.actor else str(_("系统"))
-        rows.append(
-            HistoryRow(
-                at=entry.at,
-                actor=actor,
-                action=entry.get_action_display(),
-                changes=changes,
-                request_id=entry.request_id,
-            )
-        )
-    return rows
+def area_users(*, user, obj) -> list[User]:
+    """The accounts card of an area's page: users scoped exactly on it whom the viewer manages."""
+    return users_scoped_on(actor=user, area=obj)

@@ -15,11 +15,11 @@ from django.db.models import F
 from django.utils import timezone
 
 from fugong.core import audit
+from fugong.core.access import GRANTABLE, ROLE_LEVELS, USER_MANAGE, Role, ScopeKind, scope_kind
 from fugong.core.compiled import CompiledLookup
 from fugong.core.models import AuditAction
 
-from .models import ApiToken, User, hash_token
-from .roles import GRANTABLE, ROLE_LEVELS, USER_MANAGE, Role, ScopeKind, scope_kind
+from .models import ApiToken, User, enterprise_model, hash_token
 
 USER_AUDIT_FIELDS = [
     "username",
@@ -210,9 +210,8 @@ def check_grant(*, actor: User, role: str, scope_area=None, scope_enterprise=Non
     if actor.is_sysadmin or scope_kind(role) == ScopeKind.NONE:
         return
     if scope_kind(role) == ScopeKind.ENTERPRISE:
-        from fugong.enterprises.models import Enterprise  # the enterprise registry decides visibility
-
-        if not Enterprise.objects.visible_to(actor).filter(pk=scope_enterprise.pk).exists():
+        # The enterprise registry decides visibility.
+        if not enterprise_model().objects.visible_to(actor).filter(pk=scope_enterprise.pk).exists():
             raise PermissionDenied("该企业不在您的管辖范围内")
         return
     if not scope_area.path.startswith(actor.scope_path or "\0"):

@@ -10,8 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
+from fugong.core import audit
+from fugong.core.access import USER_MANAGE
+from fugong.core.decorators import capability_required
+
 from . import selectors, services
-from .decorators import capability_required
 from .forms import (
     SERVICE_FIELD_MAP,
     LoginForm,
@@ -22,7 +25,6 @@ from .forms import (
     UserSearchForm,
     add_service_errors,
 )
-from .roles import USER_MANAGE
 
 
 def _safe_next(request, target: str) -> str:
@@ -124,7 +126,7 @@ def user_detail(request, pk):
         {
             "subject": user,
             "status": selectors.user_status(user),
-            "history": selectors.history_rows(user),
+            "history": audit.history_rows(user),
             "memberships": groups,
         },
     )

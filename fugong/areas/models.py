@@ -3,16 +3,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.models import pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 
 from .choices import LEVEL, AreaKind, GroupKind, MemberDuty
 
 PATH_SEP = "/"
-
-
-def pattern_index(field: str, name: str) -> models.Index:
-    """A prefix-searchable index: on PostgreSQL ``LIKE 'x%'`` needs varchar_pattern_ops."""
-    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
 
 
 class Area(models.Model):

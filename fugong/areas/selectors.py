@@ -4,10 +4,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from fugong.accounts.roles import GROUP_MANAGE
+from fugong.core.access import GROUP_MANAGE
+from fugong.core.choices import Category
+from fugong.core.registry import AreaCounter, contributions, reader
 from fugong.core.scoping import CHANGE, VIEW, get_visible_or_404
-from fugong.enterprises.choices import Category
-from fugong.enterprises.models import Enterprise
 
 from .models import PATH_SEP, Area, Department, WorkingGroup, WorkingGroupMember
 
@@ -52,10 +52,15 @@ def area_get(*, user, code: str) -> Area:
     return get_visible_or_404(Area, user, VIEW, code=code)
 
 
+def _counter() -> AreaCounter | None:
+    """The count the tree shows (the registry's enterprises, contributed by that app)."""
+    counters = contributions("area_counters")
+    return counters[0] if counters else None
+
+
 def _enterprise_counts(user) -> dict[int, int]:
-    """Enterprises the user may see, per area: one aggregate query."""
-    rows = Enterprise.objects.visible_to(user).order_by().values("area_id").annotate(n=Count("id"))
-    return {row["area_id"]: row["n"] for row in rows}
+    counter = _counter()
+    return reader(counter.per_area)(user=user) if counter else {}
 
 
 def area_tree(*, user, q: str = "", with_counts: bool = True) -> tuple[list[TreeRow], int]:
@@ -117,7 +122,8 @@ def _flatten(roots: list[TreeNode], *, expand_all: bool) -> list[TreeRow]:
 
 def area_enterprise_count(*, user, area: Area) -> int:
     """Enterprises the user may see in the area's subtree: one indexed prefix count."""
-    return Enterprise.objects.visible_to(user).filter(area_path__startswith=area.path).count()
+    counter = _counter()
+    return reader(counter.in_subtree)(user=user, area=area) if counter else 0
 
 
 def area_ancestors(*, area: Area) -> list[Area]:

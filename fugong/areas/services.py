@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from fugong.accounts.roles import AREA_IMPORT, GROUP_MANAGE
 from fugong.core import audit
+from fugong.core.access import AREA_IMPORT, GROUP_MANAGE
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.scoping import CHANGE
 

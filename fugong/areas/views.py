@@ -6,9 +6,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from fugong.accounts import selectors as account_selectors
-from fugong.accounts.decorators import capability_required
-from fugong.accounts.roles import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
+from fugong.core import audit
+from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
+from fugong.core.decorators import capability_required
+from fugong.core.registry import sections
 from fugong.core.xlsx import SheetError, template_response
 
 from . import imports, selectors, services
@@ -59,7 +60,7 @@ def area_detail(request, code):
             "children": selectors.area_children(user=request.user, area=area),
             "enterprise_count": selectors.area_enterprise_count(user=request.user, area=area),
             "groups": selectors.area_groups(user=request.user, area=area),
-            "users": account_selectors.users_scoped_on(actor=request.user, area=area),
+            "sections": sections("area_detail", user=request.user, obj=area),  # e.g. its accounts
         },
     )
 
@@ -131,7 +132,7 @@ def group_detail(request, pk):
             "members": selectors.group_members(group=group),
             "can_change": can_change,
             "member_form": MemberAddForm(actor=request.user) if can_change else None,
-            "history": account_selectors.history_rows(group) if can_change else [],
+            "history": audit.history_rows(group) if can_change else [],
         },
     )
 
@@ -224,7 +225,7 @@ def group_member_add(request, pk):
             "members": selectors.group_members(group=group),
             "can_change": True,
             "member_form": form,
-            "history": account_selectors.history_rows(group),
+            "history": audit.history_rows(group),
         },
         status=400,
     )

@@ -14,9 +14,8 @@ from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT, Role
-from fugong.api import Session
-from fugong.core.api import paginate
+from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT, Role
+from fugong.core.api import ErrorOut, Session, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import get_visible_or_404
 from fugong.enterprises.models import Enterprise
@@ -24,18 +23,9 @@ from fugong.health.models import Employment
 
 from . import selectors, services
 from .models import Alert
-from .wave import AUTH, fast_checkin
+from .wave import AUTH, checkin_out, fast_checkin
 
 router = Router(tags=["健康打卡"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class CheckinIn(Schema):
@@ -125,24 +115,6 @@ class MissedQuery(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-def _out(c) -> dict:
-    return {
-        "id": c.pk,
-        "person_id": c.person_id,
-        "enterprise_id": c.enterprise_id,
-        "day": c.day,
-        "slot": c.slot,
-        "temperature": float(c.temperature),
-        "symptom": c.symptom,
-        "risk_contact": c.risk_contact,
-        "whereabouts": c.whereabouts,
-        "abnormal": c.abnormal,
-        "proxy": c.is_proxy,
-        "submitted_at": c.submitted_at,
-        "key": str(c.key),
-    }
-
-
 def _target(user, payload: CheckinIn) -> tuple[int, int | None, bool]:
     """(person_id, enterprise_id, is_proxy) for the caller."""
     if payload.person_id is None:
@@ -196,7 +168,7 @@ def checkin_create(request, payload: CheckinIn):
         whereabouts=payload.whereabouts,
         proxy_user=user if proxy else None,
     )
-    return Status(201 if created else 200, _out(row))
+    return Status(201 if created else 200, checkin_out(row))
 
 
 @router.get("", response={200: CheckinPage, 403: ErrorOut}, summary="打卡记录（管辖范围内）")
@@ -208,7 +180,7 @@ def checkin_list(request, q: Query[ListQuery]):
         q.page,
         q.page_size,
     )
-    return {"items": [_out(c) for c in rows], "count": count}
+    return {"items": [checkin_out(c) for c in rows], "count": count}
 
 
 def _alert(a) -> dict:

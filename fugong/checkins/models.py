@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import Role
+from fugong.core.access import Role
 from fugong.core.scoping import ScopedManager, subtree_q
 
 from .choices import FlagKind, OnRepeat, Slot, SpotResult, Symptom

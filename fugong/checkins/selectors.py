@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
+from fugong.core.access import Role
 from fugong.core.scoping import VIEW
 from fugong.health.models import Employment, Person
 
@@ -114,3 +115,13 @@ def identity_of(user) -> CheckinIdentity | None:
 def person_for_proxy(*, user, person_id: int) -> Person | None:
     """A community worker proxies for a person of their area (the person registry's scope)."""
     return Person.objects.visible_to(user, VIEW).filter(pk=person_id).first()
+
+
+def person_file_checkins(*, user, obj) -> list[Checkin]:
+    """The check-ins card of a person's file (core.registry section of this app)."""
+    return person_checkins(user=user, person=obj)
+
+
+def may_open_checkin_link(*, user, obj) -> bool:
+    """The enterprise's own admin prints its check-in QR link (the enterprise page's button)."""
+    return user.role == Role.ENTERPRISE_ADMIN and user.scope_enterprise_id == obj.pk

@@ -19,7 +19,7 @@ from django.db.models.functions import TruncSecond
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fugong.accounts.roles import CHECKIN_MONITOR
+from fugong.core.access import CHECKIN_MONITOR
 from fugong.core.audit import record
 from fugong.core.compiled import CompiledInsert
 from fugong.core.models import AuditAction

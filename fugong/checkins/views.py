@@ -16,9 +16,9 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.decorators import capability_required
-from fugong.accounts.roles import CHECKIN_MONITOR, CHECKIN_SUBMIT
+from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.client import client_ip
+from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE, get_visible_or_404
 from fugong.enterprises.models import Enterprise
 

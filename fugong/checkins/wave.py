@@ -21,8 +21,8 @@ those of the operation.
 import functools
 import json
 
-from fugong.accounts.roles import CHECKIN_SUBMIT
-from fugong.api import BearerToken, api
+from fugong.core.access import CHECKIN_SUBMIT
+from fugong.core.api import BearerToken, api
 
 from . import selectors, services
 
@@ -35,6 +35,26 @@ class CheckinBearer(BearerToken):
 
 
 AUTH = CheckinBearer()
+
+
+def checkin_out(c) -> dict:
+    """A check-in as both paths of POST /api/v1/checkins answer it (the schema is CheckinOut)."""
+    return {
+        "id": c.pk,
+        "person_id": c.person_id,
+        "enterprise_id": c.enterprise_id,
+        "day": c.day,
+        "slot": c.slot,
+        "temperature": float(c.temperature),
+        "symptom": c.symptom,
+        "risk_contact": c.risk_contact,
+        "whereabouts": c.whereabouts,
+        "abnormal": c.abnormal,
+        "proxy": c.is_proxy,
+        "submitted_at": c.submitted_at,
+        "key": str(c.key),
+    }
+
 
 # The fields of ``CheckinIn`` the fast path takes, with the JSON types it accepts for each (strictly:
 # anything looser, such as "true" for a boolean, is left to pydantic's rules on the slow path).
@@ -81,8 +101,6 @@ def fast_checkin(run):
         identity = selectors.identity_of(user)
         if identity is None:
             return run(request, *args, **kwargs)
-        from .api import _out  # api.py applies this decorator, so it is imported here
-
         try:
             row, created = services.checkin_record(
                 person_id=identity.person_id,
@@ -95,6 +113,6 @@ def fast_checkin(run):
             )
         except Exception as exc:  # the API's handlers: 422 with errors by field, 403, or a logged 500
             return api.on_exception(request, exc)
-        return api.create_response(request, _out(row), status=201 if created else 200)
+        return api.create_response(request, checkin_out(row), status=201 if created else 200)
 
     return wrapper

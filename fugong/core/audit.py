@@ -4,9 +4,12 @@ import datetime as dt
 import decimal
 import functools
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from .context import current_request_id
 from .masking import mask
@@ -102,3 +105,40 @@ def log_personal_access(
         fields=",".join(fields)[:200],
         row_count=row_count,
     )
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    at: object
+    actor: str
+    action: str
+    changes: list[tuple[str, object, object]]
+    request_id: str
+
+
+EXTRA_LABELS = {"password": _("密码"), "members": _("成员")}
+
+
+def _label(model: type[models.Model], name: str) -> str:
+    try:
+        return str(model._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return str(EXTRA_LABELS.get(name, name))
+
+
+def history_rows(obj: models.Model, *, limit: int = 100) -> list[HistoryRow]:
+    """The audit trail of one record, newest first, with field names as their Chinese labels."""
+    rows = []
+    for entry in history(obj)[:limit]:
+        changes = [(_label(type(obj), k), v[0], v[1]) for k, v in (entry.changes or {}).items()]
+        actor = f"{entry.actor}（{entry.actor.username}）" if entry.actor else str(_("系统"))
+        rows.append(
+            HistoryRow(
+                at=entry.at,
+                actor=actor,
+                action=entry.get_action_display(),
+                changes=changes,
+                request_id=entry.request_id,
+            )
+        )
+    return rows

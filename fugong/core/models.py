@@ -4,6 +4,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+def pattern_index(field: str, name: str) -> models.Index:
+    """A prefix-searchable index: on PostgreSQL ``LIKE 'x%'`` needs varchar_pattern_ops."""
+    return models.Index(fields=[field], name=name, opclasses=["varchar_pattern_ops"])
+
+
 class TimeStampedModel(models.Model):
     """Creation and update time and user on every business record."""
 

@@ -8,7 +8,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from fugong.accounts.roles import AREA_IMPORT
+from fugong.core.access import AREA_IMPORT
 
 from .middleware import background_poll
 from .models import PersonalDataAccess

@@ -15,9 +15,9 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import PATH_SEP, Area, Department, WorkingGroup, WorkingGroupMember
 from fugong.core import fake
+from fugong.core.access import Role
 from fugong.enterprises import signals
 from fugong.enterprises.models import Enterprise
 

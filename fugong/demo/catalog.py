@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from fugong.accounts.roles import Role
+from fugong.core.access import Role
 
 DEMO_PASSWORD = "Fugong@2020"  # noqa: S105 — the published password of the demo accounts
 

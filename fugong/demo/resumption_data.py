@@ -21,9 +21,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import PATH_SEP, Area
 from fugong.core import fake
+from fugong.core.access import Role
+from fugong.core.workdays import add_working_days
 from fugong.enterprises.models import Enterprise
 from fugong.health.models import Employment, Person
 from fugong.resumption import rules, tallies
@@ -367,7 +368,7 @@ class ResumptionBuilder:
         dorm = industrial and rng.random() < 0.4
         masks_days = 5 if firm.unmet else rng.randint(10, 30)
         submitted = firm.submitted_at
-        deadline = rules.add_working_days(submitted, 2) if self.review(firm) else None
+        deadline = add_working_days(submitted, 2) if self.review(firm) else None
         return Filing(
             enterprise_id=firm.pk,
             area_path=firm.path,

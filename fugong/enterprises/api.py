@@ -11,15 +11,15 @@ from django.http import Http404
 from ninja import File, Form, Query, Router, Status
 from ninja.files import UploadedFile
 
-from fugong.accounts.roles import (
+from fugong.core import audit
+from fugong.core.access import (
     ENTERPRISE_CREATE,
     ENTERPRISE_EXPORT,
     ENTERPRISE_IMPORT,
     ENTERPRISE_VIEW,
     PERSONAL_UNMASK,
 )
-from fugong.core import audit
-from fugong.core.api import paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -31,14 +31,12 @@ from .schemas import (
     EnterpriseOut,
     EnterprisePage,
     EnterprisePatch,
-    ErrorOut,
     ExportQuery,
     HistoryPage,
     HistoryQuery,
     ImportOut,
     ListQuery,
     PhonesOut,
-    ValidationErrorOut,
     enterprise_item,
     history_item,
     import_result,

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
-from fugong.accounts.roles import PERSONAL_UNMASK
 from fugong.core import audit
+from fugong.core.access import PERSONAL_UNMASK
 from fugong.core.masking import mask_phone
 from fugong.core.models import PersonalDataAccess
 from fugong.core.xlsx import export_response, export_watermark

@@ -5,8 +5,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import COMMUNITY_CATEGORIES, ENTERPRISE_ASSIGN, Role
 from fugong.areas.models import Area, WorkingGroup
+from fugong.core.access import COMMUNITY_CATEGORIES, ENTERPRISE_ASSIGN, Role
 from fugong.core.validators import normalize_code, normalize_mobile
 
 from .choices import Category

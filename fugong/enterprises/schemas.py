@@ -17,15 +17,6 @@ FORM_TO_API = {v: k for k, v in API_TO_FORM.items()}
 USER_FIELDS = ("commissioner", "paired_leader", "medic")
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
-
-
 class EnterpriseOut(Schema):
     id: int
     credit_code: str

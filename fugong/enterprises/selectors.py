@@ -1,12 +1,12 @@
 """Scoped reads of the enterprise registry."""
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.http import Http404
 
-from fugong.accounts.roles import ENTERPRISE_CHANGE
 from fugong.areas.models import Area
 from fugong.core import audit
+from fugong.core.access import ENTERPRISE_CHANGE
 from fugong.core.scoping import CHANGE, VIEW, get_visible_or_404
 
 from .filters import EnterpriseFilter
@@ -105,3 +105,14 @@ def enterprise_history(*, enterprise: Enterprise, limit: int = HISTORY_LIMIT) ->
             }
         )
     return rows
+
+
+def enterprise_counts_by_area(*, user) -> dict[int, int]:
+    """Enterprises the user may see, per area: one aggregate query (the area tree's counts)."""
+    rows = Enterprise.objects.visible_to(user).order_by().values("area_id").annotate(n=Count("id"))
+    return {row["area_id"]: row["n"] for row in rows}
+
+
+def enterprise_count_in_area(*, user, area) -> int:
+    """Enterprises the user may see in the area's subtree: one indexed prefix count."""
+    return Enterprise.objects.visible_to(user).filter(area_path__startswith=area.path).count()

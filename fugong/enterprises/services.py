@@ -4,8 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fugong.accounts.roles import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_IMPORT, PERSONAL_UNMASK
 from fugong.core import audit
+from fugong.core.access import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_IMPORT, PERSONAL_UNMASK
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.xlsx import SheetError
 

@@ -9,7 +9,8 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts import roles
+from fugong.core import access
+from fugong.core.registry import links
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -46,7 +47,7 @@ def _sort_headers(current: str) -> dict[str, dict]:
 @require_GET
 def enterprise_list(request):
     user = request.user
-    _require(user, roles.ENTERPRISE_VIEW)
+    _require(user, access.ENTERPRISE_VIEW)
     f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
     page = Paginator(selectors.stable_order(f.qs), PAGE_SIZE).get_page(request.GET.get("page"))
     area_choices = selectors.area_choices(user=user)
@@ -65,10 +66,10 @@ def enterprise_list(request):
             "industries": Industry.choices,
             "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
             "sort": _sort_headers(request.GET.get("sort", "")),
-            "can_create": user.can(roles.ENTERPRISE_CREATE),
-            "can_import": user.can(roles.ENTERPRISE_IMPORT),
-            "can_export": user.can(roles.ENTERPRISE_EXPORT),
-            "can_unmask": user.can(roles.PERSONAL_UNMASK),
+            "can_create": user.can(access.ENTERPRISE_CREATE),
+            "can_import": user.can(access.ENTERPRISE_IMPORT),
+            "can_export": user.can(access.ENTERPRISE_EXPORT),
+            "can_unmask": user.can(access.PERSONAL_UNMASK),
         },
     )
 
@@ -80,10 +81,8 @@ def _detail_context(request, enterprise, phones: dict | None = None) -> dict:
         "phones": phones,
         "area_trail": " · ".join(a.name for a in enterprise.area.ancestors()),
         "can_change": selectors.enterprise_can_change(user=user, enterprise=enterprise),
-        "can_inspect": user.can(roles.INSPECT),
-        "can_checkin_link": user.role == roles.Role.ENTERPRISE_ADMIN
-        and user.scope_enterprise_id == enterprise.pk,
-        "can_unmask": user.can(roles.PERSONAL_UNMASK),
+        "links": links("enterprise_detail", user=user, obj=enterprise),  # buttons of the apps above
+        "can_unmask": user.can(access.PERSONAL_UNMASK),
         "history": selectors.enterprise_history(enterprise=enterprise),
         "history_limit": selectors.HISTORY_LIMIT,
     }
@@ -92,7 +91,7 @@ def _detail_context(request, enterprise, phones: dict | None = None) -> dict:
 @login_required
 @require_GET
 def enterprise_detail(request, pk: int):
-    _require(request.user, roles.ENTERPRISE_VIEW)
+    _require(request.user, access.ENTERPRISE_VIEW)
     enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
     return render(request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise))
 
@@ -101,8 +100,8 @@ def enterprise_detail(request, pk: int):
 @require_POST
 def enterprise_reveal(request, pk: int):
     """Full phone numbers: an HTMX fragment, or the whole page when JavaScript is off."""
-    _require(request.user, roles.ENTERPRISE_VIEW)
-    _require(request.user, roles.PERSONAL_UNMASK)
+    _require(request.user, access.ENTERPRISE_VIEW)
+    _require(request.user, access.PERSONAL_UNMASK)
     enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
     phones = services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)
     if request.headers.get("HX-Request"):
@@ -143,7 +142,7 @@ def _render_form(request, form, enterprise=None, status=200):
 @require_http_methods(["GET", "POST"])
 def enterprise_create(request):
     user = request.user
-    _require(user, roles.ENTERPRISE_CREATE)
+    _require(user, access.ENTERPRISE_CREATE)
     form = EnterpriseForm(_data(request), user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -163,7 +162,7 @@ def enterprise_create(request):
 @require_http_methods(["GET", "POST"])
 def enterprise_edit(request, pk: int):
     user = request.user
-    _require(user, roles.ENTERPRISE_CHANGE)
+    _require(user, access.ENTERPRISE_CHANGE)
     enterprise = selectors.enterprise_get(user=user, pk=pk, action="change")
     form = EnterpriseForm(_data(request), user=user, instance=enterprise)
     if request.method == "POST" and form.is_valid():
@@ -187,7 +186,7 @@ def enterprise_edit(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
     user = request.user
-    _require(user, roles.ENTERPRISE_IMPORT)
+    _require(user, access.ENTERPRISE_IMPORT)
     context = {"columns": imports.COLUMNS, "max_rows": settings.IMPORT_MAX_ROWS, "errors_shown": ERRORS_SHOWN}
     if request.method == "GET":
         return render(request, "enterprises/import.html", context)
@@ -210,7 +209,7 @@ def enterprise_import(request):
 @login_required
 @require_GET
 def enterprise_import_template(request):
-    _require(request.user, roles.ENTERPRISE_IMPORT)
+    _require(request.user, access.ENTERPRISE_IMPORT)
     return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
 
 
@@ -218,7 +217,7 @@ def enterprise_import_template(request):
 @require_GET
 def enterprise_export(request):
     user = request.user
-    _require(user, roles.ENTERPRISE_EXPORT)
+    _require(user, access.ENTERPRISE_EXPORT)
     f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
     full = exports.wants_full(user, request.GET.get("full") == "1")
     return exports.enterprise_export(user=user, queryset=selectors.stable_order(f.qs), full=full)

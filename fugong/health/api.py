@@ -12,12 +12,11 @@ from django.http import Http404
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts.roles import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
 from fugong.areas.models import Area
-from fugong.core.api import paginate
+from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import CHANGE
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import selectors, services
 from .models import Person

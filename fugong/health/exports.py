@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
 
-from fugong.accounts.roles import PERSONAL_UNMASK
+from fugong.core.access import PERSONAL_UNMASK
 from fugong.core.audit import log_personal_access
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.models import PersonalDataAccess

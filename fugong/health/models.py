@@ -3,9 +3,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import Role
-from fugong.areas.models import pattern_index
-from fugong.core.models import TimeStampedModel
+from fugong.core.access import Role
+from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 from fugong.core.validators import validate_id_number, validate_mobile
 

@@ -4,7 +4,6 @@ Search is exact on the ID number and the phone, never partial, so the search box
 to guess a number digit by digit; a name search is a substring match.
 """
 
-import importlib
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -99,33 +98,6 @@ def person_employments(*, user, person: Person) -> list[Employment]:
     """Employers the viewer may see (an employer outside their scope stays unnamed)."""
     qs = person.employments.filter(enterprise__in=_visible_enterprises(user))
     return list(qs.select_related("enterprise").order_by("-is_active", "-since"))
-
-
-def person_rosters(*, user, person: Person) -> list:
-    """The resumption rosters the person is on, of enterprises the viewer may see."""
-    try:
-        from fugong.resumption.models import RosterEntry
-    except ImportError:
-        return []
-    qs = RosterEntry.objects.filter(person=person, filing__enterprise__in=_visible_enterprises(user))
-    return list(qs.select_related("filing", "filing__enterprise").order_by("-filing_id")[:50])
-
-
-def _optional(module: str, name: str):
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
-
-
-def person_checkins(*, user, person: Person) -> list | None:
-    reader = _optional("fugong.checkins.selectors", "person_checkins")
-    return None if reader is None else list(reader(user=user, person=person)[:30])
-
-
-def person_quarantines(*, user, person: Person) -> list | None:
-    reader = _optional("fugong.quarantine.selectors", "person_quarantines")
-    return None if reader is None else list(reader(user=user, person=person)[:30])
 
 
 def person_history(*, person: Person) -> list:

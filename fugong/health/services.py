@@ -13,8 +13,8 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fugong.accounts.roles import PERSON_MANAGE
 from fugong.areas.models import Area
+from fugong.core.access import PERSON_MANAGE
 from fugong.core.audit import audit_entry, record, snapshot
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.scoping import CHANGE
@@ -348,7 +348,7 @@ def person_merge(*, actor, duplicate_id: int, survivor_id: int, reason: str) -> 
 
 def person_reveal(*, actor, person: Person) -> dict:
     """The full ID number and phone for a role allowed to see them; every reveal is logged."""
-    from fugong.accounts.roles import PERSONAL_UNMASK
+    from fugong.core.access import PERSONAL_UNMASK
     from fugong.core.audit import log_personal_access
 
     if not actor.can(PERSONAL_UNMASK):

@@ -13,7 +13,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.roles import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
+from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
+from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError, read_rows, template_response
 
@@ -140,9 +141,7 @@ def _file_context(user, person, revealed: dict | None = None) -> dict:
         "person": person,
         "revealed": revealed,
         "employments": selectors.person_employments(user=user, person=person),
-        "rosters": selectors.person_rosters(user=user, person=person),
-        "checkins": selectors.person_checkins(user=user, person=person),
-        "quarantines": selectors.person_quarantines(user=user, person=person),
+        "sections": sections("person_file", user=user, obj=person),  # cards of the apps above
         "history": selectors.person_history(person=person),
         "merged_from": selectors.merged_from(person=person),
         "can_change": user.can(PERSON_MANAGE) and selectors.can_change(user=user, person=person),

@@ -13,9 +13,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts.roles import PROBLEM_OVERSEE
-from fugong.core.api import paginate
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
+from fugong.core.access import PROBLEM_OVERSEE
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 
 from . import policies, selectors, services
 from .models import Problem

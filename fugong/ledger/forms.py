@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import Area, Department
+from fugong.core.access import Role
 
 from .choices import ProblemCategory
 

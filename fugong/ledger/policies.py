@@ -4,7 +4,7 @@ Used by the services (which enforce them inside the transaction) and by the page
 (which only offer the actions a viewer may take).
 """
 
-from fugong.accounts.roles import PROBLEM_HANDLE, PROBLEM_OVERSEE, PROBLEM_REPORT, Role
+from fugong.core.access import PROBLEM_HANDLE, PROBLEM_OVERSEE, PROBLEM_REPORT, Role
 
 from .choices import ACTIVE, Channel, ProblemStatus
 

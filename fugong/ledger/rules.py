@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.db.models.functions import Length
 
 from fugong.areas.models import PATH_SEP
-from fugong.resumption.rules import add_working_days
+from fugong.core.workdays import add_working_days
 
 from .choices import DEFAULT_DUE_DAYS
 from .models import CategoryDueDays, RoutingRule

@@ -12,8 +12,8 @@ from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value,
 from django.http import Http404
 from django.utils import timezone
 
-from fugong.accounts.roles import PROBLEM_HANDLE, PROBLEM_OVERSEE, PROBLEM_REPORT, Role
 from fugong.areas.models import Area, Department
+from fugong.core.access import PROBLEM_HANDLE, PROBLEM_OVERSEE, PROBLEM_REPORT, Role
 from fugong.enterprises.models import Enterprise
 
 from . import policies

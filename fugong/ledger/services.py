@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from fugong.accounts.roles import SUPERVISION_CONFIGURE
 from fugong.core import audit
+from fugong.core.access import SUPERVISION_CONFIGURE
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.enterprises.models import Enterprise
 from fugong.resumption.services import reviewing_area

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.roles import PROBLEM_OVERSEE, Role
+from fugong.core.access import PROBLEM_OVERSEE, Role
 from fugong.core.xlsx import export_response, export_watermark
 
 from . import policies, selectors, services
@@ -288,7 +288,7 @@ def stats(request):
 
 
 def _require_configure(user) -> None:
-    from fugong.accounts.roles import SUPERVISION_CONFIGURE
+    from fugong.core.access import SUPERVISION_CONFIGURE
 
     if not user.can(SUPERVISION_CONFIGURE):
         raise PermissionDenied

@@ -9,8 +9,9 @@ from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
-from fugong.accounts.roles import NOTICE_PUBLISH, NOTICE_RECEIVE
 from fugong.areas.models import Area
+from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE
+from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
 
@@ -18,15 +19,6 @@ from . import selectors, services
 from .choices import ReadState
 
 router = Router(tags=["通知公告"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class AttachmentOut(Schema):

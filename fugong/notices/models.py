@@ -9,9 +9,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import NOTICE_PUBLISH, NOTICE_RECEIVE, Role
-from fugong.areas.models import pattern_index
-from fugong.core.models import TimeStampedModel
+from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE, Role
+from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager
 from fugong.enterprises.choices import Category
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from fugong.accounts.roles import NOTICE_RECEIVE
+from fugong.core.access import NOTICE_RECEIVE
 from fugong.core.scoping import VIEW, get_visible_or_404
 
 from .filters import STATE_Q, NoticeFilter, RecipientFilter

@@ -4,8 +4,8 @@ may see. Used to preview the count before publishing and to resolve the recipien
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
 
-from fugong.accounts.roles import NOTICE_PUBLISH, Role
 from fugong.areas.models import Area
+from fugong.core.access import NOTICE_PUBLISH, Role
 from fugong.enterprises.choices import Category
 from fugong.enterprises.models import Enterprise
 

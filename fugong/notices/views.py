@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _l
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.decorators import capability_required
-from fugong.accounts.roles import NOTICE_PUBLISH, NOTICE_RECEIVE
+from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE
+from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
 from fugong.core.xlsx import export_response, export_watermark

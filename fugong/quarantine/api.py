@@ -17,11 +17,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
 from fugong.areas.models import Area
-from fugong.core.api import paginate
+from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_name, mask_phone
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import rules, selectors, services
 from .models import Decision, FollowUp, Order, Returnee, RiskArea, RuleSet, Stay

@@ -5,8 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import Area
+from fugong.core.access import Role
 
 from .models import ContactMethod, ContactStatus, DeliveryMethod, Measure, RiskLevel, Transport
 

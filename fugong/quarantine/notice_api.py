@@ -13,10 +13,10 @@ from django.utils import timezone
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.core import uploads
+from fugong.core.access import QUARANTINE_MANAGE
+from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.core.masking import mask_id_number, mask_name
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import notice_services, notice_views
 from .models import ReleaseNotice

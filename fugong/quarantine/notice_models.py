@@ -12,8 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import QUARANTINE_MANAGE, Role
-from fugong.areas.models import pattern_index
+from fugong.core.access import QUARANTINE_MANAGE, Role
+from fugong.core.models import pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 
 

@@ -25,8 +25,8 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import QUARANTINE_MANAGE, Role
 from fugong.core import audit, uploads
+from fugong.core.access import QUARANTINE_MANAGE, Role
 from fugong.core.models import AuditAction, PersonalDataAccess
 from fugong.core.scoping import CHANGE
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.core import uploads
+from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
 

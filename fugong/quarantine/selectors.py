@@ -7,7 +7,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import (
+from fugong.core.access import (
     QUARANTINE_CONFIGURE,
     QUARANTINE_MANAGE,
     RETURNEE_REGISTER,
@@ -202,3 +202,8 @@ def notice_doctors(*, order: Order):
     codes = [c for c in order.area_path.split("/") if c]
     covering = ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
     return User.objects.filter(role=Role.MEDIC, is_active=True, scope_path__in=covering).order_by("full_name")
+
+
+def person_file_quarantines(*, user, obj) -> list[Order]:
+    """The quarantine card of a person's file (core.registry section of this app)."""
+    return list(person_quarantines(user=user, person=obj)[:30])

@@ -16,15 +16,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import (
+from fugong.areas.models import Area
+from fugong.core import audit
+from fugong.core.access import (
     QUARANTINE_CONFIGURE,
     QUARANTINE_MANAGE,
     RETURNEE_REGISTER,
     SITE_OPERATE,
     Role,
 )
-from fugong.areas.models import Area
-from fugong.core import audit
 from fugong.core.models import AuditAction
 from fugong.core.scoping import CHANGE
 from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile

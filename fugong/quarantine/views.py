@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
 from fugong.areas.models import Area
+from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER, SITE_OPERATE
 from fugong.core.actions import run_action
 from fugong.enterprises.models import Enterprise
 

@@ -11,8 +11,8 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import Role
 from fugong.areas.models import PATH_SEP, Area
+from fugong.core.access import Role
 from fugong.enterprises.models import Enterprise
 
 from . import rates

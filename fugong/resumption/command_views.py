@@ -15,7 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fugong.accounts import roles
+from fugong.core import access
 from fugong.enterprises.choices import Category, Industry
 
 from . import command_selectors as selectors
@@ -27,7 +27,7 @@ PAGE_SIZE = 50
 
 
 def _require_rates(user) -> None:
-    if not user.can(roles.RATES_VIEW):
+    if not user.can(access.RATES_VIEW):
         raise PermissionDenied
 
 
@@ -219,7 +219,7 @@ def drilldown(request):
 
 def _adjustable(request, pk: int):
     user = request.user
-    if not (user.can(roles.RATES_VIEW) and selectors.can_adjust(user)):
+    if not (user.can(access.RATES_VIEW) and selectors.can_adjust(user)):
         raise PermissionDenied
     return selectors.adjustable(user=user, pk=pk)
 

@@ -14,10 +14,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts import roles
-from fugong.core.api import paginate
+from fugong.core import access
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import filing_selectors as selectors
 from . import services
@@ -212,7 +211,7 @@ def _detail(f: Filing) -> dict:
 
 
 def _can_view(user) -> None:
-    if not any(user.can(c) for c in (roles.FILING_SUBMIT, roles.FILING_REVIEW, roles.REPORT_MONITOR)):
+    if not any(user.can(c) for c in (access.FILING_SUBMIT, access.FILING_REVIEW, access.REPORT_MONITOR)):
         raise PermissionDenied("您无权查看复工备案")
 
 
@@ -247,7 +246,7 @@ def list_filings(request, q: Query[ListQuery]):
     "每条给出得分构成（本地员工占比、规模、通风、物资）、办理时限和是否超时。",
 )
 def filing_queue(request, q: Query[ListQuery]):
-    if not request.user.can(roles.FILING_REVIEW):
+    if not request.user.can(access.FILING_REVIEW):
         raise PermissionDenied("您无权审核复工备案")
     return _page(selectors.review_queue(user=request.user, f=_filter(q)), q.page, q.page_size)
 
@@ -262,7 +261,7 @@ def filing_queue(request, q: Query[ListQuery]):
 )
 def save_filing(request, payload: FilingIn):
     user = request.user
-    if not user.can(roles.FILING_SUBMIT) or not user.scope_enterprise_id:
+    if not user.can(access.FILING_SUBMIT) or not user.scope_enterprise_id:
         raise PermissionDenied("只有企业管理员可以填报复工备案")
     data = payload.dict()
     roster = data.pop("roster")
@@ -312,7 +311,7 @@ def submit_filing(request, id: int, payload: SubmitIn):
 )
 def decide_filing(request, id: int, payload: DecideIn):
     user = request.user
-    if not user.can(roles.FILING_REVIEW):
+    if not user.can(access.FILING_REVIEW):
         raise PermissionDenied("您无权审核复工备案")
     selectors.filing_detail(user=user, pk=id)  # not visible: 404, like a missing row
     if payload.version is None:

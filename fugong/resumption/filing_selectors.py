@@ -12,7 +12,8 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import COMMUNITY_CATEGORIES, FILING_BULK, FILING_REVIEW, Role
+from fugong.core.access import COMMUNITY_CATEGORIES, FILING_BULK, FILING_REVIEW, Role
+from fugong.core.scoping import VIEW
 from fugong.enterprises.choices import Category
 from fugong.enterprises.models import Enterprise
 
@@ -334,3 +335,10 @@ def condition_codes() -> list[tuple[str, str]]:
 
 def commitment_versions() -> QuerySet[CommitmentText]:
     return CommitmentText.objects.order_by("-effective_from", "-pk")
+
+
+def person_file_rosters(*, user, obj) -> list[RosterEntry]:
+    """The resumption rosters a person is on, of enterprises the viewer may see (a person-file card)."""
+    visible = Enterprise.objects.visible_to(user, VIEW).values("pk")
+    qs = RosterEntry.objects.filter(person=obj, filing__enterprise__in=visible)
+    return list(qs.select_related("filing", "filing__enterprise").order_by("-filing_id")[:50])

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fugong.accounts import roles
+from fugong.core import access
 from fugong.core.xlsx import SheetError, template_response
 from fugong.enterprises.choices import Category
 
@@ -53,7 +53,7 @@ def _require(user, capability: str) -> None:
 
 
 def _own_enterprise(user):
-    _require(user, roles.FILING_SUBMIT)
+    _require(user, access.FILING_SUBMIT)
     if not user.scope_enterprise_id:
         raise PermissionDenied
     return user.scope_enterprise
@@ -247,7 +247,7 @@ def filing_edit(request):
 @login_required
 @require_GET
 def roster_template(request):
-    _require(request.user, roles.FILING_SUBMIT)
+    _require(request.user, access.FILING_SUBMIT)
     return template_response(ROSTER_COLUMNS, filename="复工人员名单模板.xlsx", title="复工人员名单")
 
 
@@ -319,7 +319,7 @@ def filing_submit(request):
 @require_GET
 def review_queue(request):
     user = request.user
-    _require(user, roles.FILING_REVIEW)
+    _require(user, access.FILING_REVIEW)
     f = selectors.QueueFilter.from_params(request.GET)
     page = Paginator(selectors.review_queue(user=user, f=f), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -342,7 +342,7 @@ def review_queue(request):
             "categories": Category.choices,
             "filtered": bool(f.category or f.overdue),
             "weights": selectors.SCORE_PARTS,
-            "can_bulk": user.can(roles.FILING_BULK),
+            "can_bulk": user.can(access.FILING_BULK),
         },
     )
 
@@ -351,7 +351,7 @@ def review_queue(request):
 @require_GET
 def review_overdue(request):
     user = request.user
-    if not user.can(roles.FILING_OVERSEE):
+    if not user.can(access.FILING_OVERSEE):
         raise PermissionDenied
     page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -362,7 +362,7 @@ def review_overdue(request):
 
 
 def _can_view_filings(user) -> bool:
-    return any(user.can(c) for c in (roles.FILING_SUBMIT, roles.FILING_REVIEW, roles.REPORT_MONITOR))
+    return any(user.can(c) for c in (access.FILING_SUBMIT, access.FILING_REVIEW, access.REPORT_MONITOR))
 
 
 @login_required
@@ -410,7 +410,7 @@ def filing_detail(request, pk: int):
             "roster_count": roster.count(),
             "roster_shown": ROSTER_SHOWN,
             "is_own": user.scope_enterprise_id == filing.enterprise_id,
-            "can_review": user.can(roles.FILING_REVIEW),
+            "can_review": user.can(access.FILING_REVIEW),
         },
         status=status,
     )
@@ -423,7 +423,7 @@ def filing_detail(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def bulk_filing(request):
     user = request.user
-    if not user.can(roles.FILING_BULK):
+    if not user.can(access.FILING_BULK):
         raise PermissionDenied
     candidates = selectors.bulk_candidates(user=user)
     form = BulkFilingForm(request.POST if request.method == "POST" else None, candidates=candidates)

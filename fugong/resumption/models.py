@@ -11,11 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.accounts.roles import RATES_VIEW, Role
-from fugong.areas.models import pattern_index
-from fugong.core.models import TimeStampedModel
+from fugong.core.access import RATES_VIEW, Role
+from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 from fugong.enterprises.choices import Category, Industry
+from fugong.enterprises.scoping import enterprise_scoped
 
 from .choices import (
     OPEN_FILING,
@@ -26,16 +26,6 @@ from .choices import (
     Mode,
     Ventilation,
 )
-
-
-def enterprise_scoped(user, action, prefix="enterprise"):
-    """Rows that belong to an enterprise are visible exactly when the enterprise is."""
-    from fugong.enterprises.models import Enterprise
-
-    if user.is_sysadmin:
-        return Q()
-    visible = Enterprise.objects.visible_to(user, "view" if action == "view" else action)
-    return Q(**{f"{prefix}__in": visible.values("pk")})
 
 
 class CategoryPolicy(models.Model):

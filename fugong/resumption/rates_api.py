@@ -12,7 +12,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from fugong.accounts.roles import RATES_VIEW
+from fugong.core.access import RATES_VIEW
+from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.enterprises.choices import Category, Industry
 
 from . import command_selectors as selectors
@@ -22,15 +23,6 @@ from .rates import Figures
 router = Router(tags=["复工复产"])
 
 Number = int | float | None
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class AreaOut(Schema):

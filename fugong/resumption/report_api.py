@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts.roles import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
-from fugong.core.api import paginate
+from fugong.core.access import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_phone
 
 from . import report_exports, report_selectors, services
@@ -20,15 +20,6 @@ from .report_forms import DailyReportForm, ReportFilterForm
 router = Router(tags=["企业日报"])
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ValidationErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]]
 
 
 class ReportOut(Schema):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from fugong.accounts import roles
+from fugong.core import access
 from fugong.enterprises.choices import Category
 from fugong.enterprises.selectors import area_choices
 
@@ -53,7 +53,7 @@ def _refuse_other_enterprise(request) -> None:
 @require_http_methods(["GET", "POST"])
 def report_today(request):
     user = request.user
-    _require(user, roles.FILING_SUBMIT)
+    _require(user, access.FILING_SUBMIT)
     enterprise = report_selectors.own_enterprise(user=user)
     today = timezone.localdate()
     existing = report_selectors.report_of(enterprise=enterprise, day=today)
@@ -108,7 +108,7 @@ def _initial_from(report) -> dict:
 @require_GET
 def report_list_mine(request):
     user = request.user
-    _require(user, roles.FILING_SUBMIT)
+    _require(user, access.FILING_SUBMIT)
     enterprise = report_selectors.own_enterprise(user=user)
     page = Paginator(report_selectors.reports_mine(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
@@ -137,7 +137,7 @@ def _filter_context(request, form: ReportFilterForm) -> dict:
 @require_GET
 def report_list(request):
     user = request.user
-    _require(user, roles.REPORT_MONITOR)
+    _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
     reports = report_selectors.reports_of_day(user=user, **filters)
@@ -159,7 +159,7 @@ def report_list(request):
 @require_GET
 def reports_missing(request):
     user = request.user
-    _require(user, roles.REPORT_MONITOR)
+    _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
     missing = report_selectors.reports_missing(user=user, **filters)
@@ -171,7 +171,7 @@ def reports_missing(request):
             "page": page,
             "day": filters["day"],
             "is_today": filters["day"] == timezone.localdate(),
-            "can_export": user.can(roles.ENTERPRISE_EXPORT),
+            "can_export": user.can(access.ENTERPRISE_EXPORT),
             **_filter_context(request, form),
         },
     )
@@ -181,8 +181,8 @@ def reports_missing(request):
 @require_GET
 def reports_missing_export(request):
     user = request.user
-    _require(user, roles.REPORT_MONITOR)
-    _require(user, roles.ENTERPRISE_EXPORT)
+    _require(user, access.REPORT_MONITOR)
+    _require(user, access.ENTERPRISE_EXPORT)
     filters = ReportFilterForm(request.GET).filters()
     missing = report_selectors.reports_missing(user=user, **filters)
     return report_exports.missing_export(user=user, queryset=missing, day=filters["day"])
@@ -192,7 +192,7 @@ def reports_missing_export(request):
 @require_GET
 def report_detail(request, pk: int):
     user = request.user
-    if not (user.can(roles.REPORT_MONITOR) or user.can(roles.FILING_SUBMIT)):
+    if not (user.can(access.REPORT_MONITOR) or user.can(access.FILING_SUBMIT)):
         raise PermissionDenied
     report = report_selectors.report_get(user=user, pk=pk)
     return render(

@@ -3,8 +3,6 @@
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from .choices import ConditionRule, HealthState, Ventilation
 from .models import Condition
 
@@ -78,18 +76,3 @@ def priority(
         "supplies": round(PRIORITY_WEIGHTS["supplies"] * supplies, 1),
     }
     return {"score": round(sum(parts.values()), 1), "parts": parts}
-
-
-def add_working_days(start: dt.datetime, days: int) -> dt.datetime:
-    """``days`` working days after ``start`` (Saturdays and Sundays skipped; holidays not modelled).
-
-    Weekdays are those of the district's clock (TIME_ZONE), not UTC's: Sunday morning in Chongqing is
-    Saturday evening in UTC.
-    """
-    current = timezone.localtime(start) if timezone.is_aware(start) else start
-    remaining = days
-    while remaining > 0:
-        current += dt.timedelta(days=1)
-        if current.weekday() < 5:
-            remaining -= 1
-    return current

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from fugong.accounts import roles
+from fugong.core import access
 from fugong.enterprises.choices import Category
 
 from . import filing_selectors as selectors
@@ -109,7 +109,7 @@ def _settings_post(request, forms, action) -> bool:
 @login_required
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    _require(request.user, roles.RESUMPTION_CONFIGURE)
+    _require(request.user, access.RESUMPTION_CONFIGURE)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _settings_forms(request.POST if action else None, action)
     status = 200

@@ -13,8 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
-from fugong.accounts.roles import RATES_VIEW, Role
 from fugong.areas.models import Area
+from fugong.core.access import RATES_VIEW, Role
 from fugong.core.scoping import get_visible_or_404
 from fugong.core.xlsx import export_response, export_watermark
 from fugong.enterprises.choices import Category

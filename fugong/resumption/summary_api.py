@@ -12,7 +12,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from fugong.accounts.roles import RATES_VIEW, RESUMPTION_CONFIGURE
+from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE
 from fugong.core.scoping import get_visible_or_404
 
 from . import summary

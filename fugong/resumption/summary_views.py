@@ -11,8 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from fugong.accounts.roles import RATES_VIEW, RESUMPTION_CONFIGURE, Role
 from fugong.areas.models import Area
+from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE, Role
 from fugong.core.scoping import get_visible_or_404
 
 from . import rates, summary

@@ -16,13 +16,12 @@ from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
 from pydantic import Field
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.areas.models import Area
-from fugong.core.api import paginate
+from fugong.core.access import QUARANTINE_MANAGE
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_phone
 from fugong.core.scoping import get_visible_or_404
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
 
 from . import selectors, services
 from .models import Alert, AlertStatus, Device

@@ -3,7 +3,7 @@ with their open binding, the orders a device may be bound to, and one order's se
 
 from django.db.models import Case, IntegerField, Prefetch, QuerySet, Value, When
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
+from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.scoping import CHANGE
 from fugong.quarantine.models import Measure, Order, OrderStatus
 

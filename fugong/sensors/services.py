@@ -25,9 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.areas.models import Area
 from fugong.core import audit
+from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.models import AuditAction
 from fugong.core.scoping import CHANGE
 from fugong.quarantine.models import Measure, Order, OrderStatus

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts.decorators import capability_required
-from fugong.accounts.roles import QUARANTINE_MANAGE
 from fugong.areas.models import Area
+from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.actions import run_action
+from fugong.core.decorators import capability_required
 from fugong.core.scoping import get_visible_or_404
 
 from . import selectors, services

@@ -13,8 +13,8 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.accounts import roles
-from fugong.enterprises.schemas import ErrorOut, ValidationErrorOut
+from fugong.core import access
+from fugong.core.api import ErrorOut, ValidationErrorOut
 
 from . import coverage as coverage_mod
 from . import selectors, services
@@ -63,7 +63,7 @@ class UnassignedOut(Schema):
 
 
 def _coverage(user):
-    if not user.can(roles.COVERAGE_VIEW):
+    if not user.can(access.COVERAGE_VIEW):
         raise PermissionDenied("您无权查看包保覆盖情况")
     return coverage_mod.coverage(selectors.enterprise_queryset(user=user))
 
@@ -247,7 +247,7 @@ def inspection_detail(request, id: int):
 )
 def inspection_followup(request, id: int, payload: FollowupIn):
     user = request.user
-    if not user.can(roles.INSPECT):
+    if not user.can(access.INSPECT):
         raise PermissionDenied("您无权检查企业")
     follows = selectors.inspection_detail(user=user, pk=id)
     data = payload.dict()
@@ -358,7 +358,7 @@ def _violation(v, listed: bool | None = None, statements: bool = False) -> dict:
 )
 def record_violation(request, id: int, payload: ViolationIn):
     user = request.user
-    if not user.can(roles.INSPECT):
+    if not user.can(access.INSPECT):
         raise PermissionDenied("您无权记录违规")
     selectors.inspection_detail(user=user, pk=id)
     v = services.violation_record(actor=user, inspection_id=id, **payload.dict())
@@ -386,7 +386,7 @@ def violation_detail(request, id: int):
 )
 def confirm_violation(request, id: int, payload: DecideIn):
     user = request.user
-    if not user.can(roles.VIOLATION_DECIDE):
+    if not user.can(access.VIOLATION_DECIDE):
         raise PermissionDenied("您无权确认违规处理")
     selectors.violation_detail(user=user, pk=id)
     services.violation_decide(actor=user, violation_id=id, **payload.dict())
@@ -455,7 +455,7 @@ def _listing(listing) -> dict:
 )
 def propose_listing(request, id: int, payload: ReasonIn):
     user = request.user
-    if not user.can(roles.VIOLATION_DECIDE):
+    if not user.can(access.VIOLATION_DECIDE):
         raise PermissionDenied("您无权提议列入不诚信企业名单")
     selectors.violation_detail(user=user, pk=id)
     listing = services.listing_propose(actor=user, violation_id=id, reason=payload.reason)
@@ -483,7 +483,7 @@ def listing_detail(request, id: int):
 )
 def approve_listing(request, id: int, payload: ApproveIn):
     user = request.user
-    if not user.can(roles.DISHONESTY_APPROVE):
+    if not user.can(access.DISHONESTY_APPROVE):
         raise PermissionDenied(services.violations.NO_APPROVE_RIGHT)
     selectors.listing_detail(user=user, pk=id)
     services.listing_approve(actor=user, listing_id=id, **payload.dict())
@@ -498,7 +498,7 @@ def approve_listing(request, id: int, payload: ApproveIn):
 )
 def remove_listing(request, id: int, payload: ReasonIn):
     user = request.user
-    if not (user.can(roles.VIOLATION_DECIDE) or user.can(roles.DISHONESTY_APPROVE)):
+    if not (user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)):
         raise PermissionDenied("您无权提议移出不诚信企业名单")
     selectors.listing_detail(user=user, pk=id)
     services.listing_request_removal(actor=user, listing_id=id, **payload.dict())

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import PATH_SEP, WorkingGroup
+from fugong.core.access import Role
 from fugong.enterprises.models import Enterprise
 
 from .choices import COMMUNITY_CATEGORIES, KEY_CATEGORIES, SECTOR_GROUP, Coverage, Tier

@@ -11,9 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.areas.models import pattern_index
+from fugong.core.models import pattern_index
 from fugong.core.scoping import ScopedManager
-from fugong.resumption.models import enterprise_scoped
+from fugong.enterprises.scoping import enterprise_scoped
 
 from .choices import LIVE_LISTING, FindingStatus, ItemResult, ListingStatus, Step, ViolationStatus
 

@@ -7,20 +7,24 @@ from dataclasses import dataclass
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from fugong.accounts import roles
-from fugong.core import audit
+from fugong.core import access, audit
 from fugong.core.scoping import get_visible_or_404
 
 from . import rules
 from .choices import LISTED, FindingStatus
 from .models import Finding, Inspection, InspectionPhoto, Listing, Violation
 
-SUPERVISION_READERS = (roles.INSPECT, roles.VIOLATION_DECIDE, roles.DISHONESTY_APPROVE, roles.COVERAGE_VIEW)
+SUPERVISION_READERS = (
+    access.INSPECT,
+    access.VIOLATION_DECIDE,
+    access.DISHONESTY_APPROVE,
+    access.COVERAGE_VIEW,
+)
 
 
 def can_read(user) -> bool:
     """Officials with a supervision right, and an enterprise admin for its own records."""
-    return any(user.can(c) for c in SUPERVISION_READERS) or user.role == roles.Role.ENTERPRISE_ADMIN
+    return any(user.can(c) for c in SUPERVISION_READERS) or user.role == access.Role.ENTERPRISE_ADMIN
 
 
 # --- standing ---------------------------------------------------------------------------------------
@@ -195,3 +199,8 @@ def enterprise_queryset(*, user):
     from fugong.enterprises.models import Enterprise
 
     return Enterprise.objects.visible_to(user)
+
+
+def may_inspect(*, user, obj) -> bool:
+    """Inspectors see the "现场检查" button on an enterprise they can see (the page is scoped already)."""
+    return user.can(access.INSPECT)

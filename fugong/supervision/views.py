@@ -14,9 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.accounts import roles
 from fugong.areas.models import Area
-from fugong.core import uploads
+from fugong.core import access, uploads
 from fugong.core.xlsx import export_response, export_watermark
 from fugong.enterprises.selectors import area_choices
 
@@ -84,7 +83,7 @@ def _page(request, queryset):
 
 def _coverage(request):
     user = request.user
-    _require(user, roles.COVERAGE_VIEW)
+    _require(user, access.COVERAGE_VIEW)
     form = CoverageFilterForm(request.GET or None, area_choices=area_choices(user=user))
     data = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.enterprise_queryset(user=user)
@@ -120,7 +119,7 @@ def coverage(request):
 @login_required
 @require_GET
 def coverage_export(request):
-    _require(request.user, roles.ENTERPRISE_EXPORT)
+    _require(request.user, access.ENTERPRISE_EXPORT)
     form, result, pks = _coverage(request)
     rows = (
         [e.name, e.credit_code, e.get_category_display(), e.area.name, e.address]
@@ -156,7 +155,7 @@ def inspections(request):
     return render(
         request,
         "supervision/inspection_list.html",
-        {"form": form, "page": page, "can_inspect": user.can(roles.INSPECT)},
+        {"form": form, "page": page, "can_inspect": user.can(access.INSPECT)},
     )
 
 
@@ -196,7 +195,7 @@ def _inspection_form(request, enterprise, follows=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_new(request, enterprise_id: int):
-    _require(request.user, roles.INSPECT)
+    _require(request.user, access.INSPECT)
     enterprise = selectors.enterprise_visible(user=request.user, pk=enterprise_id)
     return _inspection_form(request, enterprise)
 
@@ -204,7 +203,7 @@ def inspection_new(request, enterprise_id: int):
 @login_required
 @require_http_methods(["GET", "POST"])
 def inspection_followup(request, pk: int):
-    _require(request.user, roles.INSPECT)
+    _require(request.user, access.INSPECT)
     follows = selectors.inspection_detail(user=request.user, pk=pk)
     return _inspection_form(request, follows.enterprise, follows)
 
@@ -223,8 +222,8 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             **parts,
             "today": timezone.localdate(),
-            "can_inspect": user.can(roles.INSPECT),
-            "violation_form": ViolationForm(findings=parts["findings"]) if user.can(roles.INSPECT) else None,
+            "can_inspect": user.can(access.INSPECT),
+            "violation_form": ViolationForm(findings=parts["findings"]) if user.can(access.INSPECT) else None,
         },
     )
 
@@ -233,7 +232,7 @@ def inspection_detail(request, pk: int):
 @require_POST
 def inspection_violation_new(request, pk: int):
     user = request.user
-    _require(user, roles.INSPECT)
+    _require(user, access.INSPECT)
     inspection = selectors.inspection_detail(user=user, pk=pk)
     form = ViolationForm(request.POST, findings=list(inspection.findings.all()))
     if form.is_valid():
@@ -294,14 +293,14 @@ def _violation_context(request, violation, **forms):
         "ineligible_text": INELIGIBLE,
         "statements": list(violation.statements.select_related("author")),
         "timeline": selectors.timeline(violation=violation),
-        "can_decide": user.can(roles.VIOLATION_DECIDE) and violation.status == ViolationStatus.PENDING,
+        "can_decide": user.can(access.VIOLATION_DECIDE) and violation.status == ViolationStatus.PENDING,
         "can_propose": (
-            user.can(roles.VIOLATION_DECIDE)
+            user.can(access.VIOLATION_DECIDE)
             and violation.status != ViolationStatus.PENDING
             and violation.sequence >= 3
             and listing is None
         ),
-        "can_state": user.role == roles.Role.ENTERPRISE_ADMIN
+        "can_state": user.role == access.Role.ENTERPRISE_ADMIN
         and user.scope_enterprise_id == violation.enterprise_id,
         "decision_form": forms.get("decision_form")
         or DecisionForm(initial={"step": violation.proposed_step, "version": violation.version}),
@@ -322,7 +321,7 @@ def violation_detail(request, pk: int):
 @require_POST
 def violation_decide(request, pk: int):
     user = request.user
-    _require(user, roles.VIOLATION_DECIDE)
+    _require(user, access.VIOLATION_DECIDE)
     violation = selectors.violation_detail(user=user, pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -346,7 +345,7 @@ def violation_decide(request, pk: int):
 @require_POST
 def violation_listing_propose(request, pk: int):
     user = request.user
-    _require(user, roles.VIOLATION_DECIDE)
+    _require(user, access.VIOLATION_DECIDE)
     violation = selectors.violation_detail(user=user, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -373,7 +372,7 @@ def violation_listing_propose(request, pk: int):
 def violation_statement(request, pk: int):
     user = request.user
     violation = selectors.violation_detail(user=user, pk=pk)
-    if user.role != roles.Role.ENTERPRISE_ADMIN or user.scope_enterprise_id != violation.enterprise_id:
+    if user.role != access.Role.ENTERPRISE_ADMIN or user.scope_enterprise_id != violation.enterprise_id:
         raise PermissionDenied
     form = StatementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -417,9 +416,9 @@ def _listing_context(request, listing, **forms):
         "listing": listing,
         "ineligible_text": INELIGIBLE,
         "timeline": selectors.timeline(violation=listing.violation),
-        "can_approve": pending and user.can(roles.DISHONESTY_APPROVE),
+        "can_approve": pending and user.can(access.DISHONESTY_APPROVE),
         "can_remove": listing.status == ListingStatus.ACTIVE
-        and (user.can(roles.VIOLATION_DECIDE) or user.can(roles.DISHONESTY_APPROVE)),
+        and (user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)),
         "approve_form": forms.get("approve_form") or ApproveForm(initial={"version": listing.version}),
         "remove_form": forms.get("remove_form") or ReasonForm(initial={"version": listing.version}),
     }
@@ -437,7 +436,7 @@ def listing_detail(request, pk: int):
 @require_POST
 def listing_approve(request, pk: int):
     user = request.user
-    _require(user, roles.DISHONESTY_APPROVE)
+    _require(user, access.DISHONESTY_APPROVE)
     listing = selectors.listing_detail(user=user, pk=pk)
     form = ApproveForm(request.POST)
     if form.is_valid():
@@ -468,7 +467,7 @@ def listing_approve(request, pk: int):
 @require_POST
 def listing_remove(request, pk: int):
     user = request.user
-    if not (user.can(roles.VIOLATION_DECIDE) or user.can(roles.DISHONESTY_APPROVE)):
+    if not (user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)):
         raise PermissionDenied
     listing = selectors.listing_detail(user=user, pk=pk)
     form = ReasonForm(request.POST)
@@ -501,7 +500,7 @@ def listing_remove(request, pk: int):
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     user = request.user
-    _require(user, roles.SUPERVISION_CONFIGURE)
+    _require(user, access.SUPERVISION_CONFIGURE)
     policy = EscalationPolicy.objects.order_by("pk").first()
     window_form = WindowForm(initial={"window_days": policy.window_days if policy else 90})
     item_form = ChecklistItemForm(initial={"effective_from": timezone.localdate()})

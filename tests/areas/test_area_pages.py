@@ -105,12 +105,15 @@ def test_area_detail_shows_breadcrumb_children_count_and_users(world, client_for
     assert response.context["linkable"] == {"500109001"}
     assert [c.code for c in response.context["children"]] == ["500109001001001"]
     assert response.context["enterprise_count"] == 2
-    assert {u.username for u in response.context["users"]} == {"community_A", "guard_A", "resident_A"}
+    (users,) = [s["rows"] for s in response.context["sections"] if s["key"] == "users"]
+    assert {u.username for u in users} == {"community_A", "guard_A", "resident_A"}
+    assert "本区划的账号" in response.content.decode()  # the accounts app's card is on the page
 
 
 def test_area_detail_hides_users_from_viewers_who_cannot_manage_them(world, client_for):
     response = client_for("leader").get("/areas/500109001001/")
-    assert response.context["users"] == []
+    assert [s["rows"] for s in response.context["sections"] if s["key"] == "users"] == [[]]
+    assert "本区划的账号" not in response.content.decode()
     assert response.context["enterprise_count"] == 2
 
 

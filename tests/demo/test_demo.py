@@ -10,8 +10,8 @@ from django.db.models import Sum
 from django.test import Client
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.areas.models import Area
+from fugong.core.access import Role
 from fugong.core.validators import validate_credit_code, validate_mobile
 from fugong.demo import registry
 from fugong.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD

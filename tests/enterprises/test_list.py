@@ -3,8 +3,8 @@
 import pytest
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.core import fake
+from fugong.core.access import Role
 from fugong.core.masking import mask_phone
 from fugong.enterprises.models import Enterprise
 

@@ -21,8 +21,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from fugong.accounts.models import User
-from fugong.accounts.roles import Role
 from fugong.core import fake
+from fugong.core.access import Role
 from fugong.enterprises.models import Enterprise
 from fugong.resumption import services, tallies
 from fugong.resumption.choices import EnterpriseState

@@ -467,7 +467,7 @@ def test_only_firms_expected_to_report_may_report_and_they_make_the_denominator(
 def test_the_review_clock_counts_working_days_on_the_districts_calendar():
     import zoneinfo
 
-    from fugong.resumption.rules import add_working_days
+    from fugong.core.workdays import add_working_days
 
     chongqing = zoneinfo.ZoneInfo("Asia/Shanghai")
     sunday_morning = dt.datetime(2026, 11, 22, 5, 36, tzinfo=chongqing)  # Saturday 21:36 in UTC

@@ -7,7 +7,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from fugong.accounts.roles import NOTICE_RECEIVE
+from fugong.core.access import NOTICE_RECEIVE
 
 from ..models import NoticeRecipient
 

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from fugong.accounts.roles import NOTICE_PUBLISH, Role
 from fugong.areas.models import Area
 from fugong.core import audit
+from fugong.core.access import NOTICE_PUBLISH, Role
 from fugong.core.models import AuditAction
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import DOCUMENT_KINDS, check_upload, storage_name

@@ -37,7 +37,7 @@ CONDITION_FIELDS = [
 
 
 def _require_configure(actor) -> None:
-    from fugong.accounts.roles import RESUMPTION_CONFIGURE
+    from fugong.core.access import RESUMPTION_CONFIGURE
 
     if not actor.can(RESUMPTION_CONFIGURE):
         raise PermissionDenied("只有区级系统管理员可以调整复工条件与方式")

@@ -8,8 +8,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fugong.accounts.roles import FILING_BULK, Role
 from fugong.areas.models import PATH_SEP, Area
+from fugong.core.access import FILING_BULK, Role
+from fugong.core.workdays import add_working_days
 
 from .. import rules
 from ..choices import OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
@@ -140,7 +141,7 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
         _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
         return filing
     days = policy_for(filing.category).review_working_days
-    filing.deadline_at = rules.add_working_days(now, days)
+    filing.deadline_at = add_working_days(now, days)
     _transition(filing, actor, FilingStatus.SUBMITTED)
     filing.version += 1
     filing.save()
@@ -276,7 +277,7 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
 def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
     """个体工商户 filed in bulk by their community: each gets a filed filing signed by the worker and
     the status 已备案, all or nothing; scope and eligibility are re-checked for every one."""
-    from fugong.accounts.roles import COMMUNITY_CATEGORIES
+    from fugong.core.access import COMMUNITY_CATEGORIES
     from fugong.enterprises.models import Enterprise
 
     if not actor.can(FILING_BULK):

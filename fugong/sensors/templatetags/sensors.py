@@ -4,7 +4,7 @@ and ``waited_minutes`` for the alert list."""
 
 from django import template
 
-from fugong.accounts.roles import QUARANTINE_MANAGE
+from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.scoping import CHANGE
 from fugong.quarantine.models import Measure, Order, OrderStatus
 

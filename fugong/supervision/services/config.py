@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fugong.accounts.roles import SUPERVISION_CONFIGURE
 from fugong.core import audit
+from fugong.core.access import SUPERVISION_CONFIGURE
 from fugong.core.models import AuditAction
 
 from ..models import ChecklistItem, EscalationPolicy

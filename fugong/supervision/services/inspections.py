@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from fugong.accounts.roles import INSPECT
 from fugong.core import audit, uploads
+from fugong.core.access import INSPECT
 from fugong.core.models import AuditAction
 
 from .. import rules

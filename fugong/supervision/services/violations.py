@@ -6,8 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fugong.accounts.roles import DISHONESTY_APPROVE, INSPECT, VIOLATION_DECIDE, Role
 from fugong.core import audit
+from fugong.core.access import DISHONESTY_APPROVE, INSPECT, VIOLATION_DECIDE, Role
 from fugong.core.models import AuditAction
 
 from .. import rules

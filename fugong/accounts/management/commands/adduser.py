@@ -10,11 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
 from fugong.accounts import services
-from fugong.accounts.models import User
-from fugong.accounts.roles import Role, ScopeKind, scope_kind
+from fugong.accounts.models import User, enterprise_model
 from fugong.areas.models import Area, Department
+from fugong.core.access import Role, ScopeKind, scope_kind
 from fugong.core.validators import normalize_code, normalize_mobile
-from fugong.enterprises.models import Enterprise
 
 
 class Command(BaseCommand):
@@ -75,7 +74,7 @@ class Command(BaseCommand):
         if not code:
             raise CommandError(f"角色 {Role(role).label} 必须用 --scope 指定管辖范围")
         if kind == ScopeKind.ENTERPRISE:
-            enterprise = Enterprise.objects.filter(credit_code=code).first()
+            enterprise = enterprise_model().objects.filter(credit_code=code).first()
             if enterprise is None:
                 raise CommandError(f"找不到统一社会信用代码为“{code}”的企业")
             return None, enterprise

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from fugong.accounts.roles import Role
 from fugong.areas.models import Area
+from fugong.core.access import Role
 from fugong.demo.builder import DEFAULT_SEED, DEMO_PASSWORD, SCALES, Summary, build_demo
 from fugong.demo.resumption_data import build_resumption
 from fugong.enterprises.choices import Category

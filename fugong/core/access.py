@@ -1,4 +1,4 @@
-"""Roles, the kind of scope each takes, and what each may do.
+"""Roles, the kind of scope each takes, and what each may do (the ground floor: every app reads it).
 
 Capabilities are coarse ("may create enterprises"); *which* rows a user reaches is decided by the
 scope filters of each model (core.scoping). Both must allow an action.

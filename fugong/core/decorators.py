@@ -1,4 +1,4 @@
-"""View guards: signed in, and holding a capability of the role (roles.CAPABILITIES)."""
+"""View guards: signed in, and holding a capability of the role (core.access.CAPABILITIES)."""
 
 from functools import wraps
 
