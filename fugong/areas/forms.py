@@ -3,22 +3,10 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.web.forms import KitForm
+
 from .choices import GroupKind, MemberDuty
 from .models import Area, Department
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError, default: str | None = None) -> None:
-    """Put a service's ValidationError on the fields it names (or on ``default``)."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {default or "__all__": exc.messages}
-    for name, messages in errors.items():
-        for message in messages:
-            form.add_error(name if name in form.fields else default, message)
-
-
-def _bootstrap(form: forms.Form) -> None:
-    for f in form.fields.values():
-        css = "form-select" if isinstance(f.widget, forms.Select) else "form-control"
-        f.widget.attrs.setdefault("class", css)
 
 
 class AreaChoiceField(forms.ModelChoiceField):
@@ -58,29 +46,28 @@ class GroupSearchForm(forms.Form):
     )
 
 
-class GroupForm(forms.Form):
+class GroupForm(KitForm):
+    """Its area and department dropdowns hold only what the user may see (the kit narrows them)."""
+
+    error_field = "name"
     name = forms.CharField(label=_("工作组名称"), max_length=100)
     kind = forms.ChoiceField(label=_("类型"), choices=GroupKind.choices)
     area = AreaChoiceField(
         label=_("负责区域"),
-        queryset=Area.objects.none(),
+        queryset=Area.objects.order_by("path"),
         help_text=_("只能选择您管辖范围内的区域；工作组覆盖该区域及其下级"),
     )
     department = forms.ModelChoiceField(
-        label=_("牵头部门"), queryset=Department.objects.none(), required=False
+        label=_("牵头部门"), queryset=Department.objects.order_by("code"), required=False
     )
     note = forms.CharField(
         label=_("职责说明"), max_length=255, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args, areas, departments, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
-        self.fields["department"].queryset = departments
-        _bootstrap(self)
 
+class MemberAddForm(KitForm):
+    error_field = "username"
 
-class MemberAddForm(forms.Form):
     username = forms.CharField(
         label=_("成员用户名"),
         max_length=150,
@@ -88,15 +75,10 @@ class MemberAddForm(forms.Form):
     )
     duty = forms.ChoiceField(label=_("职务"), choices=MemberDuty.choices, initial=MemberDuty.MEMBER)
 
-    def __init__(self, *args, actor, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        _bootstrap(self)
-
     def clean_username(self):
         username = self.cleaned_data["username"].strip()
         user = (
-            get_user_model().objects.visible_to(self.actor).filter(username=username, is_active=True).first()
+            get_user_model().objects.visible_to(self.user).filter(username=username, is_active=True).first()
         )
         if user is None:
             raise ValidationError(_("用户“%(name)s”不存在或不在您的管辖范围内") % {"name": username})

@@ -1,68 +1,65 @@
+"""Pages of the area tree, departments and working groups — thin views on the web kit (core.web)."""
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
 
 from fugong.core import audit
 from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
 from fugong.core.decorators import capability_required
 from fugong.core.registry import sections
+from fugong.core.scoping import CHANGE
+from fugong.core.web.views import (
+    KitView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceActionView,
+    ServiceFormView,
+)
 from fugong.core.xlsx import SheetError, template_response
 
 from . import imports, selectors, services
-from .forms import (
-    AreaImportForm,
-    AreaSearchForm,
-    GroupForm,
-    GroupSearchForm,
-    MemberAddForm,
-    add_service_errors,
-)
+from .forms import AreaImportForm, AreaSearchForm, GroupForm, GroupSearchForm, MemberAddForm
+from .models import Area, WorkingGroup
 
 
-@capability_required(AREA_VIEW)
-def area_list(request):
-    search = AreaSearchForm(request.GET or None)
-    q = search.cleaned_data["q"] if search.is_valid() else ""
-    rows, shown = selectors.area_tree(user=request.user, q=q)
-    return render(
-        request,
-        "areas/area_list.html",
-        {
-            "rows": rows,
-            "shown": shown,
-            "search": search,
-            "q": q,
-            "can_import": request.user.can(AREA_IMPORT),
-        },
-    )
+class AreaListView(KitView):
+    capability = AREA_VIEW
+    template_name = "areas/area_list.html"
+
+    def get_context_data(self, **kwargs):
+        search = AreaSearchForm(self.request.GET or None)
+        q = search.cleaned_data["q"] if search.is_valid() else ""
+        rows, shown = selectors.area_tree(user=self.request.user, q=q)
+        can_import = self.request.user.can(AREA_IMPORT)
+        return super().get_context_data(rows=rows, shown=shown, search=search, q=q, can_import=can_import)
 
 
-@capability_required(AREA_VIEW)
-def area_detail(request, code):
-    area = selectors.area_get(user=request.user, code=code)
-    ancestors = selectors.area_ancestors(area=area)
-    visible = set(
-        selectors.area_queryset(user=request.user)
-        .filter(code__in=[a.code for a in ancestors])
-        .values_list("code", flat=True)
-    )
-    return render(
-        request,
-        "areas/area_detail.html",
-        {
-            "area": area,
-            "ancestors": ancestors,
-            "linkable": visible,
-            "children": selectors.area_children(user=request.user, area=area),
-            "enterprise_count": selectors.area_enterprise_count(user=request.user, area=area),
-            "groups": selectors.area_groups(user=request.user, area=area),
-            "sections": sections("area_detail", user=request.user, obj=area),  # e.g. its accounts
-        },
-    )
+class AreaDetailView(ScopedDetailView):
+    capability = AREA_VIEW
+    model = Area
+    lookup = {"code": "code"}
+    context_object_name = "area"
+    template_name = "areas/area_detail.html"
+
+    def get_context_data(self, **kwargs):
+        user, area = self.request.user, self.get_object()
+        ancestors = selectors.area_ancestors(area=area)
+        codes = [a.code for a in ancestors]
+        return super().get_context_data(
+            ancestors=ancestors,
+            linkable=set(
+                selectors.area_queryset(user=user).filter(code__in=codes).values_list("code", flat=True)
+            ),
+            children=selectors.area_children(user=user, area=area),
+            enterprise_count=selectors.area_enterprise_count(user=user, area=area),
+            groups=selectors.area_groups(user=user, area=area),
+            sections=sections("area_detail", user=user, obj=area),  # e.g. its accounts
+        )
 
 
 @capability_required(AREA_IMPORT)
@@ -93,153 +90,140 @@ def area_import_template(request):
     return template_response(imports.COLUMNS, filename="行政区划导入模板.xlsx", title="行政区划")
 
 
-@capability_required(AREA_VIEW)
-def department_list(request):
-    return render(
-        request, "areas/department_list.html", {"departments": selectors.department_list(user=request.user)}
-    )
+class DepartmentListView(KitView):
+    capability = AREA_VIEW
+    template_name = "areas/department_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(departments=selectors.department_list(user=self.request.user))
 
 
 # --- working groups -------------------------------------------------------------------------------
 
 
-@capability_required(AREA_VIEW)
-def group_list(request):
-    search = GroupSearchForm(request.GET or None)
-    params = search.cleaned_data if search.is_valid() else {}
-    groups = selectors.group_search(user=request.user, q=params.get("q", ""), kind=params.get("kind", ""))
-    page = Paginator(groups, 50).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "areas/group_list.html",
-        {
-            "page": page,
-            "search": search,
-            "can_create": request.user.can(GROUP_MANAGE),
-        },
-    )
+class GroupListView(ScopedListView):
+    capability = AREA_VIEW
+    model = WorkingGroup
+    filter_form = GroupSearchForm
+    template_name = "areas/group_list.html"
 
-
-@capability_required(AREA_VIEW)
-def group_detail(request, pk):
-    group = selectors.group_get(user=request.user, pk=pk)
-    can_change = selectors.group_can_change(user=request.user, group=group)
-    return render(
-        request,
-        "areas/group_detail.html",
-        {
-            "group": group,
-            "members": selectors.group_members(group=group),
-            "can_change": can_change,
-            "member_form": MemberAddForm(actor=request.user) if can_change else None,
-            "history": audit.history_rows(group) if can_change else [],
-        },
-    )
-
-
-def _group_form(request, data=None, initial=None) -> GroupForm:
-    return GroupForm(
-        data,
-        initial=initial,
-        areas=selectors.area_queryset(user=request.user),
-        departments=selectors.department_queryset(user=request.user),
-    )
-
-
-def _save_group(request, form, save):
-    try:
-        return save(**form.cleaned_data)
-    except PermissionDenied as exc:
-        form.add_error("area", str(exc) or _("该区域不在您的管辖范围内"))
-    except ValidationError as exc:
-        add_service_errors(form, exc, default="name")
-    return None
-
-
-@capability_required(GROUP_MANAGE)
-def group_create(request):
-    form = _group_form(request, request.POST or None, initial={"area": request.user.scope_area_id})
-    if request.method == "POST" and form.is_valid():
-        group = _save_group(request, form, lambda **data: services.group_create(actor=request.user, **data))
-        if group is not None:
-            messages.success(request, _("已创建工作组，请添加成员"))
-            return redirect("areas:group_detail", pk=group.pk)
-    status = 400 if form.is_bound else 200
-    return render(request, "areas/group_form.html", {"form": form, "title": _("新建工作组")}, status=status)
-
-
-@capability_required(GROUP_MANAGE)
-def group_edit(request, pk):
-    group = selectors.group_get(user=request.user, pk=pk, action="change")
-    initial = {
-        "name": group.name,
-        "kind": group.kind,
-        "area": group.area_id,
-        "department": group.department_id,
-        "note": group.note,
-    }
-    form = _group_form(request, request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        saved = _save_group(
-            request, form, lambda **data: services.group_update(actor=request.user, group=group, **data)
+    def filter_queryset(self, queryset, params):
+        return selectors.group_search(
+            user=self.request.user, q=params.get("q", ""), kind=params.get("kind", "")
         )
-        if saved is not None:
-            messages.success(request, _("已保存"))
-            return redirect("areas:group_detail", pk=group.pk)
-    status = 400 if form.is_bound else 200
-    return render(
-        request,
-        "areas/group_form.html",
-        {"form": form, "group": group, "title": _("编辑工作组")},
-        status=status,
-    )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(can_create=self.request.user.can(GROUP_MANAGE))
 
 
-@capability_required(GROUP_MANAGE)
-@require_POST
-def group_member_add(request, pk):
-    group = selectors.group_get(user=request.user, pk=pk, action="change")
-    form = MemberAddForm(request.POST, actor=request.user)
-    if form.is_valid():
-        try:
-            services.group_member_add(
-                actor=request.user,
-                group=group,
-                user=form.cleaned_data["user"],
-                duty=form.cleaned_data["duty"],
-            )
-        except (PermissionDenied, ValidationError) as exc:
-            add_service_errors(
-                form,
-                exc if isinstance(exc, ValidationError) else ValidationError(str(exc)),
-                default="username",
-            )
-        else:
-            messages.success(request, _("已添加成员"))
-            return redirect("areas:group_detail", pk=group.pk)
-    return render(
-        request,
-        "areas/group_detail.html",
-        {
-            "group": group,
-            "members": selectors.group_members(group=group),
-            "can_change": True,
-            "member_form": form,
-            "history": audit.history_rows(group),
-        },
-        status=400,
-    )
+class GroupDetailView(ScopedDetailView):
+    capability = AREA_VIEW
+    model = WorkingGroup
+    context_object_name = "group"
+    template_name = "areas/group_detail.html"
+    member_form = None  # a bound form with errors, when adding a member failed
+
+    def get_context_data(self, **kwargs):
+        user, group = self.request.user, self.get_object()
+        can_change = selectors.group_can_change(user=user, group=group)
+        return super().get_context_data(
+            members=selectors.group_members(group=group),
+            can_change=can_change,
+            member_form=(self.member_form or MemberAddForm(user=user)) if can_change else None,
+            history=audit.history_rows(group) if can_change else [],
+            **kwargs,
+        )
 
 
-@capability_required(GROUP_MANAGE)
-@require_http_methods(["GET", "POST"])
-def group_member_remove(request, pk, user_id):
-    group = selectors.group_get(user=request.user, pk=pk, action="change")
-    member = next((m for m in selectors.group_members(group=group) if m.user_id == user_id), None)
-    if member is None:
-        raise Http404
-    if request.method == "POST":
-        services.group_member_remove(actor=request.user, group=group, user=member.user)
-        messages.success(request, _("已移出成员"))
-        return redirect("areas:group_detail", pk=group.pk)
-    return render(request, "areas/group_member_remove.html", {"group": group, "member": member})
+class GroupCreateView(ServiceFormView):
+    capability = GROUP_MANAGE
+    form_class = GroupForm
+    template_name = "areas/group_form.html"
+    denied_field = "area"
+    success_message = gettext_lazy("已创建工作组，请添加成员")
+    extra_context = {"title": gettext_lazy("新建工作组")}
+
+    def get_initial(self):
+        return {"area": self.request.user.scope_area_id}
+
+    def perform(self, form):
+        return services.group_create(actor=self.request.user, **form.cleaned_data)
+
+    def get_success_url(self, group):
+        return reverse("areas:group_detail", args=[group.pk])
+
+
+class GroupEditView(GroupCreateView):
+    success_message = gettext_lazy("已保存")
+    extra_context = {"title": gettext_lazy("编辑工作组")}
+
+    def group(self) -> WorkingGroup:
+        return selectors.group_get(user=self.request.user, pk=self.kwargs["pk"], action=CHANGE)
+
+    def get_initial(self):
+        g = self.group()
+        return {
+            "name": g.name,
+            "kind": g.kind,
+            "area": g.area_id,
+            "department": g.department_id,
+            "note": g.note,
+        }
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group=self.group(), **kwargs)
+
+    def perform(self, form):
+        return services.group_update(actor=self.request.user, group=self.group(), **form.cleaned_data)
+
+
+class GroupMemberAddView(GroupDetailView):
+    """POST only: add a member; errors come back on the group's page with the form (400)."""
+
+    capability = GROUP_MANAGE
+    action = CHANGE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        group = self.get_object()
+        form = MemberAddForm(request.POST, user=request.user)
+        if form.is_valid():
+            try:
+                services.group_member_add(
+                    actor=request.user,
+                    group=group,
+                    user=form.cleaned_data["user"],
+                    duty=form.cleaned_data["duty"],
+                )
+            except ValidationError as exc:
+                form.add_service_errors(exc)
+            except PermissionDenied as exc:
+                form.add_error("username", str(exc))
+            else:
+                messages.success(request, _("已添加成员"))
+                return redirect("areas:group_detail", pk=group.pk)
+        self.member_form = form
+        return self.render_to_response(self.get_context_data(), status=400)
+
+
+class GroupMemberRemoveView(ServiceActionView):
+    capability = GROUP_MANAGE
+    model = WorkingGroup
+    template_name = "areas/group_member_remove.html"
+    success_message = gettext_lazy("已移出成员")
+
+    def member(self):
+        members = selectors.group_members(group=self.get_object())
+        member = next((m for m in members if m.user_id == self.kwargs["user_id"]), None)
+        if member is None:
+            raise Http404
+        return member
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(group=self.get_object(), member=self.member(), **kwargs)
+
+    def perform(self, group):
+        services.group_member_remove(actor=self.request.user, group=group, user=self.member().user)
+
+    def get_success_url(self, group):
+        return reverse("areas:group_detail", args=[group.pk])

@@ -205,3 +205,15 @@ def test_adding_a_member_twice_is_a_clear_error(world, client_for):
     assert response.status_code == 400
     assert response.context["member_form"].errors["username"] == ["该用户已是本组成员"]
     assert members_of(group) == {("street_A", "leader")}
+
+
+def test_the_group_form_offers_only_areas_the_user_may_see(world, client_for):
+    """The web kit narrows every model dropdown to the user's scope (core.web.forms.restrict_choices)."""
+    response = client_for("street_A").get("/areas/groups/new/")
+
+    choices = {a.code for a in response.context["form"].fields["area"].queryset}
+    assert response.status_code == 200
+    assert choices == {"500109001", "500109001001", "500109001002", "500109001001001"}
+    page = response.content.decode()
+    assert "天生桥社区" in page and "朝阳社区" not in page
+    assert 'class="form-select"' in page  # and styles itself
