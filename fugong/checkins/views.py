@@ -20,6 +20,7 @@ from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.client import client_ip
 from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE, get_visible_or_404
+from fugong.core.web.forms import apply_service_errors
 from fugong.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -31,13 +32,6 @@ COOKIE_SALT = "fugong.checkins.phone"
 COOKIE_AGE = 365 * 24 * 3600
 PAGE_SIZE = 50
 security_log = logging.getLogger("fugong.checkins.security")
-
-
-def _errors(form, exc: ValidationError) -> None:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, msgs in items:
-        for m in msgs:
-            form.add_error(field if field in form.fields else None, m)
 
 
 def _remembered(request, link):
@@ -88,7 +82,7 @@ def checkin(request, code):
             row, _created = _record(request, link, form, person.pk)
             return render(request, "checkins/phone_done.html", {"link": link, "person": person, "row": row})
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
     return render(request, "checkins/phone.html", {"link": link, "person": person, "form": form})
 
 
@@ -144,7 +138,7 @@ def _proxy(request, link, proxy_person):
                     {"link": link, "person": person, "row": row, "proxy": True},
                 )
             except ValidationError as exc:
-                _errors(form, exc)
+                apply_service_errors(form, exc)
     return render(
         request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person}
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fugong.core import access
 from fugong.core.registry import links
+from fugong.core.web.forms import apply_service_errors
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -113,19 +114,12 @@ def _data(request):
     return request.POST if request.method == "POST" else None
 
 
-def _errors_onto_form(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, messages_ in errors.items():
-        for message in messages_:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _save_form(form, save):
     """Run ``save`` (a service call); its errors go back onto the form. Returns the saved row or None."""
     try:
         return save()
     except ValidationError as exc:
-        _errors_onto_form(form, exc)
+        apply_service_errors(form, exc)
     return None
 
 

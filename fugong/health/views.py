@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
 from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
+from fugong.core.web.forms import apply_service_errors
 from fugong.core.xlsx import SheetError, read_rows, template_response
 
 from . import exports, selectors, services
@@ -28,13 +29,6 @@ ERRORS_SHOWN = 200
 def _require(user, capability: str) -> None:
     if not user.can(capability):
         raise PermissionDenied
-
-
-def _errors_onto_form(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, msgs in errors.items():
-        for message in msgs:
-            form.add_error(name if name in form.fields else None, message)
 
 
 @login_required
@@ -94,7 +88,7 @@ def person_new(request):
             )
         except ValidationError as exc:
             id_number = data["id_number"]
-            _errors_onto_form(form, exc)
+            apply_service_errors(form, exc)
             if services.DUPLICATE_ID in getattr(exc, "message_dict", {}).get("id_number", []):
                 context["existing"] = selectors.person_by_id_number(user=user, id_number=id_number)
         else:
@@ -190,7 +184,7 @@ def person_edit(request, pk: int):
                 address=data["address"],
             )
         except ValidationError as exc:
-            _errors_onto_form(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("已保存"))
             return redirect("health:person_detail", pk=person.pk)
@@ -225,7 +219,7 @@ def person_merge(request, pk: int):
                     reason=form.cleaned_data["reason"],
                 )
             except ValidationError as exc:
-                _errors_onto_form(form, exc)
+                apply_service_errors(form, exc)
             else:
                 messages.success(request, _("已合并到 %(name)s 的档案") % {"name": survivor.name})
                 return redirect("health:person_detail", pk=survivor.pk)

@@ -19,6 +19,7 @@ from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE
 from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
+from fugong.core.web.forms import apply_service_errors
 from fugong.core.xlsx import export_response, export_watermark
 
 from . import selectors, services
@@ -37,16 +38,6 @@ EXPORT_HEADERS = [
     _l("确认人"),
     _l("提醒次数"),
 ]
-
-
-def _error_dict(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
-def _add_errors(form, exc: ValidationError) -> None:
-    for key, msgs in _error_dict(exc).items():
-        for m in msgs:
-            form.add_error(key if key in form.fields else None, m)
 
 
 def _page(request, qs):
@@ -80,7 +71,7 @@ def _save(request, form, notice_id=None):
     except PermissionDenied as exc:
         form.add_error(None, str(exc) or _("无权执行此操作"))
     except ValidationError as exc:
-        _add_errors(form, exc)
+        apply_service_errors(form, exc)
     return None
 
 

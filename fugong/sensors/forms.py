@@ -1,17 +1,9 @@
 """Forms of the sensor pages: parse and narrow choices to the user's scope; the services decide."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import DeviceKind, Outcome
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    items = exc.message_dict.items() if hasattr(exc, "error_dict") else [(None, exc.messages)]
-    for field, messages in items:
-        for message in messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 class DeviceForm(forms.Form):

@@ -21,9 +21,10 @@ from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.actions import run_action
 from fugong.core.decorators import capability_required
 from fugong.core.scoping import get_visible_or_404
+from fugong.core.web.forms import apply_service_errors
 
 from . import selectors, services
-from .forms import BindForm, CloseForm, DeviceForm, apply_errors
+from .forms import BindForm, CloseForm, DeviceForm
 from .models import Alert, AlertStatus, Device
 
 PENDING_LIMIT = 200
@@ -169,7 +170,7 @@ def device_list(request):
                 note=d["note"],
             )
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc))
         else:

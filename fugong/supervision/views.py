@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from fugong.areas.models import Area
 from fugong.core import access, uploads
+from fugong.core.web.forms import apply_service_errors
 from fugong.core.xlsx import export_response, export_watermark
 from fugong.enterprises.selectors import area_choices
 
@@ -51,18 +52,11 @@ def _require_reader(user) -> None:
         raise PermissionDenied
 
 
-def _errors_onto(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, texts in errors.items():
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
-
-
 def _taken_or_onto(request, form, exc: ValidationError, pk: int, name: str):
     """A refusal about the record as a whole (taken by someone else, not allowed now) goes back to
     the page as a message; field errors stay on the form."""
     if hasattr(exc, "error_dict"):
-        _errors_onto(form, exc)
+        apply_service_errors(form, exc)
         return None
     messages.error(request, " ".join(exc.messages))
     return redirect(name, pk)
@@ -174,7 +168,7 @@ def _inspection_form(request, enterprise, follows=None):
                 **form.service_input(),
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("检查已保存。") if inspection.findings.exists() else _("检查已保存：无异常。")
@@ -379,7 +373,7 @@ def violation_statement(request, pk: int):
         try:
             services.statement_add(actor=user, violation_id=violation.pk, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("陈述已提交，处理干部可以看到。"))
             return redirect("supervision:violation_detail", violation.pk)
@@ -526,7 +520,7 @@ def settings_page(request):
                 messages.success(request, _("检查项已停用。"))
                 return redirect("supervision:settings")
         except ValidationError as exc:
-            _errors_onto(item_form if action == "item" else window_form, exc)
+            apply_service_errors(item_form if action == "item" else window_form, exc)
     return render(
         request,
         "supervision/settings.html",
