@@ -1,11 +1,19 @@
 """/api/v1/areas: the administrative tree as far as the caller's scope reaches."""
 
-from django.db.models import F
-from ninja import Query, Router, Schema
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F, Prefetch
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from .choices import AreaKind
-from .models import Area
+from fugong.core.access import AREA_VIEW, GROUP_MANAGE
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.scoping import CHANGE
+
+from . import selectors, services
+from .choices import AreaKind, GroupKind, MemberDuty
+from .models import Area, Department, WorkingGroupMember
 
 router = Router(tags=["行政区划"])
 
@@ -42,3 +50,153 @@ def list_areas(request, filters: Query[AreaQuery]):
         rows = rows.filter(path__startswith=node["path"])
     # One query: the parent's code comes through the join, not one lookup per row.
     return list(rows.order_by("path").values("code", "name", "kind", parent_code=F("parent__code")))
+
+
+# --- working groups: the same services as the pages (/areas/groups/) --------------------------------
+
+
+class MemberOut(Schema):
+    user_id: int
+    username: str
+    full_name: str
+    duty: str
+
+
+class GroupOut(Schema):
+    id: int
+    name: str
+    kind: str
+    area_code: str
+    department_code: str | None
+    note: str
+    members: list[MemberOut]
+
+
+class GroupPage(Schema):
+    items: list[GroupOut]
+    count: int
+
+
+class GroupQuery(Schema):
+    q: str = Field("", max_length=64, description="工作组名称、区域或职责")
+    kind: GroupKind | None = None
+    page: int = Field(1, ge=1, le=100_000)
+    page_size: int = Field(50, ge=1, le=500)
+
+
+class GroupIn(Schema):
+    name: str = Field(..., min_length=1, max_length=100)
+    kind: GroupKind
+    area_code: str = Field(..., max_length=32, description="负责区域的区划编码（须在管辖范围内）")
+    department_code: str | None = Field(None, max_length=32, description="牵头部门编码")
+    note: str = Field("", max_length=255)
+
+
+class MemberIn(Schema):
+    username: str = Field(..., min_length=1, max_length=150)
+    duty: MemberDuty = MemberDuty.MEMBER
+
+
+def _require(user, capability: str) -> None:
+    if not user.can(capability):
+        raise PermissionDenied(_("您无权执行此操作"))
+
+
+def _group_out(group, memberships=None) -> dict:
+    rows = selectors.group_members(group=group) if memberships is None else memberships
+    members = [
+        {"user_id": m.user_id, "username": m.user.username, "full_name": m.user.full_name, "duty": m.duty}
+        for m in rows
+    ]
+    return {
+        "id": group.pk,
+        "name": group.name,
+        "kind": group.kind,
+        "area_code": group.area.code,
+        "department_code": group.department.code if group.department_id else None,
+        "note": group.note,
+        "members": members,
+    }
+
+
+def _group_fields(user, payload: GroupIn) -> dict:
+    """Codes → rows the caller may see; an unknown code and one out of scope get the same answer."""
+    area = Area.objects.visible_to(user).filter(code=payload.area_code.strip()).first()
+    errors = {}
+    if area is None:
+        errors["area_code"] = [_("区划不存在或不在您的管辖范围内")]
+    department = None
+    if payload.department_code:
+        department = Department.objects.visible_to(user).filter(code=payload.department_code.strip()).first()
+        if department is None:
+            errors["department_code"] = [_("部门不存在或不在您的管辖范围内")]
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": payload.name,
+        "kind": payload.kind,
+        "area": area,
+        "department": department,
+        "note": payload.note,
+    }
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+@router.get("/groups", response={200: GroupPage, **ERRORS}, summary="工作组列表（管辖范围内）")
+def list_groups(request, filters: Query[GroupQuery]):
+    _require(request.user, AREA_VIEW)
+    qs = selectors.group_search(user=request.user, q=filters.q, kind=filters.kind or "")
+    members = Prefetch(
+        "memberships", queryset=WorkingGroupMember.objects.select_related("user").order_by("pk")
+    )
+    qs = qs.select_related("area", "department").prefetch_related(members)
+    rows, count = paginate(qs, filters.page, filters.page_size)  # three queries whatever the page holds
+    return {"items": [_group_out(g, g.memberships.all()) for g in rows], "count": count}
+
+
+@router.get("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="工作组详情与成员")
+def get_group(request, group_id: int):
+    _require(request.user, AREA_VIEW)
+    return _group_out(selectors.group_get(user=request.user, pk=group_id))
+
+
+@router.post("/groups", response={201: GroupOut, **ERRORS}, summary="新建工作组")
+def create_group(request, payload: GroupIn):
+    _require(request.user, GROUP_MANAGE)
+    group = services.group_create(actor=request.user, **_group_fields(request.user, payload))
+    return Status(201, _group_out(group))
+
+
+@router.patch("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="修改工作组")
+def update_group(request, group_id: int, payload: GroupIn):
+    _require(request.user, GROUP_MANAGE)
+    group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
+    group = services.group_update(actor=request.user, group=group, **_group_fields(request.user, payload))
+    return _group_out(group)
+
+
+@router.post("/groups/{int:group_id}/members", response={201: GroupOut, **ERRORS}, summary="添加成员")
+def add_member(request, group_id: int, payload: MemberIn):
+    _require(request.user, GROUP_MANAGE)
+    group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
+    users = get_user_model().objects.visible_to(request.user)
+    member = users.filter(username=payload.username.strip(), is_active=True).first()
+    if member is None:
+        raise ValidationError({"username": [_("用户不存在或不在您的管辖范围内")]})
+    services.group_member_add(actor=request.user, group=group, user=member, duty=payload.duty)
+    return Status(201, _group_out(group))
+
+
+@router.delete(
+    "/groups/{int:group_id}/members/{int:user_id}", response={200: GroupOut, **ERRORS}, summary="移出成员"
+)
+def remove_member(request, group_id: int, user_id: int):
+    _require(request.user, GROUP_MANAGE)
+    group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
+    member = next((m for m in selectors.group_members(group=group) if m.user_id == user_id), None)
+    if member is None:
+        raise ValidationError({"user_id": [_("该用户不是本组成员")]})
+    services.group_member_remove(actor=request.user, group=group, user=member.user)
+    return _group_out(group)
