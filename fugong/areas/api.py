@@ -92,6 +92,16 @@ class GroupIn(Schema):
     note: str = Field("", max_length=255)
 
 
+class GroupPatch(Schema):
+    """Only the fields given change."""
+
+    name: str | None = Field(None, min_length=1, max_length=100)
+    kind: GroupKind | None = None
+    area_code: str | None = Field(None, max_length=32)
+    department_code: str | None = Field(None, max_length=32)
+    note: str | None = Field(None, max_length=255)
+
+
 class MemberIn(Schema):
     username: str = Field(..., min_length=1, max_length=150)
     duty: MemberDuty = MemberDuty.MEMBER
@@ -170,10 +180,18 @@ def create_group(request, payload: GroupIn):
 
 
 @router.patch("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="修改工作组")
-def update_group(request, group_id: int, payload: GroupIn):
+def update_group(request, group_id: int, payload: GroupPatch):
     _require(request.user, GROUP_MANAGE)
     group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
-    group = services.group_update(actor=request.user, group=group, **_group_fields(request.user, payload))
+    current = {
+        "name": group.name,
+        "kind": group.kind,
+        "area_code": group.area.code,
+        "department_code": group.department.code if group.department_id else None,
+        "note": group.note,
+    }
+    merged = GroupIn(**{**current, **payload.dict(exclude_unset=True)})
+    group = services.group_update(actor=request.user, group=group, **_group_fields(request.user, merged))
     return _group_out(group)
 
 

@@ -3,15 +3,16 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.access import COMMUNITY_CATEGORIES, Role
 from fugong.core.models import TimeStampedModel, pattern_index
-from fugong.core.scoping import ScopedManager, subtree_q
+from fugong.core.policies import PolicyScoped
+from fugong.core.scoping import ScopedManager
 from fugong.core.validators import validate_credit_code, validate_mobile
 
 from .choices import Category, Industry
+from .policies import ENTERPRISE
 
 
-class Enterprise(TimeStampedModel):
+class Enterprise(PolicyScoped, TimeStampedModel):
     """A market entity (市场主体), keyed on its unified social credit code.
 
     Everything the platform knows about an enterprise hangs here once; filings, reports and
@@ -75,6 +76,7 @@ class Enterprise(TimeStampedModel):
     )
 
     objects = ScopedManager()
+    policy = ENTERPRISE  # who reaches it, for which action (enterprises/policies.py)
     PERSONAL_FIELDS = {"legal_rep_phone": "phone", "contact_phone": "phone"}
     AUDIT_FIELDS = [
         "credit_code",
@@ -118,34 +120,3 @@ class Enterprise(TimeStampedModel):
     def save(self, *args, **kwargs):
         self.area_path = self.area.path
         super().save(*args, **kwargs)
-
-    @classmethod
-    def scope_filter(cls, user, action):
-        """Deny by default; each role reaches enterprises through its area or its assignments."""
-        role = user.role
-        if user.is_sysadmin:
-            return Q()
-        area = subtree_q(user.area_scope_path)
-        if role == Role.ENTERPRISE_ADMIN:
-            return Q(pk=user.scope_enterprise_id) if user.scope_enterprise_id else None
-        if action == "view":
-            if role in {Role.DISTRICT_LEADER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}:
-                return area
-            if role == Role.DEPARTMENT_OFFICER:
-                sector = (
-                    Q(category__in=user.department.sector_categories) if user.department_id else Q(pk__in=[])
-                )
-                return area & (sector | Q(commissioner=user)) if area is not None else None
-            if role == Role.COMMISSIONER:
-                return Q(commissioner=user)
-            if role == Role.MEDIC:
-                return Q(medic=user)
-            return None
-        if action == "change":
-            if role == Role.STREET_OFFICER:
-                return area
-            if role == Role.DEPARTMENT_OFFICER and user.department_id and area is not None:
-                return area & Q(category__in=user.department.sector_categories)
-            if role == Role.COMMUNITY_WORKER and area is not None:
-                return area & Q(category__in=list(COMMUNITY_CATEGORIES))
-        return None

@@ -116,3 +116,15 @@ def test_the_list_holds_only_groups_in_scope_in_a_fixed_number_of_queries(world,
     mine = [g for g in body["items"] if g["name"].startswith("A组")]
     assert all(g["members"][0]["username"] == "community_A" for g in mine)
     assert len(queries) <= 6  # token, user, count, page, members (+ token stamp): not one per group
+
+
+def test_a_patch_changes_only_the_fields_given(world, api_for):
+    group = make_group(world)
+
+    response = api_for("street_A").patch(
+        f"/api/v1/areas/groups/{group.pk}", json.dumps({"note": "每日巡查"}), content_type="application/json"
+    )
+
+    assert response.status_code == 200, response.content
+    group.refresh_from_db()
+    assert (group.name, group.note, group.area) == ("A组", "每日巡查", world.areas["A1"])
