@@ -17,9 +17,9 @@ from fugong.core.scoping import VIEW
 from fugong.enterprises.choices import Category
 from fugong.enterprises.models import Enterprise
 
-from . import rules
-from .choices import OPEN_FILING, FilingStatus
-from .models import (
+from .. import rules
+from ..choices import OPEN_FILING, FilingStatus
+from ..models import (
     CategoryPolicy,
     CommitmentText,
     Condition,
@@ -29,7 +29,7 @@ from .models import (
     RosterEntry,
     StatusChange,
 )
-from .services import commitment_in_force, policy_for
+from ..services import commitment_in_force, policy_for
 
 # The parts of the queue's priority, in the seeds' order, with what each measures.
 SCORE_PARTS = [
@@ -151,7 +151,7 @@ def staff_persons(*, enterprise: Enterprise, filing: Filing | None, pks) -> dict
 
 def form_initial(*, enterprise: Enterprise, filing: Filing | None) -> dict:
     """The filing form's values: the open filing, else the last filing, else sensible defaults."""
-    from .services import FILING_FIELDS
+    from ..services import FILING_FIELDS
 
     source = filing or last_filing(enterprise=enterprise)
     today = timezone.localdate()

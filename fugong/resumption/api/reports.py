@@ -14,8 +14,9 @@ from fugong.core.access import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_phone
 
-from . import report_exports, report_selectors, services
-from .report_forms import DailyReportForm, ReportFilterForm
+from .. import exports, services
+from ..forms.reports import DailyReportForm, ReportFilterForm
+from ..selectors import reports as selectors
 
 router = Router(tags=["企业日报"])
 
@@ -164,12 +165,12 @@ def _filters(query) -> dict:
 def list_reports(request, query: Query[ListQuery]):
     user = request.user
     if user.can(FILING_SUBMIT) and not user.can(REPORT_MONITOR):
-        qs = report_selectors.reports_mine(user=user).select_related(*report_selectors.REPORT_RELATED)
+        qs = selectors.reports_mine(user=user).select_related(*selectors.REPORT_RELATED)
         if query.date:
             qs = qs.filter(date=_filters(query)["day"])
     else:
         _require(user, REPORT_MONITOR, "您无权查看企业日报")
-        qs = report_selectors.reports_of_day(user=user, **_filters(query))
+        qs = selectors.reports_of_day(user=user, **_filters(query))
     rows, count = paginate(qs, query.page, query.page_size)
     return {"items": [report_item(r) for r in rows], "count": count}
 
@@ -186,7 +187,7 @@ def submit_report(request, payload: ReportIn):
     _require(user, FILING_SUBMIT, "只有企业管理员可以填报企业日报")
     if payload.enterprise_id is not None and payload.enterprise_id != user.scope_enterprise_id:
         raise PermissionDenied("只能填报本企业的日报")
-    enterprise = report_selectors.own_enterprise(user=user)
+    enterprise = selectors.own_enterprise(user=user)
     data = payload.dict(exclude={"enterprise_id"})
     data["date"] = data["date"] or timezone.localdate()
     form = DailyReportForm({k: v for k, v in data.items() if v is not None and v is not False})
@@ -196,7 +197,7 @@ def submit_report(request, payload: ReportIn):
     report, created = services.daily_report_submit(
         actor=user, enterprise=enterprise, date=fields.pop("date"), **fields
     )
-    report = report_selectors.report_get(user=user, pk=report.pk)
+    report = selectors.report_get(user=user, pk=report.pk)
     return Status(201 if created else 200, report_item(report))
 
 
@@ -211,9 +212,7 @@ def missing_reports(request, query: Query[MissingQuery]):
     user = request.user
     _require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
     filters = _filters(query)
-    rows, count = paginate(
-        report_selectors.reports_missing(user=user, **filters), query.page, query.page_size
-    )
+    rows, count = paginate(selectors.reports_missing(user=user, **filters), query.page, query.page_size)
     return {"items": [missing_item(e) for e in rows], "count": count, "date": filters["day"]}
 
 
@@ -229,8 +228,8 @@ def export_missing_reports(request, query: Query[MissingQuery]):
     _require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
     _require(user, ENTERPRISE_EXPORT, "您无权导出")
     filters = _filters(query)
-    return report_exports.missing_export(
-        user=user, queryset=report_selectors.reports_missing(user=user, **filters), day=filters["day"]
+    return exports.missing_export(
+        user=user, queryset=selectors.reports_missing(user=user, **filters), day=filters["day"]
     )
 
 
@@ -244,4 +243,4 @@ def get_report(request, id: int):  # noqa: A002 — the path parameter's public 
     user = request.user
     if not (user.can(REPORT_MONITOR) or user.can(FILING_SUBMIT)):
         raise PermissionDenied("您无权查看企业日报")
-    return report_item(report_selectors.report_get(user=user, pk=id))
+    return report_item(selectors.report_get(user=user, pk=id))

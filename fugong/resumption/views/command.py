@@ -1,7 +1,7 @@
 """The command page (指挥部驾驶舱), the lists behind its figures and the two adjustments made from them.
 
 Views check the capability (403), resolve the area among the user's own (404 otherwise), read
-through ``command_selectors`` and leave every write to ``services``.
+through ``selectors.command`` and leave every write to ``services``.
 """
 
 from django.contrib import messages
@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_POST
 from fugong.core import access
 from fugong.enterprises.choices import Category, Industry
 
-from . import command_selectors as selectors
-from . import services
-from .command_forms import CommandFilterForm, DrilldownForm, OutOfScopeForm, StatusForm
-from .command_selectors import METRICS, Scope
+from .. import services
+from ..forms.command import CommandFilterForm, DrilldownForm, OutOfScopeForm, StatusForm
+from ..selectors import command as selectors
+from ..selectors.command import METRICS, Scope
 
 PAGE_SIZE = 50
 

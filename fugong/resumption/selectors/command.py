@@ -15,9 +15,9 @@ from fugong.areas.models import PATH_SEP, Area
 from fugong.core.access import Role
 from fugong.enterprises.models import Enterprise
 
-from . import rates
-from .choices import EXPECTED_STATES, RESUMED_STATES, EnterpriseState
-from .models import DailyReport
+from .. import rates
+from ..choices import EXPECTED_STATES, RESUMED_STATES, EnterpriseState
+from ..models import DailyReport
 
 NOTHING = ["-"]  # a category no enterprise has: an empty sector must select nothing, not everything
 TREND_DAYS = 30

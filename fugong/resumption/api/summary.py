@@ -15,9 +15,9 @@ from ninja.errors import HttpError
 from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE
 from fugong.core.scoping import get_visible_or_404
 
-from . import summary
-from .models import SummaryRun
-from .tasks import summary_enqueue
+from .. import summary
+from ..models import SummaryRun
+from ..tasks import summary_enqueue
 
 router = Router(tags=["复工复产"])
 PAGE_SIZE = 50

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.enterprises.choices import Category, Industry
 
-from .choices import EnterpriseState
-from .command_selectors import METRICS, allowed_categories
+from ..choices import EnterpriseState
+from ..selectors.command import METRICS, allowed_categories
 
 BAD_DATE = _("日期格式不正确，应为 YYYY-MM-DD")
 

@@ -15,9 +15,9 @@ from fugong.areas.models import Area
 from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE, Role
 from fugong.core.scoping import get_visible_or_404
 
-from . import rates, summary
-from .models import SummaryRun
-from .tasks import summary_enqueue
+from .. import rates, summary
+from ..models import SummaryRun
+from ..tasks import summary_enqueue
 
 RUNS_PER_PAGE = 40
 

@@ -1,7 +1,7 @@
 """Pages of 复工备案 + 承诺书: the enterprise's own filing, the review queue and decision, overdue
 filings for the level above, bulk filing of individual businesses and the district's settings.
 
-Each view checks the capability (403), reads through filing_selectors (out of scope is a 404) and
+Each view checks the capability (403), reads through ``selectors.filings`` (out of scope is a 404) and
 leaves every write to the services.
 """
 
@@ -17,10 +17,9 @@ from fugong.core import access
 from fugong.core.xlsx import SheetError, template_response
 from fugong.enterprises.choices import Category
 
-from . import filing_selectors as selectors
-from . import services
-from .choices import FilingStatus
-from .filing_forms import (
+from .. import services
+from ..choices import FilingStatus
+from ..forms.filings import (
     ROSTER_COLUMNS,
     ROSTER_INLINE_MAX,
     BulkFilingForm,
@@ -33,6 +32,7 @@ from .filing_forms import (
     form_sections,
     roster_from_xlsx,
 )
+from ..selectors import filings as selectors
 
 PAGE_SIZE = 50
 ROSTER_SHOWN = 300

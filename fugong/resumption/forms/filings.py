@@ -15,9 +15,9 @@ from fugong.core.validators import normalize_code, normalize_mobile, validate_id
 from fugong.core.xlsx import Column, RowError, read_rows
 from fugong.enterprises.choices import Category
 
-from .choices import ConditionRule, HealthState, Mode
-from .models import Filing
-from .services import FILING_FIELDS
+from ..choices import ConditionRule, HealthState, Mode
+from ..models import Filing
+from ..services import FILING_FIELDS
 
 NOT_NEGATIVE = _("不能为负数")
 ROSTER_INLINE_MAX = 150  # beyond this the roster is kept and changed by xlsx (the form's field limit)

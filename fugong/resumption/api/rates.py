@@ -16,9 +16,9 @@ from fugong.core.access import RATES_VIEW
 from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.enterprises.choices import Category, Industry
 
-from . import command_selectors as selectors
-from .command_forms import CommandFilterForm
-from .rates import Figures
+from ..forms.command import CommandFilterForm
+from ..rates import Figures
+from ..selectors import command as selectors
 
 router = Router(tags=["复工复产"])
 

@@ -14,8 +14,8 @@ from django.http import Http404
 from fugong.areas.models import Area
 from fugong.enterprises.models import Enterprise
 
-from .choices import EXPECTED_STATES
-from .models import DailyReport
+from ..choices import EXPECTED_STATES
+from ..models import DailyReport
 
 # An enterprise should report every day once it may work: filed, approved or (again) resumed, and
 # counted in the rates. Suspended firms (停工整改) and those never filed are not expected to.

@@ -10,16 +10,16 @@ from django.views.decorators.http import require_http_methods
 from fugong.core import access
 from fugong.enterprises.choices import Category
 
-from . import filing_selectors as selectors
-from . import services
-from .choices import ConditionRule
-from .filing_forms import (
+from .. import services
+from ..choices import ConditionRule
+from ..forms.filings import (
     CommitmentForm,
     ConditionAddForm,
     ConditionEndForm,
     PolicyForm,
 )
-from .filing_views import _error_dict, _require
+from ..selectors import filings as selectors
+from .filings import _error_dict, _require
 
 # --- the district's settings -----------------------------------------------------------------------
 

@@ -18,10 +18,10 @@ from fugong.core import access
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 
-from . import filing_selectors as selectors
-from . import services
-from .choices import FilingStatus, HealthState, Ventilation
-from .models import Filing
+from .. import services
+from ..choices import FilingStatus, HealthState, Ventilation
+from ..models import Filing
+from ..selectors import filings as selectors
 
 router = Router(tags=["复工备案"])
 

@@ -1,7 +1,7 @@
 """Pages of the daily enterprise report (企业日报): the enterprise's form for today and its own list;
 for officials the day's reports, the missing ones (with an xlsx export) and one report.
 
-Each view checks the capability (403), reads through report_selectors (out of scope is a 404) and
+Each view checks the capability (403), reads through ``selectors.reports`` (out of scope is a 404) and
 leaves the write to ``services.daily_report_submit``.
 """
 
@@ -18,9 +18,10 @@ from fugong.core import access
 from fugong.enterprises.choices import Category
 from fugong.enterprises.selectors import area_choices
 
-from . import report_exports, report_selectors, services
-from .rates import DEFINITIONS
-from .report_forms import DailyReportForm, ReportFilterForm
+from .. import exports, services
+from ..forms.reports import DailyReportForm, ReportFilterForm
+from ..rates import DEFINITIONS
+from ..selectors import reports as selectors
 
 PAGE_SIZE = 50
 
@@ -54,10 +55,10 @@ def _refuse_other_enterprise(request) -> None:
 def report_today(request):
     user = request.user
     _require(user, access.FILING_SUBMIT)
-    enterprise = report_selectors.own_enterprise(user=user)
+    enterprise = selectors.own_enterprise(user=user)
     today = timezone.localdate()
-    existing = report_selectors.report_of(enterprise=enterprise, day=today)
-    prefill = report_selectors.report_prefill(enterprise=enterprise, day=today)
+    existing = selectors.report_of(enterprise=enterprise, day=today)
+    prefill = selectors.report_prefill(enterprise=enterprise, day=today)
     if request.method == "POST":
         _refuse_other_enterprise(request)
         form = DailyReportForm(request.POST)
@@ -109,8 +110,8 @@ def _initial_from(report) -> dict:
 def report_list_mine(request):
     user = request.user
     _require(user, access.FILING_SUBMIT)
-    enterprise = report_selectors.own_enterprise(user=user)
-    page = Paginator(report_selectors.reports_mine(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
+    enterprise = selectors.own_enterprise(user=user)
+    page = Paginator(selectors.reports_mine(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "resumption/report_mine.html",
@@ -140,7 +141,7 @@ def report_list(request):
     _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
-    reports = report_selectors.reports_of_day(user=user, **filters)
+    reports = selectors.reports_of_day(user=user, **filters)
     page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -148,7 +149,7 @@ def report_list(request):
         {
             "page": page,
             "day": filters["day"],
-            "totals": report_selectors.report_totals(reports),
+            "totals": selectors.report_totals(reports),
             "definition": DEFINITIONS["on_duty"],
             **_filter_context(request, form),
         },
@@ -162,7 +163,7 @@ def reports_missing(request):
     _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
-    missing = report_selectors.reports_missing(user=user, **filters)
+    missing = selectors.reports_missing(user=user, **filters)
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -184,8 +185,8 @@ def reports_missing_export(request):
     _require(user, access.REPORT_MONITOR)
     _require(user, access.ENTERPRISE_EXPORT)
     filters = ReportFilterForm(request.GET).filters()
-    missing = report_selectors.reports_missing(user=user, **filters)
-    return report_exports.missing_export(user=user, queryset=missing, day=filters["day"])
+    missing = selectors.reports_missing(user=user, **filters)
+    return exports.missing_export(user=user, queryset=missing, day=filters["day"])
 
 
 @login_required
@@ -194,7 +195,7 @@ def report_detail(request, pk: int):
     user = request.user
     if not (user.can(access.REPORT_MONITOR) or user.can(access.FILING_SUBMIT)):
         raise PermissionDenied
-    report = report_selectors.report_get(user=user, pk=pk)
+    report = selectors.report_get(user=user, pk=pk)
     return render(
         request,
         "resumption/report_detail.html",
