@@ -30,8 +30,8 @@ from fugong.core.access import QUARANTINE_MANAGE, Role
 from fugong.core.models import AuditAction, PersonalDataAccess
 from fugong.core.scoping import CHANGE
 
-from . import notice_pdf
-from .models import DeliveryMethod, Measure, Order, OrderStatus, ReleaseNotice, Stay
+from .. import pdf
+from ..models import DeliveryMethod, Measure, Order, OrderStatus, ReleaseNotice, Stay
 
 SIGNING_SALT = "fugong.quarantine.release_notice"
 CODE_LENGTH = 10
@@ -112,7 +112,7 @@ def _store_pdf(notice: ReleaseNotice, data: bytes) -> None:
 
 def render_one(notice: ReleaseNotice) -> bytes:
     """The notice's PDF from its frozen content; the same bytes every time (dated at issue)."""
-    return notice_pdf.render(
+    return pdf.render(
         [{"content": notice.content, "number": notice.number, "url": notice.verify_url}],
         created=notice.issued_at,
     )
@@ -202,7 +202,7 @@ def notice_print(*, actor, order_ids: list[int]) -> tuple[bytes, int]:
     notices = list(ReleaseNotice.objects.visible_to(actor).filter(order_id__in=ids).order_by("number"))
     if not notices:
         raise ValidationError(_("所选记录都还没有解除隔离通知书，请先签发"))
-    data = notice_pdf.render(
+    data = pdf.render(
         [{"content": n.content, "number": n.number, "url": n.verify_url} for n in notices],
         created=timezone.now().replace(microsecond=0),
     )
