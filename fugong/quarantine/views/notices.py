@@ -24,9 +24,9 @@ from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
 
-from . import selectors
-from .forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
-from .services import notices as notice_services
+from .. import selectors
+from ..forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
+from ..services import notices as notice_services
 
 security_log = logging.getLogger("fugong.quarantine.security")
 PAGE_SIZE = 50
