@@ -18,9 +18,9 @@ from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.core.masking import mask_id_number, mask_name
 
-from .models import ReleaseNotice
-from .services import notices as notice_services
-from .views import notices as notice_views
+from ..models import ReleaseNotice
+from ..services import notices as notice_services
+from ..views import notices as notice_views
 
 router = Router(tags=["解除隔离通知书"])
 
