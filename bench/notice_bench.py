@@ -1,7 +1,7 @@
 """fugong benchmark, issue 5: release notices (解除隔离通知书) — issue, bulk print, verification.
 
 Drops and recreates the PostgreSQL database ``fugong_bench_notice`` on 127.0.0.1:5432, migrates it and
-builds ``demo --scale small``. Then, through the real services (``fugong/quarantine/services.py``), as
+builds ``demo --scale small``. Then, through the real services (``fugong/quarantine/services/``), as
 the demo community worker ``community``: registers RELEASES returnees from the demo's key area
 (浙江省温州市) who arrived 15 days ago, sets their measure by hand to 14 days of home quarantine
 (``decision_change``: the rule set in force gives key areas 7 days), issues each order starting on
