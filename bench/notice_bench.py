@@ -1,7 +1,7 @@
 """fugong benchmark, issue 5: release notices (解除隔离通知书) — issue, bulk print, verification.
 
 Drops and recreates the PostgreSQL database ``fugong_bench_notice`` on 127.0.0.1:5432, migrates it and
-builds ``demo --scale small``. Then, through the real services (``fugong/quarantine/services.py``), as
+builds ``demo --scale small``. Then, through the real services (``fugong/quarantine/services/``), as
 the demo community worker ``community``: registers RELEASES returnees from the demo's key area
 (浙江省温州市) who arrived 15 days ago, sets their measure by hand to 14 days of home quarantine
 (``decision_change``: the rule set in force gives key areas 7 days), issues each order starting on
@@ -10,7 +10,7 @@ does. Measures, in-process, DEBUG off, persistent connections:
 
   (1) issuing one notice: ``order_release``, which renders the PDF, stores it and audits it in the
       release's transaction — median/min/max over the first 10 releases, and over the rest;
-  (2) the bulk print of all RELEASES notices (``notice_services.notice_print``: one PDF, one A4 page
+  (2) the bulk print of all RELEASES notices (``services.notices.notice_print``: one PDF, one A4 page
       each, re-rendered from the stored content) — seconds, pages, bytes; PRINTS runs;
   (3) the public verification page (the QR link, ``/quarantine/verify/<number>/<code>/``) through
       django.test.Client, no login — p50/p95 over VERIFY requests, one per notice.
@@ -160,7 +160,7 @@ def release_all() -> dict:
 def bulk_print(worker, orders: list[int]) -> dict:
     from pypdf import PdfReader
 
-    from fugong.quarantine import notice_services
+    from fugong.quarantine.services import notices as notice_services
 
     runs = []
     for _ in range(PRINTS):
@@ -237,7 +237,7 @@ def report(machine: dict, built: float, rel: dict, pr: dict, ver: dict, loads: t
         f"| one A4 page, median {rel['size'] / 1024:.0f} KiB |",
         f"| (1) the same, the other {RELEASES - FIRST} "
         f"| median {rest['median'] / 1000:.2f} s (min {rest['min'] / 1000:.2f}, max {rest['max'] / 1000:.2f}) | |",
-        f"| (2) bulk print of {pr['count']} notices (`notice_services.notice_print`: one PDF, one page each), "
+        f"| (2) bulk print of {pr['count']} notices (`services.notices.notice_print`: one PDF, one page each), "
         f"median of {PRINTS} | {pr['median']:.2f} s ({', '.join(f'{s:.2f}' for s in pr['runs'])}); "
         f"{pr['median'] / pr['count'] * 1000:.0f} ms a page "
         f"| {pr['pages']} pages, {pr['bytes'] / 1024 / 1024:.2f} MiB ({pr['bytes']:,} bytes) |",

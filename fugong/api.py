@@ -9,7 +9,7 @@ from fugong.health.api import router as persons_router
 from fugong.ledger.api import router as ledger_router
 from fugong.notices.api import router as notices_router
 from fugong.quarantine.api import router as quarantine_router
-from fugong.resumption import filing_api, rates_api, report_api, summary_api
+from fugong.resumption.api import filings_router, rates_router, reports_router, summary_router
 from fugong.sensors.api import router as sensors_router
 from fugong.supervision.api import router as supervision_router
 
@@ -21,10 +21,10 @@ ROUTERS = [
     ("/auth", accounts_router),
     ("/areas", areas_router),
     ("/enterprises", enterprises_router),
-    ("/filings", filing_api.router),
-    ("/reports", report_api.router),
-    ("/rates", rates_api.router),
-    ("/summaries", summary_api.router),
+    ("/filings", filings_router),
+    ("/reports", reports_router),
+    ("/rates", rates_router),
+    ("/summaries", summary_router),
     ("/supervision", supervision_router),
     ("/problems", ledger_router),
     ("/notices", notices_router),

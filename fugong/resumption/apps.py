@@ -16,7 +16,7 @@ class ResumptionConfig(AppConfig):
             "person_file",
             "rosters",
             "resumption/_person_rosters.html",
-            "fugong.resumption.filing_selectors.person_file_rosters",
+            "fugong.resumption.selectors.filings.person_file_rosters",
             order=10,
         ),
     )

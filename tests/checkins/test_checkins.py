@@ -321,7 +321,7 @@ def test_settings_command_changes_and_audits(world):
 
 
 def test_the_daily_report_takes_on_duty_and_abnormal_counts_from_todays_checkins(world):
-    from fugong.resumption.report_selectors import report_prefill
+    from fugong.resumption.selectors.reports import report_prefill
 
     from .factories import checkin, staff
 

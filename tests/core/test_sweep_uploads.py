@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
-from fugong.quarantine.notice_models import ReleaseNotice
+from fugong.quarantine.models.notices import ReleaseNotice
 
 from ..quarantine.notice_helpers import released
 

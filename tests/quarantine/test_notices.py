@@ -12,8 +12,8 @@ from django.test import Client
 from fontTools.ttLib import TTFont
 
 from fugong.core.models import AuditEntry
-from fugong.quarantine import notice_services
 from fugong.quarantine.models import ReleaseNotice
+from fugong.quarantine.services import notices as notice_services
 
 from .notice_helpers import BASE, embedded_fonts, pdf_text, released, stored
 

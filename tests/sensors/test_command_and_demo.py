@@ -68,7 +68,7 @@ def test_the_demo_binds_its_device_and_has_a_released_quarantine_with_a_notice_t
     assert result.created and result.alert.order == binding.order
 
     # The released quarantine: its notice is listed for the community worker and its link verifies.
-    from fugong.quarantine.notice_models import ReleaseNotice
+    from fugong.quarantine.models.notices import ReleaseNotice
 
     notice = ReleaseNotice.objects.select_related("order__responsible").get()
     assert notice.order.status == "released" and notice.order.responsible.username == "community"

@@ -1,0 +1,1 @@
+"""Forms of resumption, one module per part: filings, reports, command."""

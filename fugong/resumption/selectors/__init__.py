@@ -1,0 +1,1 @@
+"""Scoped reads of resumption, one module per part: filings, reports, command."""

@@ -1,0 +1,1 @@
+"""Pages of resumption, one module per part: filings, reports, command, summary, settings."""

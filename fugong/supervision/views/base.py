@@ -1,0 +1,50 @@
+"""Pieces shared by the supervision pages: capability checks (403), form errors, the area chosen, paging."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect
+
+from fugong.areas.models import Area
+
+from .. import selectors
+
+PAGE_SIZE = 50
+INELIGIBLE = "不诚信企业：不得享受惠企政策"
+
+
+def _require(user, capability: str) -> None:
+    if not user.can(capability):
+        raise PermissionDenied
+
+
+def _require_reader(user) -> None:
+    if not selectors.can_read(user):
+        raise PermissionDenied
+
+
+def _errors_onto(form, exc: ValidationError) -> None:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
+    for name, texts in errors.items():
+        for text in texts:
+            form.add_error(name if name in form.fields else None, text)
+
+
+def _taken_or_onto(request, form, exc: ValidationError, pk: int, name: str):
+    """A refusal about the record as a whole (taken by someone else, not allowed now) goes back to
+    the page as a message; field errors stay on the form."""
+    if hasattr(exc, "error_dict"):
+        _errors_onto(form, exc)
+        return None
+    messages.error(request, " ".join(exc.messages))
+    return redirect(name, pk)
+
+
+def _area_path(user, code: str) -> str:
+    if not code:
+        return ""
+    return Area.objects.visible_to(user).filter(code=code).values_list("path", flat=True).first() or "/-/"
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,0 +1,151 @@
+"""Pages of inspections: the list, the mobile form (new and follow-up), the detail, the violation
+recorded from it and the photos.
+
+Each view checks the capability (403), reads through the selectors (out of scope is a 404) and
+leaves every write to the services.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from fugong.core import access, uploads
+from fugong.enterprises.selectors import area_choices
+
+from .. import selectors, services
+from ..forms import (
+    InspectionFilterForm,
+    InspectionForm,
+    ViolationForm,
+)
+from .base import _area_path, _errors_onto, _page, _require, _require_reader
+
+
+@login_required
+@require_GET
+def inspections(request):
+    user = request.user
+    _require_reader(user)
+    form = InspectionFilterForm(request.GET or None, area_choices=area_choices(user=user))
+    data = form.cleaned_data if form.is_valid() else {}
+    f = selectors.InspectionFilter(
+        area_path=_area_path(user, data.get("area", "")),
+        date_from=data.get("date_from"),
+        date_to=data.get("date_to"),
+        outcome=data.get("outcome", ""),
+        overdue=bool(data.get("overdue")),
+    )
+    page = _page(request, selectors.inspection_list(user=user, f=f))
+    return render(
+        request,
+        "supervision/inspection_list.html",
+        {"form": form, "page": page, "can_inspect": user.can(access.INSPECT)},
+    )
+
+
+def _inspection_form(request, enterprise, follows=None):
+    user = request.user
+    open_findings = selectors.open_findings(inspection=follows) if follows else []
+    checklist = selectors.checklist()
+    form = InspectionForm(request.POST or None, checklist=checklist, open_findings=open_findings)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_record(
+                actor=user,
+                enterprise_id=enterprise.pk,
+                follows_id=follows.pk if follows else None,
+                photos=request.FILES.getlist("photos"),
+                **form.service_input(),
+            )
+        except ValidationError as exc:
+            _errors_onto(form, exc)
+        else:
+            messages.success(
+                request, _("检查已保存。") if inspection.findings.exists() else _("检查已保存：无异常。")
+            )
+            return redirect("supervision:inspection_detail", inspection.pk)
+    return render(
+        request,
+        "supervision/inspection_form.html",
+        {
+            "form": form,
+            "enterprise": enterprise,
+            "follows": follows,
+            "listed": selectors.is_listed(enterprise),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_new(request, enterprise_id: int):
+    _require(request.user, access.INSPECT)
+    enterprise = selectors.enterprise_visible(user=request.user, pk=enterprise_id)
+    return _inspection_form(request, enterprise)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def inspection_followup(request, pk: int):
+    _require(request.user, access.INSPECT)
+    follows = selectors.inspection_detail(user=request.user, pk=pk)
+    return _inspection_form(request, follows.enterprise, follows)
+
+
+@login_required
+@require_GET
+def inspection_detail(request, pk: int):
+    user = request.user
+    _require_reader(user)
+    inspection = selectors.inspection_detail(user=user, pk=pk)
+    parts = selectors.inspection_parts(inspection=inspection)
+    return render(
+        request,
+        "supervision/inspection_detail.html",
+        {
+            "inspection": inspection,
+            **parts,
+            "today": timezone.localdate(),
+            "can_inspect": user.can(access.INSPECT),
+            "violation_form": ViolationForm(findings=parts["findings"]) if user.can(access.INSPECT) else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def inspection_violation_new(request, pk: int):
+    user = request.user
+    _require(user, access.INSPECT)
+    inspection = selectors.inspection_detail(user=user, pk=pk)
+    form = ViolationForm(request.POST, findings=list(inspection.findings.all()))
+    if form.is_valid():
+        try:
+            violation = services.violation_record(
+                actor=user,
+                inspection_id=inspection.pk,
+                description=form.cleaned_data["description"],
+                finding_id=form.cleaned_data["finding"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(
+                request, _("违规已记录，系统建议：%(step)s") % {"step": violation.get_proposed_step_display()}
+            )
+            return redirect("supervision:violation_detail", violation.pk)
+    else:
+        messages.error(request, _("请填写违规情形"))
+    return redirect("supervision:inspection_detail", inspection.pk)
+
+
+@login_required
+@require_GET
+def inspection_photo(request, pk: int):
+    _require_reader(request.user)
+    photo = selectors.photo_get(user=request.user, pk=pk)
+    return uploads.serve(photo.file, download_name=photo.name, content_type=photo.content_type, inline=True)
