@@ -15,6 +15,7 @@ import time_machine
 
 ENV = "FUGONG_TEST_NOW"
 DEFAULT = "2020-03-04T10:00:00+08:00"  # a Wednesday morning in Chongqing, within the seeds' period
+DISTRICT_ZONE = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE: Chongqing keeps Beijing time
 
 
 def configured_instant() -> dt.datetime:
@@ -37,7 +38,9 @@ class SessionClock:
 
     def __init__(self, instant: dt.datetime):
         self.instant = instant
-        self._travel = time_machine.travel(instant, tick=True)
+        # A timestamp, not the datetime: given a UTC datetime, time-machine would also set the process's
+        # TZ to UTC, and the suite would no longer run in the zone Django set from TIME_ZONE.
+        self._travel = time_machine.travel(instant.timestamp(), tick=True)
         self._started_at: float | None = None
 
     def start(self) -> None:
@@ -62,3 +65,10 @@ class SessionClock:
 
 
 session_clock: SessionClock | None = None
+
+
+def travel_to(year: int, month: int, day: int, hour: int = 10, minute: int = 0) -> time_machine.travel:
+    """Travel (time ticking) to a moment on the district's clock, for a test that needs a particular
+    day or hour whatever the session's instant; usable as a decorator or a context manager."""
+    moment = dt.datetime(year, month, day, hour, minute, tzinfo=DISTRICT_ZONE)
+    return time_machine.travel(moment.timestamp(), tick=True)  # a timestamp: the process's TZ stays

@@ -1,6 +1,7 @@
 """The suite runs at its configured instant (tests/clock.py), not at the wall clock's."""
 
 import datetime as dt
+import os
 import time
 
 from django.utils import timezone
@@ -24,6 +25,12 @@ def test_the_clock_reads_the_configured_instant():
     assert start <= timezone.now() <= end
     assert start.timestamp() <= time.time() <= end.timestamp()
     assert timezone.localdate() in {timezone.localdate(start), timezone.localdate(end)}
+
+
+def test_travelling_leaves_the_process_in_the_districts_zone(settings):
+    # Django sets TZ from TIME_ZONE; travelling to a UTC instant must not reset it to UTC.
+    assert os.environ.get("TZ") == settings.TIME_ZONE
+    assert dt.datetime(2020, 3, 6, 22, 9, tzinfo=dt.UTC).astimezone().utcoffset() == dt.timedelta(hours=8)
 
 
 def test_the_world_was_built_in_travelled_time(world):
