@@ -4,7 +4,36 @@ from django.test import Client
 
 from fugong.enterprises.models import Enterprise
 
+from . import clock
 from .world import PASSWORD, build_world, load_world, restore_defaults
+
+
+def pytest_configure(config):
+    """Travel to the suite's instant before anything reads the clock: this runs in every xdist worker
+    (each is its own pytest process) before any fixture, so also before ``django_db_setup`` builds the
+    world; the travel is process-wide, so live-server threads share it."""
+    try:
+        instant = clock.configured_instant()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+    clock.session_clock = clock.SessionClock(instant)
+    clock.session_clock.start()
+
+
+def pytest_unconfigure(config):
+    if clock.session_clock is not None:
+        clock.session_clock.stop()
+        clock.session_clock = None
+
+
+def pytest_report_header(config):
+    return clock.session_clock.describe(settings.TIME_ZONE) if clock.session_clock else None
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    # `make test` runs quietly (-q), which hides the header: say the instant at the end as well.
+    if clock.session_clock and config.get_verbosity() < 0:
+        terminalreporter.write_line(clock.session_clock.describe(settings.TIME_ZONE))
 
 
 @pytest.fixture(scope="session")

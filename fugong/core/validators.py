@@ -9,6 +9,7 @@ import datetime as dt
 import re
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
@@ -64,7 +65,7 @@ def validate_id_number(value: str, today: dt.date | None = None) -> None:
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
         raise ValidationError("身份证号前17位应为数字，最后一位为数字或X", code="id_chars")
     birth = id_number_birth_date(number)
-    today = today or dt.date.today()
+    today = today or timezone.localdate()  # the district's date, not the server process's
     if birth is None or birth > today or birth.year < 1900:
         raise ValidationError("身份证号中的出生日期无效", code="id_birth")
     if id_number_check_digit(number[:17]) != number[17]:

@@ -257,7 +257,7 @@ class ResumptionBuilder:
         filed = resumed - dt.timedelta(days=self.rng.randint(1, 3))
         if self.review(firm):
             self.file(firm, filed, FilingStatus.APPROVED)
-            firm.move(firm.decided_at.date(), S.APPROVED, "审核通过")
+            firm.move(timezone.localdate(firm.decided_at), S.APPROVED, "审核通过")
         else:
             self.file(firm, filed, FilingStatus.FILED)
             firm.move(filed, S.FILED, "备案即复工")
@@ -285,7 +285,7 @@ class ResumptionBuilder:
             status = FilingStatus.APPROVED if self.review(firm) else FilingStatus.FILED
             self.file(firm, recent, status)
             firm.move(
-                firm.decided_at.date(),
+                timezone.localdate(firm.decided_at),
                 S.APPROVED if self.review(firm) else S.FILED,
                 "审核通过" if self.review(firm) else "备案即复工",
             )
@@ -375,7 +375,7 @@ class ResumptionBuilder:
             category=firm.category,
             mode=Mode.REVIEW if self.review(firm) else Mode.FILING,
             status=firm.filing,
-            planned_date=max(submitted.date(), self.start),
+            planned_date=max(timezone.localdate(submitted), self.start),
             prevention_plan=PLAN_TEXT,
             masks_stock=size * 2 * masks_days,
             masks_days=masks_days,

@@ -19,6 +19,7 @@ from pypdf import PdfReader
 from fugong.core import fake
 from fugong.quarantine.models import Order, RiskArea
 from fugong.sensors.models import Device
+from tests.quarantine.factories import under_the_ninth_edition
 
 pytestmark = pytest.mark.browser
 
@@ -36,6 +37,7 @@ def post_event(base_url: str, device_id: str, secret: str, event_id: str) -> int
         return response.status
 
 
+@under_the_ninth_edition  # the rule set in force decides 7 days
 def test_returnee_to_verified_release_notice(live_server, world, browser, login):
     # The district's list of risk areas has 温州 as a key area (重点地区) since 2020.
     RiskArea.objects.create(province="浙江省", city="温州市", level="key", effective_from=dt.date(2020, 1, 1))

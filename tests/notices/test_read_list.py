@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fugong.core.models import AuditEntry
@@ -57,9 +58,7 @@ def test_only_unread_and_the_hourly_limit(world, publish):
         services.notice_remind(actor=actor, notice_id=notice.pk)
     assert NoticeReminder.objects.filter(recipient__notice=notice).count() == 2
 
-    Notice.objects.filter(pk=notice.pk).update(
-        last_reminded_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=61)
-    )
+    Notice.objects.filter(pk=notice.pk).update(last_reminded_at=timezone.now() - dt.timedelta(minutes=61))
     assert services.notice_remind(actor=actor, notice_id=notice.pk) == 3
     assert NoticeReminder.objects.filter(recipient__notice=notice).count() == 5
 

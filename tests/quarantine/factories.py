@@ -8,8 +8,12 @@ from django.utils import timezone
 from fugong.core import fake
 from fugong.quarantine import services
 from fugong.quarantine.models import RiskArea
+from tests.clock import travel_to
 
 _seq = itertools.count(500)
+# The ninth edition (第九版, 7 days) is in force from 2022-06-28; before that, the 2020 measures (14 days).
+# A test that names the edition travels there rather than relying on the session's instant.
+under_the_ninth_edition = travel_to(2022, 7, 4)  # a Monday morning
 BIRTH = dt.date(1985, 3, 14)
 
 

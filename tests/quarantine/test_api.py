@@ -6,11 +6,12 @@ from django.utils import timezone
 
 from fugong.quarantine.models import Returnee, Stay
 
-from .factories import high_risk, id_number, order_for, register, site_with_rooms
+from .factories import high_risk, id_number, order_for, register, site_with_rooms, under_the_ninth_edition
 
 API = "/api/v1/quarantine"
 
 
+@under_the_ninth_edition
 def test_register_and_read_a_returnee(world, api_for):
     high_risk()
     client = api_for("community_A")

@@ -5,6 +5,7 @@ refused) — each refusal changing nothing."""
 import json
 
 from django.test import Client
+from django.utils import timezone
 
 from fugong.core.models import PersonalDataAccess
 from fugong.quarantine.models import ReleaseNotice
@@ -37,7 +38,7 @@ def test_order_page_shows_the_notice_and_records_delivery_once(world, client_for
     assert (
         "不能重复登记" in text
         and "community_A" in text
-        and f"{notice.delivered_at.astimezone():%Y-%m-%d}" in text
+        and f"{timezone.localtime(notice.delivered_at):%Y-%m-%d %H:%M}" in text
     )
     unchanged = ReleaseNotice.objects.get(pk=notice.pk)
     assert (unchanged.delivery_method, unchanged.delivered_at) == ("home", notice.delivered_at)

@@ -7,9 +7,10 @@ from django.utils import timezone
 
 from fugong.quarantine.models import FollowUp, Returnee, RiskArea, RuleSet, Stay
 
-from .factories import high_risk, id_number, order_for, register, site_with_rooms
+from .factories import high_risk, id_number, order_for, register, site_with_rooms, under_the_ninth_edition
 
 
+@under_the_ninth_edition
 def test_register_page_decides_and_shows_the_rule(world, client_for):
     high_risk()
     client = client_for("community_A")

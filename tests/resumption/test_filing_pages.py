@@ -200,7 +200,7 @@ def test_a_wrong_id_check_digit_in_the_upload_saves_nothing(world, setup, client
     [
         ({"planned_date": "2020-01-01"}, "计划复工日期不能早于今天"),
         (
-            {"planned_date": (dt.date.today() + dt.timedelta(days=400)).isoformat()},
+            {"planned_date": (timezone.localdate() + dt.timedelta(days=400)).isoformat()},
             "计划复工日期不能晚于半年之后",
         ),
         ({"masks_stock": "-5"}, "不能为负数"),

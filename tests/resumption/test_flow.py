@@ -43,8 +43,10 @@ def test_a_review_filing_enters_the_queue_with_a_deadline_and_priority(world, se
     assert filing.status == FilingStatus.SUBMITTED
     assert filing.holder_area == world.areas["A"]
     assert filing.unmet_conditions == []
-    assert filing.deadline_at.weekday() < 5
-    assert 2 <= (filing.deadline_at.date() - filing.submitted_at.date()).days <= 4
+    # Both dates on the district's clock: submitted_at is read back in UTC, deadline_at in local time.
+    deadline, submitted = timezone.localdate(filing.deadline_at), timezone.localdate(filing.submitted_at)
+    assert deadline.weekday() < 5
+    assert 2 <= (deadline - submitted).days <= 4
     assert filing.priority_parts == {
         "local_share": 30.0,
         "small_scale": 15.0,

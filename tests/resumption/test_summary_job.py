@@ -5,6 +5,7 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -62,20 +63,18 @@ def test_a_failing_job_records_failed_and_the_error(world, setup, monkeypatch):
     assert all(r.finished_at is not None and r.rows == [] for r in runs.values())
 
 
-def test_the_snapshot_makes_a_past_days_resumption_figure_available(world, setup, monkeypatch):
+def test_the_snapshot_makes_a_past_days_resumption_figure_available(world, setup):
     make_resumption(world, setup)
     today = timezone.localdate()
-    tomorrow = today + dt.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)  # the evening is over
-    assert rates.figures(world.areas["district"], day=today).resumption.numerator is None
+    with time_machine.travel(dt.timedelta(days=1)):  # the evening is over
+        assert rates.figures(world.areas["district"], day=today).resumption.numerator is None
 
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: today)
     summary_run(day=today)
-    monkeypatch.setattr(timezone, "localdate", lambda *a, **k: tomorrow)
 
-    past = rates.figures(world.areas["district"], day=today)
-    assert past.resumption.as_dict() == {"numerator": 2, "denominator": 5, "rate": 0.4}
-    assert build_summary(area=world.areas["A"], day=today).total.resumed == 1
+    with time_machine.travel(dt.timedelta(days=1)):
+        past = rates.figures(world.areas["district"], day=today)
+        assert past.resumption.as_dict() == {"numerator": 2, "denominator": 5, "rate": 0.4}
+        assert build_summary(area=world.areas["A"], day=today).total.resumed == 1
 
 
 def test_a_past_day_is_not_snapshotted_with_todays_counts(world, setup):

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from fugong.supervision import selectors, services
 from fugong.supervision.models import Finding, Inspection, Listing, Violation
+from tests.clock import travel_to
 
 from .helpers import inspect, items_all, violate
 
@@ -21,6 +22,12 @@ def days_ago(n: int) -> dt.date:
     return timezone.localdate() - dt.timedelta(days=n)
 
 
+# The checklist is in force from 2020-02-01: tests that inspect 200 days back travel to where those days
+# have one, rather than relying on the session's instant.
+with_200_days_of_checklist = travel_to(2020, 10, 15)  # a Thursday morning
+
+
+@with_200_days_of_checklist
 def test_escalation_walks_three_steps_within_the_window(world):
     officer, enterprise = world.users["street_A"], world.enterprises["A1_commerce"]
     first = violate(officer, enterprise, on=days_ago(40))
@@ -36,6 +43,7 @@ def test_escalation_walks_three_steps_within_the_window(world):
     assert first.get_proposed_step_display() == "约谈法人代表"
 
 
+@with_200_days_of_checklist
 def test_a_violation_outside_the_window_counts_as_first_again(world):
     officer, enterprise = world.users["street_A"], world.enterprises["A1_commerce"]
     violate(officer, enterprise, on=days_ago(200))
@@ -43,6 +51,7 @@ def test_a_violation_outside_the_window_counts_as_first_again(world):
     assert (later.sequence, later.proposed_step, later.window_days) == (1, "legal_rep", 90)
 
 
+@with_200_days_of_checklist
 def test_window_is_district_data(world):
     officer, enterprise = world.users["street_A"], world.enterprises["A1_commerce"]
     services.window_update(actor=world.users["sysadmin"], window_days=300)
