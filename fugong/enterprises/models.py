@@ -76,6 +76,7 @@ class Enterprise(TimeStampedModel):
     )
 
     objects = ScopedManager()
+    area_path_source = "area"
     PERSONAL_FIELDS = {"legal_rep_phone": "phone", "contact_phone": "phone"}
     AUDIT_FIELDS = [
         "credit_code",

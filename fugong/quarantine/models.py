@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.roles import QUARANTINE_MANAGE, RETURNEE_REGISTER, Role
-from fugong.areas.models import pattern_index
+from fugong.areas.models import Area, pattern_index
 from fugong.core.models import TimeStampedModel
 from fugong.core.scoping import ScopedManager, subtree_q
 
@@ -189,6 +189,7 @@ class Returnee(TimeStampedModel):
     )
 
     objects = ScopedManager()
+    area_path_source = "person"
 
     class Meta:
         verbose_name = _("返区人员")
@@ -206,6 +207,12 @@ class Returnee(TimeStampedModel):
         self.area_path = self.destination.path
         self.sender_path = self.sender_area.path if self.sender_area_id else ""
         super().save(*args, **kwargs)
+
+    @classmethod
+    def area_path_derived(cls, path: str) -> dict:
+        """A return registered at the person's home goes where the person moves (save() keeps
+        ``area_path`` equal to the destination's path)."""
+        return {"destination": Area.objects.only("pk").get(path=path).pk}
 
     @property
     def origin(self) -> str:
@@ -338,6 +345,7 @@ class Order(TimeStampedModel):
     release_number = models.CharField(_("解除通知书编号"), max_length=32, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "returnee"
 
     class Meta:
         verbose_name = _("隔离令")
@@ -439,6 +447,7 @@ class FollowUp(models.Model):
     )
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("随访记录")
@@ -467,6 +476,7 @@ class Site(TimeStampedModel):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("集中隔离点")

@@ -84,6 +84,7 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = ["enterprise", "date", "inspector", "follows", "note"]
 
     class Meta:
@@ -167,6 +168,7 @@ class Finding(models.Model):
     closed_at = models.DateTimeField(_("整改确认时间"), null=True, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
 
     class Meta:
         verbose_name = _("检查发现的问题")
@@ -233,6 +235,7 @@ class Violation(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = [
         "description",
         "occurred_on",
@@ -333,6 +336,7 @@ class Listing(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = [
         "status",
         "reason",

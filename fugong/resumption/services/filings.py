@@ -9,7 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from fugong.accounts.roles import FILING_BULK, Role
-from fugong.areas.models import PATH_SEP, Area
+from fugong.areas.models import Area
 
 from .. import rules
 from ..choices import OPEN_FILING, EnterpriseState, FilingStatus, HealthState, Mode
@@ -20,6 +20,7 @@ from ..models import (
     Filing,
     FilingTransition,
     RosterEntry,
+    holding_area,
 )
 from .config import commitment_in_force
 from .status import REVIEWER_ROLES, _status_after_filing, status_set
@@ -48,8 +49,7 @@ def policy_for(category: str) -> CategoryPolicy:
 
 def reviewing_area(enterprise) -> Area:
     """The street, town or park that holds a filing: the level-1 ancestor of the enterprise's area."""
-    codes = [c for c in enterprise.area_path.split(PATH_SEP) if c]
-    return Area.objects.get(code=codes[1] if len(codes) > 1 else codes[0])
+    return holding_area(enterprise.area_path)
 
 
 def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None:
