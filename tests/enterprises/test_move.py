@@ -25,6 +25,7 @@ from fugong.resumption.choices import EnterpriseState, FilingStatus, Mode
 from fugong.resumption.models import CategoryPolicy, CommitmentText, DailyReport, Filing
 from fugong.supervision.models import Finding, Inspection, Violation
 from tests.checkins.factories import checkin, staff
+from tests.enterprises.helpers import row, upload
 from tests.resumption.conftest import good_filing_fields, roster_rows
 from tests.supervision.helpers import inspect, violate
 
@@ -276,3 +277,45 @@ def test_a_move_that_is_refused_moves_nothing(world, rows, client_for):
     assert set(Filing.objects.filter(enterprise=enterprise).values_list("area_path", flat=True)) == {
         world.areas["A1"].path
     }
+
+
+def test_an_import_that_moves_two_enterprises_to_two_places_moves_each_ones_rows(world, rows):
+    """The bulk path: one UPDATE per kind of record for all moved enterprises, each row to its own
+    enterprise's new area, each enterprise's audit entry counting its own rows."""
+    other = world.enterprises["A1_commerce"]
+    inspect(world.users["street_A"], other)
+    moved = {KEY: "B1", "A1_commerce": "A2"}
+    sheet = [
+        row(
+            i,
+            world.areas[area].code,
+            **{
+                "统一社会信用代码": world.enterprises[key].credit_code,
+                "企业名称": world.enterprises[key].name,
+                "企业类别": "规上工业" if key == KEY else "商贸服务",
+            },
+        )
+        for i, (key, area) in enumerate(moved.items())
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        result = enterprise_services.enterprise_import(
+            actor=world.users["sysadmin"], upload=upload(sheet), valid_only=False
+        )
+    assert (result.saved, result.updated) == (True, 2)
+    inspection_updates = [
+        q for q in queries.captured_queries if q["sql"].startswith('UPDATE "supervision_inspection"')
+    ]
+    assert len(inspection_updates) == 1
+    for key, area in moved.items():
+        assert _paths(Inspection, world.enterprises[key]) == {world.areas[area].path}
+    assert _paths(Problem, world.enterprises[KEY]) == {world.areas["B1"].path}
+    assert Problem.objects.get(pk=rows["problem"].pk).street == world.areas["B"]
+    assert Filing.objects.get(pk=rows["filing"].pk).holder_area == world.areas["B"]
+    entries = {
+        e.object_id: e.changes["moved_with_area"][1]
+        for e in AuditEntry.objects.filter(
+            action="import", object_id__in=[str(world.enterprises[k].pk) for k in moved]
+        )
+    }
+    assert entries[str(other.pk)] == {"检查": 1}
+    assert entries[str(rows["enterprise"].pk)]["检查"] == 3
