@@ -2,7 +2,8 @@
 three-step escalation, and the dishonesty list (不诚信企业名单).
 
 Every row belonging to an enterprise copies its ``area_path`` and is visible exactly when the
-enterprise is (``enterprise_scoped``); the enterprise admin sees its own.
+enterprise is; acting on it is narrower (``policies``: the capability and the right relation to the
+enterprise). The enterprise admin sees its own.
 """
 
 from django.conf import settings
@@ -13,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.areas.models import pattern_index
 from fugong.core.scoping import ScopedManager
-from fugong.resumption.models import enterprise_scoped
 
+from . import policies
 from .choices import LIVE_LISTING, FindingStatus, ItemResult, ListingStatus, Step, ViolationStatus
 
 
@@ -101,7 +102,7 @@ class Inspection(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
 
 class InspectionItem(models.Model):
@@ -143,7 +144,7 @@ class InspectionPhoto(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view", prefix="inspection__enterprise")
+        return policies.scope(user, action, prefix="inspection__enterprise")
 
 
 class Finding(models.Model):
@@ -184,7 +185,7 @@ class Finding(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
     def is_overdue(self, today) -> bool:
         return self.status == FindingStatus.OPEN and self.deadline < today
@@ -261,7 +262,7 @@ class Violation(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
 
 class Statement(models.Model):
@@ -369,7 +370,7 @@ class Listing(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
     @property
     def is_listed(self) -> bool:

@@ -17,11 +17,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fugong.accounts import roles
 from fugong.areas.models import Area
 from fugong.core import uploads
+from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import export_response, export_watermark
 from fugong.enterprises.selectors import area_choices
 
 from . import coverage as coverage_mod
-from . import selectors, services
+from . import policies, selectors, services
 from .choices import ListingStatus, ViolationStatus
 from .forms import (
     ApproveForm,
@@ -44,6 +45,12 @@ INELIGIBLE = "不诚信企业：不得享受惠企政策"
 
 def _require(user, capability: str) -> None:
     if not user.can(capability):
+        raise PermissionDenied
+
+
+def _require_allowed(user, action: str, obj) -> None:
+    """Seen is not allowed: a row the user reads but may not act on is refused (403)."""
+    if not policies.allows(user, action, obj):
         raise PermissionDenied
 
 
@@ -198,6 +205,7 @@ def _inspection_form(request, enterprise, follows=None):
 def inspection_new(request, enterprise_id: int):
     _require(request.user, roles.INSPECT)
     enterprise = selectors.enterprise_visible(user=request.user, pk=enterprise_id)
+    _require_allowed(request.user, CHANGE, enterprise)
     return _inspection_form(request, enterprise)
 
 
@@ -206,6 +214,7 @@ def inspection_new(request, enterprise_id: int):
 def inspection_followup(request, pk: int):
     _require(request.user, roles.INSPECT)
     follows = selectors.inspection_detail(user=request.user, pk=pk)
+    _require_allowed(request.user, CHANGE, follows)
     return _inspection_form(request, follows.enterprise, follows)
 
 
@@ -216,6 +225,7 @@ def inspection_detail(request, pk: int):
     _require_reader(user)
     inspection = selectors.inspection_detail(user=user, pk=pk)
     parts = selectors.inspection_parts(inspection=inspection)
+    can_inspect = user.can(roles.INSPECT) and policies.allows(user, CHANGE, inspection)
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -223,8 +233,8 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             **parts,
             "today": timezone.localdate(),
-            "can_inspect": user.can(roles.INSPECT),
-            "violation_form": ViolationForm(findings=parts["findings"]) if user.can(roles.INSPECT) else None,
+            "can_inspect": can_inspect,
+            "violation_form": ViolationForm(findings=parts["findings"]) if can_inspect else None,
         },
     )
 
@@ -287,6 +297,7 @@ def violations(request):
 def _violation_context(request, violation, **forms):
     user = request.user
     listing = selectors.live_listing(violation.enterprise)
+    may_decide = user.can(roles.VIOLATION_DECIDE) and policies.allows(user, policies.DECIDE, violation)
     return {
         "violation": violation,
         "listing": listing,
@@ -294,9 +305,9 @@ def _violation_context(request, violation, **forms):
         "ineligible_text": INELIGIBLE,
         "statements": list(violation.statements.select_related("author")),
         "timeline": selectors.timeline(violation=violation),
-        "can_decide": user.can(roles.VIOLATION_DECIDE) and violation.status == ViolationStatus.PENDING,
+        "can_decide": may_decide and violation.status == ViolationStatus.PENDING,
         "can_propose": (
-            user.can(roles.VIOLATION_DECIDE)
+            may_decide
             and violation.status != ViolationStatus.PENDING
             and violation.sequence >= 3
             and listing is None
@@ -417,9 +428,11 @@ def _listing_context(request, listing, **forms):
         "listing": listing,
         "ineligible_text": INELIGIBLE,
         "timeline": selectors.timeline(violation=listing.violation),
-        "can_approve": pending and user.can(roles.DISHONESTY_APPROVE),
+        "can_approve": pending
+        and user.can(roles.DISHONESTY_APPROVE)
+        and policies.allows(user, policies.APPROVE, listing),
         "can_remove": listing.status == ListingStatus.ACTIVE
-        and (user.can(roles.VIOLATION_DECIDE) or user.can(roles.DISHONESTY_APPROVE)),
+        and policies.allows(user, policies.REMOVE, listing),
         "approve_form": forms.get("approve_form") or ApproveForm(initial={"version": listing.version}),
         "remove_form": forms.get("remove_form") or ReasonForm(initial={"version": listing.version}),
     }
