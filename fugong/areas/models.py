@@ -143,6 +143,7 @@ class WorkingGroup(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("工作组")

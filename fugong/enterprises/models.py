@@ -77,6 +77,7 @@ class Enterprise(PolicyScoped, TimeStampedModel):
 
     objects = ScopedManager()
     policy = ENTERPRISE  # who reaches it, for which action (enterprises/policies.py)
+    area_path_source = "area"
     PERSONAL_FIELDS = {"legal_rep_phone": "phone", "contact_phone": "phone"}
     AUDIT_FIELDS = [
         "credit_code",

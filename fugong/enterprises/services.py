@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from fugong.core import audit
+from fugong.core import area_paths, audit
 from fugong.core.access import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_IMPORT, PERSONAL_UNMASK
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.xlsx import SheetError
@@ -66,15 +66,19 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
     locked.full_clean()
     _save(locked)
     _assert_in_scope(actor=actor, enterprise=locked)
+    moved = _follow(moves={locked.pk: (before_key[0], locked.area_path)})
     signals.send_changes([(locked.pk, before_key, signals.rate_key(locked))])
-    audit.record(
-        actor=actor,
-        obj=locked,
-        action=AuditAction.UPDATE,
-        before=before,
-        after=audit.snapshot(locked, Enterprise.AUDIT_FIELDS),
-    )
+    after = audit.snapshot(locked, Enterprise.AUDIT_FIELDS)
+    if moved.get(locked.pk):
+        after[area_paths.AUDIT_KEY] = moved[locked.pk]
+    audit.record(actor=actor, obj=locked, action=AuditAction.UPDATE, before=before, after=after)
     return locked
+
+
+def _follow(*, moves: dict[int, tuple[str, str]]) -> dict[int, dict[str, int]]:
+    """Filings, reports, inspections, problems, receipts … copy the enterprise's area path; when it
+    moves they follow it in the same transaction (one UPDATE per kind of record)."""
+    return area_paths.follow_move(parent=Enterprise, moves=moves)
 
 
 # --- personal data ------------------------------------------------------------------------------
@@ -183,6 +187,10 @@ def _import_update(*, actor, rows) -> list[AuditEntry]:
         )
     if objs:
         Enterprise.objects.bulk_update(objs, sorted(fields), batch_size=WRITE_BATCH // 2)
+    followed = _follow(moves={pk: (before[0], after[0]) for pk, before, after in moves})
+    for entry in entries:
+        if followed.get(int(entry.object_id)):
+            entry.changes[area_paths.AUDIT_KEY] = [None, followed[int(entry.object_id)]]
     signals.send_changes(moves)
     return entries
 

@@ -56,6 +56,7 @@ class Person(TimeStampedModel):
     merge_reason = models.CharField(_("合并原因"), max_length=200, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
     PERSONAL_FIELDS = {"id_number": "id_number", "phone": "phone"}
 
     class Meta:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from fugong.areas.models import Area
 from fugong.core.access import PERSON_MANAGE
+from fugong.core.area_paths import AUDIT_KEY, follow_move
 from fugong.core.audit import audit_entry, record, snapshot
 from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.scoping import CHANGE
@@ -142,14 +143,20 @@ def person_update(
         area = _area_in_scope(actor=actor, area=area)
     elif area is None and person.area_id is not None:
         area = _area_in_scope(actor=actor, area=None)
-    before = snapshot(person, AUDITED)
+    before, before_path = snapshot(person, AUDITED), person.area_path
     for key, value in data.items():
         setattr(person, key, value)
     person.area, person.updated_by = area, actor
     person.save()
     if not Person.objects.visible_to(actor, CHANGE).filter(pk=person.pk).exists():
         raise ValidationError({"area": _("修改后该人员将不在您的管辖范围内")})
-    record(actor=actor, obj=person, action=AuditAction.UPDATE, before=before, after=snapshot(person, AUDITED))
+    # Returns registered at the person's home, their quarantine orders, follow-ups, door sensors and
+    # release notices copy its area path: they move with the person, in this transaction.
+    moved = follow_move(parent=Person, moves={person.pk: (before_path, person.area_path)})
+    after = snapshot(person, AUDITED)
+    if moved.get(person.pk):
+        after[AUDIT_KEY] = moved[person.pk]
+    record(actor=actor, obj=person, action=AuditAction.UPDATE, before=before, after=after)
     return person
 
 

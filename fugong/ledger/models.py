@@ -15,6 +15,7 @@ from fugong.core.access import Role
 from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 from fugong.enterprises.choices import Category
+from fugong.resumption.models import holding_area
 
 from .choices import (
     Channel,
@@ -77,6 +78,8 @@ class RoutingRule(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("分办规则")
@@ -179,6 +182,7 @@ class Problem(TimeStampedModel):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = [
         "enterprise",
         "category",
@@ -223,6 +227,11 @@ class Problem(TimeStampedModel):
 
     def __str__(self):
         return f"{self.enterprise} · {self.title}"
+
+    @classmethod
+    def area_path_derived(cls, path: str) -> dict:
+        """A problem is held by the street of its enterprise's area, wherever the enterprise goes."""
+        return {"street": holding_area(path).pk}
 
     @property
     def holder_label(self) -> str:
@@ -312,6 +321,7 @@ class Extension(models.Model):
     due_after = models.DateTimeField(_("延期后期限"), null=True, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "problem"
 
     class Meta:
         verbose_name = _("延期申请")

@@ -195,6 +195,7 @@ class NoticeRecipient(models.Model):
     last_reminded_at = models.DateTimeField(_("最近提醒时间"), null=True, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
 
     class Meta:
         verbose_name = _("通知收件企业")

@@ -8,9 +8,10 @@ snapshot of the status counts taken each evening for the trend).
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Case, F, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from fugong.areas.models import PATH_SEP, Area
 from fugong.core.access import RATES_VIEW, Role
 from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
@@ -26,6 +27,13 @@ from .choices import (
     Mode,
     Ventilation,
 )
+
+
+def holding_area(path: str) -> Area:
+    """The street, town or park that holds an enterprise's filings and problems: the level-1 node
+    of its area path (the district itself for an enterprise hung on the district)."""
+    codes = [c for c in path.split(PATH_SEP) if c]
+    return Area.objects.get(code=codes[1] if len(codes) > 1 else codes[0])
 
 
 class CategoryPolicy(models.Model):
@@ -156,6 +164,7 @@ class Filing(TimeStampedModel):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
 
     class Meta:
         verbose_name = _("复工备案")
@@ -179,6 +188,19 @@ class Filing(TimeStampedModel):
     @classmethod
     def scope_filter(cls, user, action):
         return enterprise_scoped(user, action)
+
+    @classmethod
+    def area_path_derived(cls, path: str) -> dict:
+        """An open filing that has been submitted is held by the new street, town or park (its review
+        queue); a decided filing keeps the unit that decided it."""
+        holder = holding_area(path).pk
+        return {
+            "holder_area": Case(
+                When(Q(status__in=OPEN_FILING, holder_area__isnull=False), then=Value(holder)),
+                default=F("holder_area"),
+                output_field=cls._meta.get_field("holder_area").target_field,
+            )
+        }
 
 
 class RosterEntry(models.Model):
@@ -310,6 +332,7 @@ class DailyReport(TimeStampedModel):
     no_anomaly = models.BooleanField(_("无异常"), default=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
 
     class Meta:
         verbose_name = _("企业日报")
@@ -426,6 +449,7 @@ class SummaryRun(models.Model):
     task_id = models.CharField(_("任务编号"), max_length=64, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("晚间日报")

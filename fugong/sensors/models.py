@@ -101,6 +101,7 @@ class Device(models.Model):
     note = models.CharField(_("备注"), max_length=200, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("感应设备")
@@ -157,6 +158,7 @@ class Binding(models.Model):
     unbind_reason = models.CharField(_("解绑原因"), max_length=200, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("设备绑定")
@@ -204,6 +206,7 @@ class Event(models.Model):
     area_path = models.CharField(max_length=255, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("设备事件")
@@ -262,6 +265,7 @@ class Alert(models.Model):
     )
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("门磁告警")

@@ -2,7 +2,8 @@
 three-step escalation, and the dishonesty list (不诚信企业名单).
 
 Every row belonging to an enterprise copies its ``area_path`` and is visible exactly when the
-enterprise is (``enterprise_scoped``); the enterprise admin sees its own.
+enterprise is; acting on it is narrower (``policies``: the capability and the right relation to the
+enterprise). The enterprise admin sees its own.
 """
 
 from django.conf import settings
@@ -13,8 +14,8 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.core.models import pattern_index
 from fugong.core.scoping import ScopedManager
-from fugong.enterprises.scoping import enterprise_scoped
 
+from . import policies
 from .choices import LIVE_LISTING, FindingStatus, ItemResult, ListingStatus, Step, ViolationStatus
 
 
@@ -84,6 +85,7 @@ class Inspection(models.Model):
     created_at = models.DateTimeField(_("录入时间"), auto_now_add=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = ["enterprise", "date", "inspector", "follows", "note"]
 
     class Meta:
@@ -100,7 +102,7 @@ class Inspection(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
 
 class InspectionItem(models.Model):
@@ -142,7 +144,7 @@ class InspectionPhoto(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view", prefix="inspection__enterprise")
+        return policies.scope(user, action, prefix="inspection__enterprise")
 
 
 class Finding(models.Model):
@@ -167,6 +169,7 @@ class Finding(models.Model):
     closed_at = models.DateTimeField(_("整改确认时间"), null=True, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
 
     class Meta:
         verbose_name = _("检查发现的问题")
@@ -182,7 +185,7 @@ class Finding(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
     def is_overdue(self, today) -> bool:
         return self.status == FindingStatus.OPEN and self.deadline < today
@@ -233,6 +236,7 @@ class Violation(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = [
         "description",
         "occurred_on",
@@ -258,7 +262,7 @@ class Violation(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
 
 class Statement(models.Model):
@@ -333,6 +337,7 @@ class Listing(models.Model):
     version = models.PositiveIntegerField(default=0, editable=False)
 
     objects = ScopedManager()
+    area_path_source = "enterprise"
     AUDIT_FIELDS = [
         "status",
         "reason",
@@ -365,7 +370,7 @@ class Listing(models.Model):
 
     @classmethod
     def scope_filter(cls, user, action):
-        return enterprise_scoped(user, "view")
+        return policies.scope(user, action)
 
     @property
     def is_listed(self) -> bool:

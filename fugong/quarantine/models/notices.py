@@ -76,6 +76,7 @@ class ReleaseNotice(models.Model):
     revoke_reason = models.CharField(_("作废理由"), max_length=200, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("解除隔离通知书")

@@ -71,6 +71,7 @@ class Order(TimeStampedModel):
     release_number = models.CharField(_("解除通知书编号"), max_length=32, blank=True)
 
     objects = ScopedManager()
+    area_path_source = "returnee"
 
     class Meta:
         verbose_name = _("隔离令")
@@ -174,6 +175,7 @@ class FollowUp(models.Model):
     )
 
     objects = ScopedManager()
+    area_path_source = "order"
 
     class Meta:
         verbose_name = _("随访记录")

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_MANAGE, RETURNEE_REGISTER, Role
 from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
@@ -174,6 +175,7 @@ class Returnee(TimeStampedModel):
     )
 
     objects = ScopedManager()
+    area_path_source = "person"
 
     class Meta:
         verbose_name = _("返区人员")
@@ -191,6 +193,12 @@ class Returnee(TimeStampedModel):
         self.area_path = self.destination.path
         self.sender_path = self.sender_area.path if self.sender_area_id else ""
         super().save(*args, **kwargs)
+
+    @classmethod
+    def area_path_derived(cls, path: str) -> dict:
+        """A return registered at the person's home goes where the person moves (save() keeps
+        ``area_path`` equal to the destination's path)."""
+        return {"destination": Area.objects.only("pk").get(path=path).pk}
 
     @property
     def origin(self) -> str:

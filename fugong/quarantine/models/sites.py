@@ -25,6 +25,7 @@ class Site(TimeStampedModel):
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedManager()
+    area_path_source = "area"
 
     class Meta:
         verbose_name = _("集中隔离点")

@@ -8,8 +8,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from fugong.areas.models import PATH_SEP, Area
+from fugong.areas.models import Area
+from fugong.core import audit
 from fugong.core.access import FILING_BULK, Role
+from fugong.core.models import AuditAction, AuditEntry
 from fugong.core.workdays import add_working_days
 
 from .. import rules
@@ -21,6 +23,7 @@ from ..models import (
     Filing,
     FilingTransition,
     RosterEntry,
+    holding_area,
 )
 from .config import commitment_in_force
 from .status import REVIEWER_ROLES, _status_after_filing, status_set
@@ -43,14 +46,35 @@ FILING_FIELDS = [
 ]
 
 
+# What a filing's audit entries show: the form, the commitment, where it stands and who decided.
+AUDIT_FIELDS = [
+    *FILING_FIELDS,
+    "status",
+    "mode",
+    "signatory_name",
+    "commitment",
+    "holder_area",
+    "deadline_at",
+    "decided_by",
+    "decision_reason",
+]
+
+
+def _picture(filing: Filing, roster: list[int] | None = None) -> dict:
+    """The filing for its audit entry; ``roster`` (person ids) when the roster is part of the write."""
+    data = audit.snapshot(filing, AUDIT_FIELDS)
+    if roster is not None:
+        data["roster"] = sorted(roster)
+    return data
+
+
 def policy_for(category: str) -> CategoryPolicy:
     return CategoryPolicy.objects.filter(category=category).first() or CategoryPolicy(category=category)
 
 
 def reviewing_area(enterprise) -> Area:
     """The street, town or park that holds a filing: the level-1 ancestor of the enterprise's area."""
-    codes = [c for c in enterprise.area_path.split(PATH_SEP) if c]
-    return Area.objects.get(code=codes[1] if len(codes) > 1 else codes[0])
+    return holding_area(enterprise.area_path)
 
 
 def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None:
@@ -79,6 +103,7 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
         raise PermissionDenied("只有本企业管理员可以填报复工备案")
     _check_planned_date(fields["planned_date"], timezone.localdate())
+    before = None
     if filing is None:
         filing = Filing(
             enterprise=enterprise,
@@ -91,6 +116,7 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
         filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
         if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
             raise ValidationError("该备案已提交，不能再修改")
+        before = _picture(filing, list(filing.roster.values_list("person_id", flat=True)))
     for name, value in fields.items():
         setattr(filing, name, value)
     filing.updated_by = actor
@@ -104,6 +130,13 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
     for row in roster:
         employment_ensure(person=row["person"], enterprise=enterprise, is_local=row["is_local"])
+    audit.record(
+        actor=actor,
+        obj=filing,
+        action=AuditAction.UPDATE if before else AuditAction.CREATE,
+        before=before,
+        after=_picture(filing, [row["person"].pk for row in roster]),
+    )
     return filing
 
 
@@ -118,6 +151,7 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
         raise ValidationError("该备案已提交")
     if not signatory_name.strip():
         raise ValidationError({"signatory_name": "请填写承诺人姓名"})
+    before = _picture(filing)
     now = timezone.now()
     filing.signatory_name, filing.signed_at, filing.commitment = signatory_name.strip(), now, commitment
     roster = list(filing.roster.all())
@@ -139,12 +173,14 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
         filing.decided_at = now
         filing.save()
         _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
-        return filing
-    days = policy_for(filing.category).review_working_days
-    filing.deadline_at = add_working_days(now, days)
-    _transition(filing, actor, FilingStatus.SUBMITTED)
-    filing.version += 1
-    filing.save()
+    else:
+        days = policy_for(filing.category).review_working_days
+        filing.deadline_at = add_working_days(now, days)
+        _transition(filing, actor, FilingStatus.SUBMITTED)
+        filing.version += 1
+        filing.save()
+    after = {**_picture(filing), "unmet_conditions": [u.code for u in unmet]}
+    audit.record(actor=actor, obj=filing, action=AuditAction.UPDATE, before=before, after=after)
     return filing
 
 
@@ -177,10 +213,12 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
         if unmet:
             titles = "、".join(u.title for u in unmet)
             raise ValidationError(f"不符合条件的一律不准复工：尚未满足 {titles}")
+    before = _picture(filing)
     _transition(filing, actor, DECISIONS[decision], reason.strip())
     filing.decided_at, filing.decided_by, filing.decision_reason = timezone.now(), actor, reason.strip()
     filing.version += 1
     filing.save()
+    audit.record(actor=actor, obj=filing, action=AuditAction.UPDATE, before=before, after=_picture(filing))
     if decision == "approve":
         _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.APPROVED)
     return filing
@@ -309,7 +347,7 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
     commitment = commitment_in_force(today)
     reason = "社区代为备案" + (f"：{note.strip()}" if note.strip() else "")
     signatory = (actor.full_name or actor.username)[:32]
-    filings = []
+    filings, entries = [], []
     for enterprise in chosen:
         filing = Filing.objects.create(
             enterprise=enterprise,
@@ -336,4 +374,10 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
             actor=actor, enterprise=enterprise, state=EnterpriseState.FILED, reason=reason[:200], on=today
         )
         filings.append(filing)
+        entries.append(
+            audit.audit_entry(
+                actor=actor, obj=filing, action=AuditAction.CREATE, before=None, after=_picture(filing)
+            )
+        )
+    AuditEntry.objects.bulk_create(entries)
     return filings

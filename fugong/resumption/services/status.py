@@ -98,8 +98,16 @@ def status_set(
         actor=actor,
         reason=reason.strip(),
     )
+    old = {"state": status.get_state_display(), "since": str(status.since) if status.since else None}
     status.state, status.since = state, on
     status.save(update_fields=["state", "since"])
+    audit.record(
+        actor=actor,
+        obj=status,
+        action=AuditAction.UPDATE,
+        before=old,
+        after={"state": status.get_state_display(), "since": str(on), "reason": reason.strip()},
+    )
     after = tallies.status_contribution(state=state, out_of_scope=status.out_of_scope)
     tallies.apply_status([(_key(enterprise), {k: after[k] - before[k] for k in after})])
     return status

@@ -10,6 +10,7 @@ from django.utils import timezone
 from fugong.core import audit, uploads
 from fugong.core.access import INSPECT
 from fugong.core.models import AuditAction
+from fugong.core.scoping import CHANGE
 
 from .. import rules
 from ..choices import FindingStatus, ItemResult
@@ -126,7 +127,7 @@ def inspection_record(
     follow-up (``follows_id``) closes the earlier inspection's open findings listed in ``rectified``.
     """
     require(actor, INSPECT, "您无权检查企业")
-    enterprise = enterprise_in_scope(actor, enterprise_id)
+    enterprise = enterprise_in_scope(actor, enterprise_id, CHANGE)
     if date > timezone.localdate():
         raise ValidationError({"date": "检查日期不能晚于今天"})
     rows = _check_items(items, date)
@@ -134,7 +135,7 @@ def inspection_record(
     checked_photos = _check_photos(photos or [])
     follows = None
     if follows_id is not None:
-        follows = locked_in_scope(Inspection, actor, follows_id)
+        follows = locked_in_scope(Inspection, actor, follows_id, CHANGE)
         if follows.enterprise_id != enterprise.pk:
             raise ValidationError({"follows": "复查只能针对同一企业的检查"})
         if follows.date > date:
@@ -176,7 +177,7 @@ def inspection_record(
 def photo_add(*, actor, inspection_id: int, upload) -> InspectionPhoto:
     """Add a photo to an inspection the actor may reach (checked by type, content and size)."""
     require(actor, INSPECT, "您无权上传检查照片")
-    inspection = locked_in_scope(Inspection, actor, inspection_id)
+    inspection = locked_in_scope(Inspection, actor, inspection_id, CHANGE)
     if inspection.photos.count() >= MAX_PHOTOS:
         raise ValidationError({"photos": f"照片最多上传 {MAX_PHOTOS} 张"})
     [(upload, checked)] = _check_photos([upload])

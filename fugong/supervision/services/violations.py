@@ -9,10 +9,12 @@ from django.utils import timezone
 from fugong.core import audit
 from fugong.core.access import DISHONESTY_APPROVE, INSPECT, VIOLATION_DECIDE, Role
 from fugong.core.models import AuditAction
+from fugong.core.scoping import CHANGE
 
 from .. import rules
 from ..choices import ListingStatus, Step, ViolationStatus
 from ..models import Finding, Inspection, Listing, Statement, Violation
+from ..policies import APPROVE, DECIDE, REMOVE
 from .common import TAKEN, enterprise_in_scope, locked_in_scope, require
 
 SAME_PERSON = "提议人不能自己确认：须由另一名有确认权限的干部（如区领导）确认"
@@ -36,8 +38,10 @@ def violation_record(
 ) -> Violation:
     """A violation found at an inspection. Its count within the window proposes the step."""
     require(actor, INSPECT, "您无权记录违规")
-    inspection = locked_in_scope(Inspection, actor, inspection_id)
-    enterprise = enterprise_in_scope(actor, inspection.enterprise_id)  # the lock serializes the counting
+    inspection = locked_in_scope(Inspection, actor, inspection_id, CHANGE)
+    enterprise = enterprise_in_scope(
+        actor, inspection.enterprise_id, CHANGE
+    )  # the lock serializes the counting
     if not description.strip():
         raise ValidationError({"description": "请填写违规情形"})
     finding = None
@@ -73,7 +77,7 @@ def violation_decide(
 ) -> Violation:
     """Confirm the proposed step, or decide another one with a reason. The first officer wins."""
     require(actor, VIOLATION_DECIDE, "您无权确认违规处理")
-    violation = locked_in_scope(Violation, actor, violation_id)
+    violation = locked_in_scope(Violation, actor, violation_id, DECIDE)
     if violation.status != ViolationStatus.PENDING:
         raise ValidationError(TAKEN)
     _check_version(violation, version)
@@ -121,8 +125,8 @@ def statement_add(*, actor, violation_id: int, text: str) -> Statement:
 def listing_propose(*, actor, violation_id: int, reason: str) -> Listing:
     """Propose listing the enterprise, on a 3rd-or-later violation an officer has decided on."""
     require(actor, VIOLATION_DECIDE, "您无权提议列入不诚信企业名单")
-    violation = locked_in_scope(Violation, actor, violation_id)
-    enterprise_in_scope(actor, violation.enterprise_id)
+    violation = locked_in_scope(Violation, actor, violation_id, DECIDE)
+    enterprise_in_scope(actor, violation.enterprise_id, DECIDE)
     if violation.status == ViolationStatus.PENDING:
         raise ValidationError("须先由干部确认该违规的处理步骤，才能提议列入不诚信企业名单")
     if violation.sequence < 3:
@@ -152,7 +156,7 @@ def listing_approve(
     """The confirming officer — never the proposer — puts a proposal into effect (listing or
     removal), or turns it down with a reason."""
     require(actor, DISHONESTY_APPROVE, NO_APPROVE_RIGHT)
-    listing = locked_in_scope(Listing, actor, listing_id)
+    listing = locked_in_scope(Listing, actor, listing_id, APPROVE)
     _check_version(listing, version)
     before = audit.snapshot(listing, Listing.AUDIT_FIELDS)
     now = timezone.now()
@@ -195,7 +199,7 @@ def listing_request_removal(*, actor, listing_id: int, version: int | None, reas
     """Propose removing a listed enterprise (rectified, appeal upheld …); another officer confirms."""
     if not (actor.can(VIOLATION_DECIDE) or actor.can(DISHONESTY_APPROVE)):
         raise PermissionDenied("您无权提议移出不诚信企业名单")
-    listing = locked_in_scope(Listing, actor, listing_id)
+    listing = locked_in_scope(Listing, actor, listing_id, REMOVE)
     _check_version(listing, version)
     if listing.status != ListingStatus.ACTIVE:
         raise ValidationError(TAKEN)

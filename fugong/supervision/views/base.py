@@ -7,7 +7,7 @@ from django.shortcuts import redirect
 
 from fugong.areas.models import Area
 
-from .. import selectors
+from .. import policies, selectors
 
 PAGE_SIZE = 50
 INELIGIBLE = "不诚信企业：不得享受惠企政策"
@@ -15,6 +15,12 @@ INELIGIBLE = "不诚信企业：不得享受惠企政策"
 
 def _require(user, capability: str) -> None:
     if not user.can(capability):
+        raise PermissionDenied
+
+
+def _require_allowed(user, action: str, obj) -> None:
+    """Seen is not allowed: a row the user reads but may not act on is refused (403)."""
+    if not policies.allows(user, action, obj):
         raise PermissionDenied
 
 

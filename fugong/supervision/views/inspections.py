@@ -14,15 +14,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access, uploads
+from fugong.core.scoping import CHANGE
 from fugong.enterprises.selectors import area_choices
 
-from .. import selectors, services
+from .. import policies, selectors, services
 from ..forms import (
     InspectionFilterForm,
     InspectionForm,
     ViolationForm,
 )
-from .base import _area_path, _errors_onto, _page, _require, _require_reader
+from .base import _area_path, _errors_onto, _page, _require, _require_allowed, _require_reader
 
 
 @login_required
@@ -85,6 +86,7 @@ def _inspection_form(request, enterprise, follows=None):
 def inspection_new(request, enterprise_id: int):
     _require(request.user, access.INSPECT)
     enterprise = selectors.enterprise_visible(user=request.user, pk=enterprise_id)
+    _require_allowed(request.user, CHANGE, enterprise)
     return _inspection_form(request, enterprise)
 
 
@@ -93,6 +95,7 @@ def inspection_new(request, enterprise_id: int):
 def inspection_followup(request, pk: int):
     _require(request.user, access.INSPECT)
     follows = selectors.inspection_detail(user=request.user, pk=pk)
+    _require_allowed(request.user, CHANGE, follows)
     return _inspection_form(request, follows.enterprise, follows)
 
 
@@ -103,6 +106,7 @@ def inspection_detail(request, pk: int):
     _require_reader(user)
     inspection = selectors.inspection_detail(user=user, pk=pk)
     parts = selectors.inspection_parts(inspection=inspection)
+    can_inspect = user.can(access.INSPECT) and policies.allows(user, CHANGE, inspection)
     return render(
         request,
         "supervision/inspection_detail.html",
@@ -110,8 +114,8 @@ def inspection_detail(request, pk: int):
             "inspection": inspection,
             **parts,
             "today": timezone.localdate(),
-            "can_inspect": user.can(access.INSPECT),
-            "violation_form": ViolationForm(findings=parts["findings"]) if user.can(access.INSPECT) else None,
+            "can_inspect": can_inspect,
+            "violation_form": ViolationForm(findings=parts["findings"]) if can_inspect else None,
         },
     )
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from fugong.core import access
 
-from .. import selectors, services
+from .. import policies, selectors, services
 from ..choices import ListingStatus
 from ..forms import (
     ApproveForm,
@@ -46,9 +46,11 @@ def _listing_context(request, listing, **forms):
         "listing": listing,
         "ineligible_text": INELIGIBLE,
         "timeline": selectors.timeline(violation=listing.violation),
-        "can_approve": pending and user.can(access.DISHONESTY_APPROVE),
+        "can_approve": pending
+        and user.can(access.DISHONESTY_APPROVE)
+        and policies.allows(user, policies.APPROVE, listing),
         "can_remove": listing.status == ListingStatus.ACTIVE
-        and (user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)),
+        and policies.allows(user, policies.REMOVE, listing),
         "approve_form": forms.get("approve_form") or ApproveForm(initial={"version": listing.version}),
         "remove_form": forms.get("remove_form") or ReasonForm(initial={"version": listing.version}),
     }

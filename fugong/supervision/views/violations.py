@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fugong.core import access
 from fugong.enterprises.selectors import area_choices
 
-from .. import selectors, services
+from .. import policies, selectors, services
 from ..choices import ViolationStatus
 from ..forms import (
     DecisionForm,
@@ -42,6 +42,7 @@ def violations(request):
 def _violation_context(request, violation, **forms):
     user = request.user
     listing = selectors.live_listing(violation.enterprise)
+    may_decide = user.can(access.VIOLATION_DECIDE) and policies.allows(user, policies.DECIDE, violation)
     return {
         "violation": violation,
         "listing": listing,
@@ -49,9 +50,9 @@ def _violation_context(request, violation, **forms):
         "ineligible_text": INELIGIBLE,
         "statements": list(violation.statements.select_related("author")),
         "timeline": selectors.timeline(violation=violation),
-        "can_decide": user.can(access.VIOLATION_DECIDE) and violation.status == ViolationStatus.PENDING,
+        "can_decide": may_decide and violation.status == ViolationStatus.PENDING,
         "can_propose": (
-            user.can(access.VIOLATION_DECIDE)
+            may_decide
             and violation.status != ViolationStatus.PENDING
             and violation.sequence >= 3
             and listing is None
