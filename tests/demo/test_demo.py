@@ -5,7 +5,6 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
 
@@ -17,25 +16,7 @@ from fugong.demo import registry
 from fugong.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD
 from fugong.enterprises.models import Enterprise
 
-from .helpers import SMALL_ENTERPRISES, clear_database, run_demo
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Given an empty database, the small demo built once for this module, and its output.
-
-    It is built inside a transaction rolled back when the module ends; each test runs in a savepoint
-    inside it (what Django's TestCase.setUpTestData does), so the suite's world comes back after.
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            clear_database()
-            yield run_demo("--scale", "small", "--seed", "7")
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+from .helpers import SMALL_ENTERPRISES
 
 
 @pytest.fixture
