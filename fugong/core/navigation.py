@@ -63,7 +63,7 @@ NAV = [
     NavItem(_("未打卡人员"), "checkins:missed", "未", roles.CHECKIN_MONITOR, _("人员与防疫")),
     NavItem(_("打卡抽查"), "checkins:flags", "抽", roles.CHECKIN_MONITOR, _("人员与防疫")),
     NavItem(_("返区人员"), "quarantine:returnee_list", "返", roles.RETURNEE_REGISTER, _("人员与防疫")),
-    NavItem(_("移交待接收"), "quarantine:handovers", "移", roles.QUARANTINE_MANAGE, _("人员与防疫")),
+    NavItem(_("移交待接收"), "quarantine:handovers", "移", roles.RETURNEE_REGISTER, _("人员与防疫")),
     NavItem(_("隔离随访"), "quarantine:followups_due", "随", roles.QUARANTINE_MANAGE, _("人员与防疫")),
     NavItem(
         _("门磁告警"),
