@@ -15,6 +15,7 @@ from fugong.core.validators import validate_credit_code, validate_mobile
 from fugong.demo import registry
 from fugong.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD
 from fugong.enterprises.models import Enterprise
+from fugong.resumption.models import DailyReport
 
 from .helpers import SMALL_ENTERPRISES
 
@@ -115,3 +116,14 @@ def test_demo_accounts_see_their_own_scope(built):
     ent_admin = User.objects.get(username="ent_admin")
     assert list(Enterprise.objects.visible_to(ent_admin)) == [ent_admin.scope_enterprise]
     assert 2 <= Enterprise.objects.filter(paired_leader__username="leader").count() <= 3
+
+
+def test_reports_name_their_submitter_and_some_have_none(built):
+    reports = DailyReport.objects.select_related("enterprise")
+    admins = dict(User.objects.filter(role=Role.ENTERPRISE_ADMIN).values_list("scope_enterprise_id", "pk"))
+    with_admin = reports.filter(enterprise_id__in=admins)
+    assert with_admin.exists()
+    for report in with_admin:
+        assert report.created_by_id == report.updated_by_id == admins[report.enterprise_id]
+    # Firms without an account on the platform: their reports have no submitter, as in real data.
+    assert reports.exclude(enterprise_id__in=admins).filter(updated_by__isnull=True).exists()
