@@ -127,3 +127,35 @@ def test_reports_name_their_submitter_and_some_have_none(built):
         assert report.created_by_id == report.updated_by_id == admins[report.enterprise_id]
     # Firms without an account on the platform: their reports have no submitter, as in real data.
     assert reports.exclude(enterprise_id__in=admins).filter(updated_by__isnull=True).exists()
+
+
+def test_the_menus_lists_have_work_to_open(built):
+    """Given the small demo, when its accounts open their menus, then every list has rows: work
+    done through the services in 天生街道 (and one listing proposal in 朝阳街道)."""
+    from fugong.checkins.models import Alert, Checkin
+    from fugong.core.models import PersonalDataAccess
+    from fugong.ledger.models import Problem
+    from fugong.notices.models import Notice, NoticeRecipient
+    from fugong.quarantine.models import FollowUp, Returnee, Stay
+    from fugong.resumption.models import Filing, SummaryRun
+    from fugong.supervision.models import Inspection, Listing, Violation
+
+    admin = User.objects.get(username="ent_admin")
+    assert Inspection.objects.count() == 9 and Inspection.objects.filter(follows__isnull=False).count() == 1
+    assert Inspection.objects.filter(photos__isnull=False).count() == 1
+    assert sorted(Violation.objects.values_list("status", flat=True)) == ["confirmed"] * 6 + ["pending"]
+    assert sorted(Listing.objects.values_list("status", flat=True)) == ["active", "proposed"]
+    problems = Problem.objects.all()
+    assert problems.count() == 3
+    assert problems.get(enterprise=admin.scope_enterprise).status == "answered"
+    assert problems.filter(escalation_level=1).count() == 1
+    published = Notice.objects.get(status="published")
+    assert published.attachments.count() == 1 and Notice.objects.filter(status="draft").count() == 1
+    assert NoticeRecipient.objects.get(notice=published, enterprise=admin.scope_enterprise).viewed_at
+    assert SummaryRun.objects.filter(status="done").exists()
+    assert PersonalDataAccess.objects.count() == 1
+    assert Checkin.objects.count() == 5 and Alert.objects.count() == 1
+    assert FollowUp.objects.count() == 1 and Stay.objects.filter(checked_out_at__isnull=True).count() == 1
+    assert Returnee.objects.filter(handover="pending").count() == 1
+    # The visitor still walks ent_admin's filing flow from the start.
+    assert not Filing.objects.filter(enterprise=admin.scope_enterprise).exists()
