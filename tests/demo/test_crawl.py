@@ -4,8 +4,8 @@ Given the small demo and one of its accounts (DEMO_ACCOUNTS, so a new demo role 
 when the crawl starts at the home page and the navigation's entries and follows every same-site
 link (``<a href>`` and ``hx-get``) breadth-first, GET only, then no page answers 5xx, no link
 refuses the account it was shown to (4xx), every HTML page has Chinese in its content, every
-navigation entry opened with 200, and the crawl reached at least the routes measured for the
-account (MIN_ROUTES).
+navigation entry opened with 200, the crawl reached at least the routes measured for the account
+(MIN_ROUTES), and it wrote nothing to the audit trail (following links changes no record).
 
 To stay fast but open every kind of page it opens at most PER_ROUTE addresses of one route (three
 enterprise pages, not three hundred). Downloads (xlsx, pdf) are read to their end and must answer
@@ -27,6 +27,7 @@ from django.test import Client
 from django.urls import Resolver404, resolve
 
 from fugong.accounts.models import User
+from fugong.core.models import AuditEntry
 from fugong.core.navigation import nav_for
 from fugong.demo.catalog import DEMO_ACCOUNTS
 
@@ -171,6 +172,7 @@ def test_every_linked_page_answers_in_chinese(crawled, username):
     menu = [item["url"] for item in nav_for(user, "/")]
     crawl = Crawl(username, client)
 
+    audited = AuditEntry.objects.count()
     started, cpu = time.perf_counter(), time.process_time()
     crawl.run(["/", *menu])
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -181,6 +183,7 @@ def test_every_linked_page_answers_in_chinese(crawled, username):
         pytest.fail("\n".join(crawl.failures), pytrace=False)
     assert {url: crawl.opened.get(url) for url in menu} == dict.fromkeys(menu, 200)
     assert len(routes) >= MIN_ROUTES.get(username, len(menu)), sorted(routes)
+    assert AuditEntry.objects.count() == audited  # following links changed nothing
 
 
 class PagesClient:
