@@ -528,7 +528,10 @@ class ResumptionBuilder:
             no_anomaly=not found,
             created_at=at,
             updated_at=at,
+            # As daily_report_save records them; a firm without an admin account has no submitter
+            # (the report came in another way), and its page says so.
             created_by_id=self.admins.get(firm.pk),
+            updated_by_id=self.admins.get(firm.pk),
         )
 
     def write_days(self) -> None:

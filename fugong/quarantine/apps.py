@@ -35,7 +35,7 @@ class QuarantineConfig(AppConfig):
             _("移交待接收"),
             "quarantine:handovers",
             "移",
-            access.QUARANTINE_MANAGE,
+            access.RETURNEE_REGISTER,  # the page and its API need returnee registration
             _("人员与防疫"),
             order=320,
         ),

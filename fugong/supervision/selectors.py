@@ -8,9 +8,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from fugong.core import access, audit
-from fugong.core.scoping import get_visible_or_404
+from fugong.core.scoping import CHANGE, get_visible_or_404
 
-from . import rules
+from . import policies, rules
 from .choices import LISTED, FindingStatus
 from .models import Finding, Inspection, InspectionPhoto, Listing, Violation
 
@@ -202,5 +202,6 @@ def enterprise_queryset(*, user):
 
 
 def may_inspect(*, user, obj) -> bool:
-    """Inspectors see the "现场检查" button on an enterprise they can see (the page is scoped already)."""
-    return user.can(access.INSPECT)
+    """The "现场检查" button shows on an enterprise the user may inspect (policies: acting is narrower
+    than seeing — a community worker inspects only the community's small businesses)."""
+    return user.can(access.INSPECT) and policies.allows(user, CHANGE, obj)

@@ -5,7 +5,6 @@ from collections import Counter
 import pytest
 from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
-from django.db import transaction
 from django.db.models import Sum
 from django.test import Client
 
@@ -16,26 +15,9 @@ from fugong.core.validators import validate_credit_code, validate_mobile
 from fugong.demo import registry
 from fugong.demo.builder import DEMO_ACCOUNTS, DEMO_PASSWORD
 from fugong.enterprises.models import Enterprise
+from fugong.resumption.models import DailyReport
 
-from .helpers import SMALL_ENTERPRISES, clear_database, run_demo
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """Given an empty database, the small demo built once for this module, and its output.
-
-    It is built inside a transaction rolled back when the module ends; each test runs in a savepoint
-    inside it (what Django's TestCase.setUpTestData does), so the suite's world comes back after.
-    """
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            clear_database()
-            yield run_demo("--scale", "small", "--seed", "7")
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+from .helpers import SMALL_ENTERPRISES
 
 
 @pytest.fixture
@@ -134,3 +116,46 @@ def test_demo_accounts_see_their_own_scope(built):
     ent_admin = User.objects.get(username="ent_admin")
     assert list(Enterprise.objects.visible_to(ent_admin)) == [ent_admin.scope_enterprise]
     assert 2 <= Enterprise.objects.filter(paired_leader__username="leader").count() <= 3
+
+
+def test_reports_name_their_submitter_and_some_have_none(built):
+    reports = DailyReport.objects.select_related("enterprise")
+    admins = dict(User.objects.filter(role=Role.ENTERPRISE_ADMIN).values_list("scope_enterprise_id", "pk"))
+    with_admin = reports.filter(enterprise_id__in=admins)
+    assert with_admin.exists()
+    for report in with_admin:
+        assert report.created_by_id == report.updated_by_id == admins[report.enterprise_id]
+    # Firms without an account on the platform: their reports have no submitter, as in real data.
+    assert reports.exclude(enterprise_id__in=admins).filter(updated_by__isnull=True).exists()
+
+
+def test_the_menus_lists_have_work_to_open(built):
+    """Given the small demo, when its accounts open their menus, then every list has rows: work
+    done through the services in 天生街道 (and one listing proposal in 朝阳街道)."""
+    from fugong.checkins.models import Alert, Checkin
+    from fugong.core.models import PersonalDataAccess
+    from fugong.ledger.models import Problem
+    from fugong.notices.models import Notice, NoticeRecipient
+    from fugong.quarantine.models import FollowUp, Returnee, Stay
+    from fugong.resumption.models import Filing, SummaryRun
+    from fugong.supervision.models import Inspection, Listing, Violation
+
+    admin = User.objects.get(username="ent_admin")
+    assert Inspection.objects.count() == 9 and Inspection.objects.filter(follows__isnull=False).count() == 1
+    assert Inspection.objects.filter(photos__isnull=False).count() == 1
+    assert sorted(Violation.objects.values_list("status", flat=True)) == ["confirmed"] * 6 + ["pending"]
+    assert sorted(Listing.objects.values_list("status", flat=True)) == ["active", "proposed"]
+    problems = Problem.objects.all()
+    assert problems.count() == 3
+    assert problems.get(enterprise=admin.scope_enterprise).status == "answered"
+    assert problems.filter(escalation_level=1).count() == 1
+    published = Notice.objects.get(status="published")
+    assert published.attachments.count() == 1 and Notice.objects.filter(status="draft").count() == 1
+    assert NoticeRecipient.objects.get(notice=published, enterprise=admin.scope_enterprise).viewed_at
+    assert SummaryRun.objects.filter(status="done").exists()
+    assert PersonalDataAccess.objects.count() == 1
+    assert Checkin.objects.count() == 5 and Alert.objects.count() == 1
+    assert FollowUp.objects.count() == 1 and Stay.objects.filter(checked_out_at__isnull=True).count() == 1
+    assert Returnee.objects.filter(handover="pending").count() == 1
+    # The visitor still walks ent_admin's filing flow from the start.
+    assert not Filing.objects.filter(enterprise=admin.scope_enterprise).exists()

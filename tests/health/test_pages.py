@@ -6,8 +6,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
+from fugong.core import audit
 from fugong.core.masking import mask_id_number, mask_phone
-from fugong.core.models import PersonalDataAccess
+from fugong.core.models import AuditAction, PersonalDataAccess
 from fugong.health.models import Person
 
 from .helpers import id_no, on_roster, person, staff, wrong_check
@@ -121,6 +122,17 @@ def test_file_shows_employers_rosters_history_and_unmask_is_logged(world, client
     assert p.id_number in revealed and p.phone in revealed
     log = PersonalDataAccess.objects.get(object_id=str(p.pk))
     assert (log.user, log.fields) == (world.user("street_A"), "id_number,phone")
+
+
+def test_a_change_made_by_the_system_shows_in_the_history_with_a_dash(world, client_for):
+    # A history entry without an actor (a system change) made the file answer 500.
+    p = person(world, "A1", 77)
+    audit.record(actor=None, obj=p, action=AuditAction.UPDATE, before={"name": "甲"}, after={"name": "乙"})
+
+    response = client_for("street_A").get(f"/people/{p.pk}/")
+
+    assert response.status_code == 200
+    assert '<td class="small">—</td>' in response.content.decode()
 
 
 def test_edit_keeps_id_number_and_is_scoped(world, client_for):

@@ -285,6 +285,29 @@ def test_one_report_is_visible_in_scope_and_not_found_outside(expected, client_f
     )
 
 
+def test_a_report_whose_submitter_is_gone_opens_with_a_dash(expected, client_for):
+    # A report with no submitter (its account deleted, SET_NULL; or loaded, as in the demo) once
+    # answered 500: the template looked up ``updated_by.username`` on None.
+    saved = direct_report(expected.enterprises["A1_above_scale"], today())
+    assert saved.created_by is None and saved.updated_by is None
+
+    response = client_for("street_A").get(reverse("resumption:report_detail", args=[saved.pk]))
+
+    assert response.status_code == 200
+    assert '报送人</dt><dd class="col-7 col-sm-8">—' in response.content.decode()
+
+
+def test_the_submitter_is_named_on_the_report(expected, client_for):
+    saved = report(expected, "A1_above_scale")
+
+    response = client_for("street_A").get(reverse("resumption:report_detail", args=[saved.pk]))
+
+    admin = expected.users["ent_admin_A"]
+    assert f'报送人</dt><dd class="col-7 col-sm-8">{admin.full_name or admin.username}' in (
+        response.content.decode()
+    )
+
+
 # --- query counts ----------------------------------------------------------------------------------
 
 

@@ -87,6 +87,23 @@ def test_acknowledge_and_close_from_the_page(world, client_for):
     assert client.get("/sensors/alerts/poll/?after=0").status_code == 204  # nothing pending any more
 
 
+def test_alerts_handled_by_a_removed_account_still_list(world, client_for):
+    # acknowledged_by and closed_by are SET_NULL: once the worker's account is gone the page looked
+    # up ``username`` on None and answered 500.
+    acknowledged, *_ = alarm(world, event_id="e-1")
+    closed, *_ = alarm(world, event_id="e-2")
+    client = client_for("community_A")
+    client.post(f"/sensors/alerts/{acknowledged.pk}/ack/")
+    client.post(f"/sensors/alerts/{closed.pk}/ack/")
+    client.post(f"/sensors/alerts/{closed.pk}/close/", {"outcome": "false_alarm"})
+    Alert.objects.update(acknowledged_by=None, closed_by=None)
+
+    response = client.get("/sensors/")
+
+    assert response.status_code == 200
+    assert "— 于" in text(response)
+
+
 def test_a_second_acknowledgement_on_the_page_says_who(world, client_for):
     alert, *_ = alarm(world)
     client_for("community_A").post(f"/sensors/alerts/{alert.pk}/ack/")

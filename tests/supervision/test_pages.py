@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fugong.areas.models import WorkingGroup
-from fugong.supervision import rules
+from fugong.core import audit
+from fugong.core.models import AuditAction
+from fugong.supervision import rules, services
 from fugong.supervision.models import Inspection, Statement, Violation
 
 from .helpers import inspect, violate
@@ -175,6 +177,31 @@ def test_enterprise_admin_sees_its_own_and_states_its_case(world, client_for):
         client_for("street_A").get(reverse("supervision:violation_statement", args=[own.pk])).status_code
         == 403
     )
+
+
+def test_a_proposal_waiting_for_its_confirming_officer_shows_on_the_list(world, client_for):
+    # Every listing starts as a proposal with no confirming officer; the list looked up
+    # ``approved_by.username`` on None and answered 500.
+    officer, enterprise = world.users["street_A"], world.enterprises["A1_commerce"]
+    for _ in range(3):
+        violation = violate(officer, enterprise)
+        violation = services.violation_decide(actor=officer, violation_id=violation.pk, version=0)
+    services.listing_propose(actor=officer, violation_id=violation.pk, reason="期限内第3次违规")
+
+    response = client_for("street_A").get(reverse("supervision:listings"))
+
+    assert response.status_code == 200
+    row = response.content.decode().split(enterprise.name, 1)[1].split("</tr>", 1)[0]
+    assert "待确认" in row and "—" in row
+
+
+def test_a_system_entry_in_the_timeline_shows_a_dash(world, client_for):
+    violation = violate(world.users["street_A"], world.enterprises["A1_commerce"])
+    audit.record(actor=None, obj=violation, action=AuditAction.UPDATE, before={"x": 1}, after={"x": 2})
+
+    response = client_for("street_A").get(reverse("supervision:violation_detail", args=[violation.pk]))
+
+    assert response.status_code == 200
 
 
 def test_settings_page_changes_the_window(world, client_for):

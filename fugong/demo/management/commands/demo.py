@@ -53,6 +53,7 @@ class Command(BaseCommand):
         self.stdout.write(f"  问题台账：按类别分派规则 {routes} 条")
         self.quarantine_site()
         self.home_quarantines(seed)
+        self.activity(seed)
         self.report(summary)
 
     def quarantine_site(self) -> None:
@@ -81,6 +82,16 @@ class Command(BaseCommand):
         from fugong.demo.sensors import build_sensor_demo
 
         for line in (build_sensor_demo(seed=seed), build_release_demo(seed=seed)):
+            if line:
+                self.stdout.write(f"  {line}")
+
+    def activity(self, seed: int) -> None:
+        """Work already done in 天生街道 (check-ins, follow-ups, inspections, problems, a notice …),
+        so that every list of the menu has something to open."""
+        from fugong.demo.oversight import build_oversight_demo
+        from fugong.demo.people import build_people_demo
+
+        for line in [*build_people_demo(seed=seed), *build_oversight_demo()]:
             if line:
                 self.stdout.write(f"  {line}")
 
