@@ -81,8 +81,9 @@ def grant(insider: str, *outsiders: str, inside: Side = A) -> Boundary:
 class Target:
     """How a parametrised route is filled, and across which boundaries it is tested.
 
-    ``data(world, side)``, when given, is the body sent instead of the generic one (for a route
-    whose rightful user is refused a field the generic body sets)."""
+    ``data(made)``, when given, is a valid body for the route's object (``made``, as ``make``
+    returned it): it is sent instead of the generic one, and the insider's write must then succeed
+    (200/201/202/204/302), not merely be answered with a complaint about the input."""
 
     def __init__(self, make: Callable, *boundaries: Boundary, data: Callable | None = None):
         assert boundaries, "a target needs at least one boundary"

@@ -283,7 +283,8 @@ class Clients:
         return self.token(name) if url.startswith("/api/") else self.session(name)
 
 
-GOT_IN_BY_POST = {200, 201, 202, 204, 302, 400, 422}
+WROTE = {200, 201, 202, 204, 302}
+GOT_IN_BY_POST = WROTE | {400, 422}
 
 
 @contextmanager
@@ -304,11 +305,11 @@ def denials():
         PermissionDenied.__init__ = original
 
 
-def assert_gets_in(client: Client, url: str, methods: list[str] | None, data: dict, who: str):
+def assert_gets_in(client, url: str, methods: list[str] | None, data: dict, who: str, valid=False):
     """The positive control, in a savepoint rolled back afterwards (a POST may really act): a GET
     answered with neither a refusal nor an error; for a route that takes no GET, a POST answered
     with success, a redirect or a complaint about the input — not 403/404/405 — and no refusal
-    raised on the way."""
+    raised on the way. With a ``valid`` body the write itself must succeed."""
     api = url.startswith("/api/")
     with transaction.atomic(), denials() as refused:
         method = (methods or ["get"])[0]
@@ -322,6 +323,8 @@ def assert_gets_in(client: Client, url: str, methods: list[str] | None, data: di
         assert status not in REFUSED and status < 500, f"the insider is refused: {where}"
         if status == 302:
             assert "/accounts/login/" not in response["Location"], f"the insider is sent to sign in: {where}"
+    elif valid:
+        assert status in WROTE, f"the insider's valid write fails: {where} {text_of(response)[:300]}"
     else:
         assert status in GOT_IN_BY_POST, f"the insider is refused: {where}"
     assert not refused, f"the insider is refused ({'; '.join(refused)}): {where}"
@@ -360,20 +363,21 @@ def test_parametrised_route_refuses_outsiders_and_lets_its_insider_in(world, rou
     pattern_route, key, pattern = route
     clients = Clients(world)
     made_by: dict = {}
-    cases = []  # (boundary, url, secrets, request body)
+    cases = []  # (boundary, url, secrets, request body, whether the body is a valid one)
     for target in targets_of(key):
         for boundary in target.boundaries:
             cache = (target.make, boundary.inside)
             if cache not in made_by:
                 made_by[cache] = target.make(world, boundary.inside)
             made = made_by[cache]
-            data = (target.data or payload)(world, boundary.inside)
-            cases.append((boundary, build_url(pattern_route, made), secrets_of(made), data))
+            data = target.data(made) if target.data else payload(world, boundary.inside)
+            url = build_url(pattern_route, made)
+            cases.append((boundary, url, secrets_of(made), data, bool(target.data)))
     # Outsiders use the client of the route (a session for a page, a token for the API); across
     # the street boundary the API is also tried with a session.
     outsiders = [
         (boundary, url, found, data, name, client)
-        for boundary, url, found, data in cases
+        for boundary, url, found, data, _valid in cases
         for name in boundary.outsiders
         for client in (
             [clients.token(name), clients.session(name)]
@@ -386,9 +390,9 @@ def test_parametrised_route_refuses_outsiders_and_lets_its_insider_in(world, rou
         assert_refused(client, url, data, found, f"{boundary}: {name}")
     assert fingerprint() == before, f"{key}: a refused request changed data"
     methods = operation_methods(pattern, key)
-    for boundary, url, _found, data in cases:
+    for boundary, url, _found, data, valid in cases:
         client = clients.for_url(boundary.insider, url)
-        assert_gets_in(client, url, methods, data, f"{boundary}: {boundary.insider}")
+        assert_gets_in(client, url, methods, data, f"{boundary}: {boundary.insider}", valid=valid)
 
 
 @pytest.mark.parametrize("route", [r for r in PLAIN_ROUTES if r[1] in LISTS], ids=route_id)

@@ -52,7 +52,7 @@ TARGETS = {
     # The QR link is made by those who may change the enterprise (its street, its admin).
     "checkins:enterprise_link": Target(enterprise, STREET, ENTERPRISE),
     "checkins:alert_ack": Target(alert, *MONITORED),
-    "api-1.0.0:alert_ack": Target(alert, *MONITORED),
+    "api-1.0.0:alert_ack": Target(alert, *MONITORED, data=lambda a: {"outcome": "已电话联系，居家观察"}),
     "checkins:flag_check": Target(flag, *MONITORED),
 }
 LISTS = {

@@ -20,7 +20,7 @@ def name(row) -> str:
     return row.name
 
 
-def contact(world, side) -> dict:
+def contact(enterprise) -> dict:
     """A change every rightful editor may make (an enterprise admin may not rename its enterprise)."""
     return {"contact_name": "王联络"}
 

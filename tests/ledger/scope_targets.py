@@ -86,18 +86,33 @@ def title(row) -> str:
     return row.title
 
 
+def handled(body: dict):
+    """A valid body for a handler's action on ``problem``: its version, and what the action needs."""
+    return lambda problem: {"version": problem.version, **body}
+
+
 SEEN = (STREET, COMMISSIONER, SECTOR, ENTERPRISE)
-HANDLED = (Target(problem, SECTOR), Target(street_problem, STREET))
+
+
+def by_handlers(body: dict) -> tuple[Target, ...]:
+    """The department a problem is routed to, or the street for one routed to none."""
+    return (
+        Target(problem, SECTOR, data=handled(body)),
+        Target(street_problem, STREET, data=handled(body)),
+    )
+
+
+APPROVE = lambda problem: {"approve": True, "note": "同意延期"}  # noqa: E731
 
 TARGETS = {
     "ledger:problem_detail": Target(problem, *SEEN),
     "api-1.0.0:get_problem": Target(problem, *SEEN),
-    "api-1.0.0:start_problem": HANDLED,
-    "api-1.0.0:answer_problem": HANDLED,
-    "api-1.0.0:extend_problem": HANDLED,
+    "api-1.0.0:start_problem": by_handlers({"note": "已联系企业"}),
+    "api-1.0.0:answer_problem": by_handlers({"answer": "已协调供应商发货"}),
+    "api-1.0.0:extend_problem": by_handlers({"days": 3, "reason": "等待上游供应商"}),
     "api-1.0.0:approve_extension": (
-        Target(extended_street_problem, STREET),
-        Target(extended_problem, grant("leader", "commissioner_A")),
+        Target(extended_street_problem, STREET, data=APPROVE),
+        Target(extended_problem, grant("leader", "commissioner_A"), data=APPROVE),
     ),
     "api-1.0.0:confirm_problem": Target(problem, ENTERPRISE),
     "api-1.0.0:reopen_problem": Target(problem, ENTERPRISE),

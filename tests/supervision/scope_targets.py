@@ -126,7 +126,7 @@ TARGETS = {
     "supervision:violation_listing_propose": Target(violation, *DECIDED),
     "api-1.0.0:propose_listing": Target(violation, *DECIDED),
     "supervision:violation_statement": Target(violation, ENTERPRISE),
-    "api-1.0.0:violation_statement": Target(violation, ENTERPRISE),
+    "api-1.0.0:violation_statement": Target(violation, ENTERPRISE, data=lambda v: {"text": "已整改完毕"}),
     "supervision:listing_detail": Target(listing, *READ),
     "api-1.0.0:listing_detail": Target(listing, *READ),
     "supervision:listing_approve": Target(listing, CONFIRMED),
