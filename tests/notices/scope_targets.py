@@ -88,6 +88,9 @@ def title(row) -> str:
 
 SENT = (Target(published, STREET), Target(department_published, SECTOR))
 DRAFTED = (Target(draft, STREET), Target(department_draft, SECTOR))
+# The sender publishes its own draft, reminds the recipients of its own notice (valid bodies).
+PUBLISHED_BY_SENDER = tuple(Target(t.make, *t.boundaries, data=lambda n: {}) for t in DRAFTED)
+REMINDED_BY_SENDER = tuple(Target(t.make, *t.boundaries, data=lambda n: {}) for t in SENT)
 RECEIVED = Target(published, ENTERPRISE)
 
 TARGETS = {
@@ -96,10 +99,10 @@ TARGETS = {
     "notices:remind": SENT,
     "api-1.0.0:notice_detail": SENT,
     "api-1.0.0:notice_read_list": SENT,
-    "api-1.0.0:notice_remind": SENT,
+    "api-1.0.0:notice_remind": REMINDED_BY_SENDER,
     "notices:edit": DRAFTED,
     "notices:publish": DRAFTED,
-    "api-1.0.0:notice_publish": DRAFTED,
+    "api-1.0.0:notice_publish": PUBLISHED_BY_SENDER,
     "api-1.0.0:notice_attachment_add": DRAFTED,
     "notices:inbox_detail": RECEIVED,
     "api-1.0.0:notice_inbox_detail": RECEIVED,

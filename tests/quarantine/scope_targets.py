@@ -124,14 +124,27 @@ def person_name(row) -> str:
     return row.person.name
 
 
+def body(values: dict):
+    """A valid body, the same for every object of the route."""
+    return lambda made: dict(values)
+
+
+def later_end(order) -> dict:
+    return {"new_end": str(order.planned_end + dt.timedelta(days=3)), "reason": "密接者核酸复检"}
+
+
 MANAGED = (STREET, COMMUNITY)  # the destination's street and community (and the medic, not tested here)
+FOLLOWUP = body({"method": "phone", "status": "reached", "temperature": "36.6", "note": "无不适"})
+RELEASE = body({"reason": "核酸检测阴性，提前解除"})
 DISTRICT = grant("sysadmin", "street_A", "leader")  # risk areas and sites are the district's settings
 
 TARGETS = {
     "quarantine:returnee_detail": Target(returnee, *MANAGED),
     "api-1.0.0:get_returnee": Target(returnee, *MANAGED),
     "quarantine:returnee_decide": Target(returnee, *MANAGED),
-    "api-1.0.0:change_decision": Target(returnee, *MANAGED),
+    "api-1.0.0:change_decision": Target(
+        returnee, *MANAGED, data=body({"measure": "home", "days": 14, "reason": "人工调整"})
+    ),
     "quarantine:returnee_order": Target(returnee, *MANAGED),
     "api-1.0.0:issue_order": Target(returnee, *MANAGED),
     # A handover is accepted or returned by the receiving side; the sending side still sees it,
@@ -143,20 +156,20 @@ TARGETS = {
     "quarantine:order_detail": (Target(order, *MANAGED), Target(guest_order, SITE)),
     "api-1.0.0:get_order": (Target(order, *MANAGED), Target(guest_order, SITE)),
     "quarantine:order_followup": Target(order, *MANAGED),
-    "api-1.0.0:add_followup": Target(order, *MANAGED),
+    "api-1.0.0:add_followup": Target(order, *MANAGED, data=FOLLOWUP),
     "quarantine:order_change": Target(order, *MANAGED),
-    "api-1.0.0:change_order": Target(order, *MANAGED),
+    "api-1.0.0:change_order": Target(order, *MANAGED, data=later_end),
     "quarantine:order_transfer": Target(order, *MANAGED),
-    "api-1.0.0:transfer_order": Target(order, *MANAGED),
+    "api-1.0.0:transfer_order": Target(order, *MANAGED, data=body({"hospital": "区人民医院"})),
     "quarantine:order_release": Target(order, *MANAGED),
-    "api-1.0.0:release_order": Target(order, *MANAGED),
+    "api-1.0.0:release_order": Target(order, *MANAGED, data=RELEASE),
     # Release notices hang on their order (one per order): the routes take the order's id.
     "quarantine:notice_pdf": Target(released, *MANAGED),
     "quarantine:notice_deliver": Target(released, *MANAGED),
     "quarantine:notice_revoke": Target(released, *MANAGED),
     "api-1.0.0:get_notice": Target(released, *MANAGED),
     "api-1.0.0:get_notice_pdf": Target(released, *MANAGED),
-    "api-1.0.0:deliver_notice": Target(released, *MANAGED),
+    "api-1.0.0:deliver_notice": Target(released, *MANAGED, data=body({"method": "home"})),
     "quarantine:site_detail": Target(site, STREET, SITE),
     "api-1.0.0:get_site": Target(site, STREET, SITE),
     "quarantine:site_check_in": Target(site, SITE),

@@ -101,7 +101,11 @@ TARGETS = {
     "resumption:filing_detail": Target(filing, *SEEN),
     "api-1.0.0:get_filing": Target(filing, *SEEN),
     "api-1.0.0:submit_filing": Target(filing, ENTERPRISE),
-    "api-1.0.0:decide_filing": Target(filing, STREET),
+    "api-1.0.0:decide_filing": Target(
+        filing,
+        STREET,
+        data=lambda f: {"decision": "return", "reason": "请补充员工名单", "version": f.version},
+    ),
     "resumption:report_detail": Target(report, *SEEN),
     "api-1.0.0:get_report": Target(report, *SEEN),
     "resumption:enterprise_out_of_scope": Target(enterprise, *ADJUSTED),

@@ -68,12 +68,12 @@ TARGETS = {
     "api-1.0.0:sensor_device": Target(device, *MANAGED),
     "api-1.0.0:sensor_device_bind": Target(device, *MANAGED),
     "api-1.0.0:sensor_device_rotate": Target(device, *MANAGED),
-    "api-1.0.0:sensor_device_unbind": Target(device, *MANAGED),
+    "api-1.0.0:sensor_device_unbind": Target(device, *MANAGED, data=lambda d: {"reason": "隔离结束"}),
     "sensors:alert_ack": Target(alert, *MANAGED),
     "sensors:alert_close": Target(alert, *MANAGED),
     "api-1.0.0:sensor_alert": Target(alert, *MANAGED),
     "api-1.0.0:sensor_alert_ack": Target(alert, *MANAGED),
-    "api-1.0.0:sensor_alert_close": Target(alert, *MANAGED),
+    "api-1.0.0:sensor_alert_close": Target(alert, *MANAGED, data=lambda a: {"outcome": "at_home"}),
 }
 LISTS = {
     "sensors:device_list": Listing(device, lambda d: d.device_id, *MANAGED),

@@ -122,7 +122,7 @@ TARGETS = {
     "supervision:violation_detail": Target(violation, *READ),
     "api-1.0.0:violation_detail": Target(violation, *READ),
     "supervision:violation_decide": Target(violation, *DECIDED),
-    "api-1.0.0:confirm_violation": Target(violation, *DECIDED),
+    "api-1.0.0:confirm_violation": Target(violation, *DECIDED, data=lambda v: {"version": v.version}),
     "supervision:violation_listing_propose": Target(violation, *DECIDED),
     "api-1.0.0:propose_listing": Target(violation, *DECIDED),
     "supervision:violation_statement": Target(violation, ENTERPRISE),
@@ -130,7 +130,9 @@ TARGETS = {
     "supervision:listing_detail": Target(listing, *READ),
     "api-1.0.0:listing_detail": Target(listing, *READ),
     "supervision:listing_approve": Target(listing, CONFIRMED),
-    "api-1.0.0:approve_listing": Target(listing, CONFIRMED),
+    "api-1.0.0:approve_listing": Target(
+        listing, CONFIRMED, data=lambda x: {"approve": True, "reason": "", "version": x.version}
+    ),
     "supervision:listing_remove": Target(listing, *DECIDED),
     "api-1.0.0:remove_listing": Target(listing, *DECIDED),
 }
