@@ -1,7 +1,11 @@
 """A small named world shared by the tests: one district, two streets, users of every role.
 
 Street A (天生街道) and street B (朝阳街道) mirror each other, so every scope test can check
-that a user of A reaches A's rows and none of B's.
+that a user of A reaches A's rows and none of B's. A few users stand on the other side of a
+narrower boundary, for the scope matrix (tests/scope.py): the community worker of A2 (the other
+community of street A), a commissioner of street A with no enterprise assigned, the department
+officer of 区商务委 (commerce) beside the one of 区经济信息委 (industry), the admin of A1's commerce
+enterprise beside the admin of its 规上 one, and a second site-staff user of street A.
 """
 
 import random
@@ -73,6 +77,9 @@ def build_world() -> World:
     u["dept"] = _user(
         "dept_jxw", Role.DEPARTMENT_OFFICER, area=a["district"], department=w.departments["jxw"]
     )
+    u["dept_swj"] = _user(
+        "dept_swj", Role.DEPARTMENT_OFFICER, area=a["district"], department=w.departments["swj"]
+    )
     for s in ("A", "B"):
         u[f"street_{s}"] = _user(f"street_{s}", Role.STREET_OFFICER, area=a[s])
         u[f"community_{s}"] = _user(f"community_{s}", Role.COMMUNITY_WORKER, area=a[f"{s}1"])
@@ -81,6 +88,9 @@ def build_world() -> World:
         u[f"site_{s}"] = _user(f"site_{s}", Role.SITE_STAFF, area=a[s])
         u[f"guard_{s}"] = _user(f"guard_{s}", Role.CHECKPOINT_GUARD, area=a[f"{s}1"])
         u[f"resident_{s}"] = _user(f"resident_{s}", Role.RESIDENT, area=a[f"{s}1"])
+    u["community_A2"] = _user("community_A2", Role.COMMUNITY_WORKER, area=a["A2"])
+    u["commissioner_A_idle"] = _user("commissioner_A_idle", Role.COMMISSIONER, area=a["A"])
+    u["site_A2"] = _user("site_A2", Role.SITE_STAFF, area=a["A"])
 
     rng = random.Random(7)
     specs = [
@@ -114,6 +124,10 @@ def build_world() -> World:
         ent = w.enterprises[f"{s}1_above_scale"]
         u[f"ent_admin_{s}"] = _user(f"ent_admin_{s}", Role.ENTERPRISE_ADMIN, enterprise=ent)
         u[f"employee_{s}"] = _user(f"employee_{s}", Role.EMPLOYEE, enterprise=ent)
+        if s == "A":
+            u["ent_admin_A_commerce"] = _user(
+                "ent_admin_A_commerce", Role.ENTERPRISE_ADMIN, enterprise=w.enterprises["A1_commerce"]
+            )
         group = WorkingGroup.objects.create(name=f"{a[s].name}工业组", kind="industry", area=a[s])
         WorkingGroupMember.objects.create(group=group, user=u[f"street_{s}"], duty="leader")
         w.groups[s] = group
@@ -178,6 +192,11 @@ USERNAMES = {
     "sysadmin": "sysadmin",
     "leader": "leader",
     "dept": "dept_jxw",
+    "dept_swj": "dept_swj",
+    "community_A2": "community_A2",
+    "commissioner_A_idle": "commissioner_A_idle",
+    "site_A2": "site_A2",
+    "ent_admin_A_commerce": "ent_admin_A_commerce",
     **{
         f"{r}_{s}": f"{r}_{s}"
         for s in "AB"

@@ -113,12 +113,10 @@ def test_bad_input_is_refused_in_chinese_and_saves_nothing(world, api_for):
 
 def test_coverage_and_lists_are_scoped(world, api_for):
     summary = api_for("street_A").get(f"{BASE}/coverage/summary").json()
-    assert (summary["total"], summary["unassigned"]) == (3, 2)
+    # A2's individual business is covered by A2's community worker; A1's commerce one by no one.
+    assert (summary["total"], summary["unassigned"]) == (3, 1)
     unassigned = api_for("street_A").get(f"{BASE}/coverage/unassigned").json()
-    assert [r["id"] for r in unassigned["items"]] == [
-        world.enterprises["A1_commerce"].pk,
-        world.enterprises["A2_individual"].pk,
-    ]
+    assert [r["id"] for r in unassigned["items"]] == [world.enterprises["A1_commerce"].pk]
     violate(world.users["street_B"], world.enterprises["B1_commerce"])
     assert api_for("street_A").get(f"{BASE}/violations").json()["count"] == 0
     assert api_for("ent_admin_B").get(f"{BASE}/violations").json()["count"] == 0

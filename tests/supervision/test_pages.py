@@ -23,21 +23,22 @@ def test_coverage_counts_and_unassigned_list_for_street_a(world, client_for):
     response = client.get(reverse("supervision:coverage"))
     assert response.status_code == 200
     result = response.context["result"]
-    assert (result.total, result.covered) == (3, 1)
-    assert result.by_type == {"point": 1, "line": 1, "face": 0, "community": 0}
+    # A2's individual business is covered by A2's community worker; A1's commerce one by no one.
+    assert (result.total, result.covered) == (3, 2)
+    assert result.by_type == {"point": 1, "line": 1, "face": 0, "community": 1}
     assert result.by_tier == {
         "key": {"total": 1, "covered": 1},
         "sector": {"total": 1, "covered": 0},
-        "small": {"total": 1, "covered": 0},
+        "small": {"total": 1, "covered": 1},
     }
     e = world.enterprises
-    assert response.context["rows"] == [e["A1_commerce"], e["A2_individual"]]
+    assert response.context["rows"] == [e["A1_commerce"]]
     assert e["B1_commerce"].name not in response.content.decode()
 
     WorkingGroup.objects.create(name="天生桥社区网格小组", kind="grid", area=world.areas["A2"])
     response = client.get(reverse("supervision:coverage"))
     assert response.context["rows"] == [e["A1_commerce"]]
-    assert response.context["result"].by_type["face"] == 1
+    assert response.context["result"].by_type == {"point": 1, "line": 1, "face": 1, "community": 1}
     gaps = client.get(reverse("supervision:coverage"), {"which": "gap"}).context["rows"]
     assert gaps == [e["A1_commerce"]]
 
@@ -51,10 +52,7 @@ def test_coverage_export_is_the_unassigned_list(world, client_for):
     sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
     rows = list(sheet.iter_rows(values_only=True))
     assert "导出人" in rows[0][0]
-    assert [r[0] for r in rows[2:]] == [
-        world.enterprises["A1_commerce"].name,
-        world.enterprises["A2_individual"].name,
-    ]
+    assert [r[0] for r in rows[2:]] == [world.enterprises["A1_commerce"].name]
 
 
 def test_coverage_needs_the_right(world, client_for):
