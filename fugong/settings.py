@@ -198,6 +198,9 @@ API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 24 * 7)
 
 # Import and export limits.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+# An export of more rows than this becomes a background job whose file is downloaded from 我的任务
+# (core.jobs); below it the file is sent at once. No export is capped.
+FUGONG_EXPORT_INLINE_ROWS = env_int("FUGONG_EXPORT_INLINE_ROWS", 50000)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

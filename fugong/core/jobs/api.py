@@ -28,6 +28,16 @@ class JobOut(Schema):
     download: str | None
 
 
+class QueuedExportOut(Schema):
+    """An export too large to send at once: the job that writes it (GET ``url`` until done, then ``file``)."""
+
+    job_id: int
+    rows: int
+    status: str
+    url: str
+    file: str
+
+
 class JobDetailOut(JobOut):
     log: str
     result: dict
