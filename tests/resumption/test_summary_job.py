@@ -192,3 +192,5 @@ def test_only_the_system_administrator_starts_a_run_by_hand(
     assert response.status_code == 202
     assert len(response.json()) == 3
     assert {r.status for r in SummaryRun.objects.all()} == {SummaryRun.Status.DONE}
+    job = Job.objects.get()  # shown on the sysadmin's 我的任务
+    assert (job.status, job.requested_by) == (Job.Status.DONE, world.users["sysadmin"])
