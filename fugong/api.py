@@ -4,6 +4,7 @@ from fugong.accounts.api import router as accounts_router
 from fugong.areas.api import router as areas_router
 from fugong.checkins.api import router as checkins_router
 from fugong.core.api import api
+from fugong.core.jobs.api import router as jobs_router
 from fugong.enterprises.api import router as enterprises_router
 from fugong.health.api import router as persons_router
 from fugong.ledger.api import router as ledger_router
@@ -30,6 +31,7 @@ ROUTERS = [
     ("/notices", notices_router),
     ("/persons", persons_router),
     ("/quarantine", quarantine_router),
+    ("/jobs", jobs_router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

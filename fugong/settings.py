@@ -198,6 +198,11 @@ API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 24 * 7)
 
 # Import and export limits.
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
+# An export of more rows than this becomes a background job whose file is downloaded from 我的任务
+# (core.jobs); below it the file is sent at once. No export is capped.
+FUGONG_EXPORT_INLINE_ROWS = env_int("FUGONG_EXPORT_INLINE_ROWS", 50000)
+# Bulk printing of more release notices than this becomes a job too (its PDF from 我的任务).
+FUGONG_PRINT_INLINE_NOTICES = env_int("FUGONG_PRINT_INLINE_NOTICES", 50)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core import access
+from fugong.core.jobs import JobKind
 from fugong.core.navigation import NavItem
 from fugong.core.registry import PageLink, Section
 
@@ -39,3 +40,6 @@ class CheckinsConfig(AppConfig):
         NavItem(_("未打卡人员"), "checkins:missed", "未", access.CHECKIN_MONITOR, _("人员与防疫"), order=290),
         NavItem(_("打卡抽查"), "checkins:flags", "抽", access.CHECKIN_MONITOR, _("人员与防疫"), order=300),
     )
+
+    # Its background jobs (core.jobs runs them; manage.py checkin_patterns runs one).
+    job_kinds = (JobKind("checkins.patterns", "fugong.checkins.jobs.detect_patterns", _("疑似代刷打卡检测")),)

@@ -99,3 +99,6 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.get_purpose_display()} {self.object_repr}"
+
+
+from .jobs.models import Job  # noqa: E402, F401 — the job row lives with its runner (core.jobs)

@@ -149,6 +149,12 @@ def export_response(
     headers: list[str], rows: Iterable[Iterable], *, filename: str, title: str, watermark: str
 ) -> FileResponse:
     """Stream ``rows`` into a write-only workbook on disk and send it; memory stays flat."""
+    return _send(export_file(headers, rows, title=title, watermark=watermark), filename)
+
+
+def export_file(headers: list[str], rows: Iterable[Iterable], *, title: str, watermark: str):
+    """The export workbook written to a temporary file (open, at its start): the same file whether
+    it is sent at once or kept as a background job's result."""
     workbook = Workbook(write_only=True)
     workbook.properties.creator = watermark[:255]
     workbook.properties.title = title
@@ -157,13 +163,20 @@ def export_response(
     sheet.append(headers)
     for row in rows:
         sheet.append(list(row))
-    return _file_response(workbook, filename)
+    handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed by the caller (or the response)
+    workbook.save(handle)
+    handle.seek(0)
+    return handle
 
 
 def _file_response(workbook: Workbook, filename: str) -> FileResponse:
     handle = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 — closed (and deleted) by the response
     workbook.save(handle)
     handle.seek(0)
+    return _send(handle, filename)
+
+
+def _send(handle, filename: str) -> FileResponse:
     return FileResponse(handle, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
 
 

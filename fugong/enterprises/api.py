@@ -20,6 +20,9 @@ from fugong.core.access import (
     PERSONAL_UNMASK,
 )
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.jobs.api import QueuedExportOut
+from fugong.core.jobs.exports import queued_api_response
+from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -105,16 +108,21 @@ def create_enterprise(request, payload: EnterpriseIn):
 
 @router.get(
     "/export.xlsx",
-    response={200: None, 403: ErrorOut, 422: ValidationErrorOut},
+    response={200: None, 202: QueuedExportOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="导出企业名录（xlsx）",
-    description="导出与列表相同筛选条件下的全部企业，带导出人水印；电话默认脱敏，`full=1` 且角色有权查看时导出完整号码并留痕。",
+    description="导出与列表相同筛选条件下的全部企业，带导出人水印；电话默认脱敏，`full=1` 且角色有权查看时导出完整号码并留痕。超过 FUGONG_EXPORT_INLINE_ROWS 行（默认 50000）时返回 202 与后台任务，"
+    "完成后从 `file` 下载同样的文件。",
     openapi_extra={"responses": {200: {"description": "xlsx 文件", "content": {XLSX: {}}}}},
 )
 def export_enterprises(request, filters: Query[ExportQuery]):
     user = request.user
     _require(user, ENTERPRISE_EXPORT, "您无权导出企业名录")
     full = exports.wants_full(user, filters.full)
-    return exports.enterprise_export(user=user, queryset=_filtered(request), full=full)
+    queryset = _filtered(request)
+    if rows := large_export(queryset):  # a job: follow /api/v1/jobs/{id}, then download its file
+        job = exports.enterprise_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
+        return queued_api_response(job, rows=rows)
+    return exports.enterprise_export(user=user, queryset=queryset, full=full)
 
 
 @router.get(

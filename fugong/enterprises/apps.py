@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core import access
+from fugong.core.jobs import JobKind
 from fugong.core.navigation import NavItem
 from fugong.core.registry import AreaCounter
 
@@ -25,4 +26,9 @@ class EnterprisesConfig(AppConfig):
         NavItem(
             _("批量导入企业"), "enterprises:import", "导", access.ENTERPRISE_IMPORT, _("复工复产"), order=30
         ),
+    )
+
+    # Its background jobs (core.jobs): exports above FUGONG_EXPORT_INLINE_ROWS rows.
+    job_kinds = (
+        JobKind("enterprises.export", "fugong.enterprises.exports.run_export_job", _("企业名录导出")),
     )

@@ -10,6 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access
+from fugong.core.jobs.exports import queued_response
+from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import links
 from fugong.core.web.forms import apply_service_errors
 from fugong.core.xlsx import SheetError, template_response
@@ -214,4 +216,8 @@ def enterprise_export(request):
     _require(user, access.ENTERPRISE_EXPORT)
     f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
     full = exports.wants_full(user, request.GET.get("full") == "1")
-    return exports.enterprise_export(user=user, queryset=selectors.stable_order(f.qs), full=full)
+    queryset = selectors.stable_order(f.qs)
+    if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
+        job = exports.enterprise_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
+        return queued_response(request, job, rows=rows)
+    return exports.enterprise_export(user=user, queryset=queryset, full=full)

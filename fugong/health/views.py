@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
+from fugong.core.jobs.exports import queued_response
+from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
 from fugong.core.web.forms import apply_service_errors
@@ -59,7 +61,11 @@ def person_export(request):
     _require(user, PERSON_MANAGE)
     f = selectors.PersonFilter.from_params(request.GET)
     full = exports.wants_full(user, request.GET.get("full") == "1")
-    return exports.person_export(user=user, queryset=selectors.person_list(user=user, f=f), full=full)
+    queryset = selectors.person_list(user=user, f=f)
+    if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
+        job = exports.person_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
+        return queued_response(request, job, rows=rows)
+    return exports.person_export(user=user, queryset=queryset, full=full)
 
 
 @login_required

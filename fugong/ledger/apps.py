@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core import access
+from fugong.core.jobs import JobKind
 from fugong.core.navigation import NavItem
 
 
@@ -27,4 +28,9 @@ class LedgerConfig(AppConfig):
             _("服务与督查"),
             order=250,
         ),
+    )
+
+    # Its background jobs (core.jobs runs them; manage.py escalate_problems runs one).
+    job_kinds = (
+        JobKind("ledger.escalate_problems", "fugong.ledger.jobs.escalate_problems", _("超期诉求升级")),
     )

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core import access
+from fugong.core.jobs import JobKind
 from fugong.core.navigation import NavItem
 from fugong.core.registry import Section
 
@@ -18,6 +19,13 @@ class QuarantineConfig(AppConfig):
             "quarantine/_person_quarantines.html",
             "fugong.quarantine.selectors.person_file_quarantines",
             order=30,
+        ),
+    )
+
+    # Its background jobs (core.jobs): bulk printing above FUGONG_PRINT_INLINE_NOTICES notices.
+    job_kinds = (
+        JobKind(
+            "quarantine.notice_print", "fugong.quarantine.jobs.run_notice_print", _("批量打印解除隔离通知书")
         ),
     )
 

@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core import access
+from fugong.core.jobs import JobKind
 from fugong.core.navigation import NavItem
 from fugong.core.registry import Section
 
@@ -57,6 +58,11 @@ class ResumptionConfig(AppConfig):
             _("复工复产"),
             order=130,
         ),
+    )
+
+    # Its background jobs (core.jobs runs them; manage.py evening_summary enqueues or runs one).
+    job_kinds = (
+        JobKind("resumption.evening_summary", "fugong.resumption.tasks.run_evening_summary", _("晚间日报")),
     )
 
     def ready(self):

@@ -11,7 +11,9 @@ Production schedules it with cron and one worker process::
     0 21 * * *  cd /srv/fugong && .venv/bin/python manage.py evening_summary --enqueue
     .venv/bin/python manage.py db_worker        # kept running (systemd), executes the queue
 
-``manage.py evening_summary`` without ``--enqueue`` runs it at once, in the foreground.
+``manage.py evening_summary`` without ``--enqueue`` runs it at once, in the foreground. Either way the
+run is a core.jobs row (kind ``resumption.evening_summary``, one live job per day, so enqueueing the
+same evening twice gives one job), carried to the worker by core.jobs' one django-tasks task.
 """
 
 import datetime as dt
@@ -23,6 +25,7 @@ from django.utils import timezone
 from django_tasks import task
 
 from fugong.areas.models import Area
+from fugong.core.jobs import runner as jobs
 
 from . import tallies
 from .models import SummaryRun
@@ -52,9 +55,20 @@ def _mark(day: dt.date, areas: list[Area], **values) -> dict[int, SummaryRun]:
     return runs
 
 
+JOB_KIND = "resumption.evening_summary"
+
+
 @transaction.atomic
-def summary_enqueue(*, day: dt.date) -> list[SummaryRun]:
-    """Queue the day's job: its rows show 排队中 at once; the task is sent when this commits."""
+def summary_enqueue(*, day: dt.date, requested_by=None) -> list[SummaryRun]:
+    """Queue the day's job (a core.jobs row, one live job per day): its rows show 排队中 at once;
+    the job is sent to the worker when this commits."""
+    job = jobs.enqueue(
+        JOB_KIND,
+        params={"day": day.isoformat()},
+        requested_by=requested_by,
+        dedupe_key=f"{JOB_KIND}:{day.isoformat()}",
+        title=f"晚间日报 {day.isoformat()}",
+    )
     areas = summary_targets()
     runs = _mark(
         day,
@@ -64,15 +78,30 @@ def summary_enqueue(*, day: dt.date) -> list[SummaryRun]:
         started_at=None,
         finished_at=None,
         log=_stamp("已加入队列，等待后台任务执行"),
-        task_id="",
+        task_id=f"job-{job.pk}",
     )
-    transaction.on_commit(lambda: _send(day))
     return list(runs.values())
 
 
-def _send(day: dt.date) -> None:
-    result = evening_summary.enqueue(day.isoformat())
-    SummaryRun.objects.filter(date=day, status=Status.QUEUED).update(task_id=str(result.id)[:64])
+def summary_run_job(*, day: dt.date, requested_by=None):
+    """Run the day's job now, in this process (``manage.py evening_summary``): its core.jobs row."""
+    return jobs.run_now(
+        JOB_KIND,
+        params={"day": day.isoformat()},
+        requested_by=requested_by,
+        dedupe_key=f"{JOB_KIND}:{day.isoformat()}",
+        title=f"晚间日报 {day.isoformat()}",
+    )
+
+
+def run_evening_summary(job) -> dict:
+    """The job kind's runner (ResumptionConfig.job_kinds): the summary of ``params["day"]``."""
+    day = dt.date.fromisoformat(job.params["day"])
+    result = summary_run(day=day)
+    SummaryRun.objects.filter(date=day).update(task_id=f"job-{job.job.pk}")
+    job.progress(result["areas"], result["areas"])
+    job.log(f"{day.isoformat()}：{result['areas']} 个辖区")
+    return result
 
 
 def summary_run(*, day: dt.date) -> dict:
@@ -124,5 +153,6 @@ def summary_run(*, day: dt.date) -> dict:
 
 @task()
 def evening_summary(day_iso: str) -> dict:
-    """The task the worker runs: the evening summary of ``day_iso`` (YYYY-MM-DD)."""
+    """The task of the releases before core.jobs (rows already queued under that name still run):
+    the evening summary of ``day_iso`` (YYYY-MM-DD), without a job row."""
     return summary_run(day=dt.date.fromisoformat(day_iso))

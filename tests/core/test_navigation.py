@@ -16,7 +16,7 @@ def test_each_role_sees_only_the_entries_it_may_use(world):
     }
     assert "备案审核" in labels["street_A"] and "复工备案" not in labels["street_A"]
     assert "复工备案" in labels["ent_admin_A"] and "备案审核" not in labels["ent_admin_A"]
-    assert labels["resident_A"] == ["工作台", "健康打卡"]
+    assert labels["resident_A"] == ["工作台", "我的任务", "健康打卡"]  # 我的任务: every signed-in user
     assert "指挥部驾驶舱" in labels["leader"] and "用户管理" not in labels["leader"]
     assert world.users["leader"].role == Role.DISTRICT_LEADER
 

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from fugong.core.models import Job
 from fugong.resumption import rates, tasks
 from fugong.resumption.models import SummaryRun
 from fugong.resumption.summary import build_summary
@@ -112,9 +113,21 @@ def test_the_database_backend_queues_the_job_for_the_worker(world, setup, django
 
     runs = runs_by_area(today).values()
     assert {r.status for r in runs} == {SummaryRun.Status.QUEUED}
-    task = DBTaskResult.objects.get()
-    assert {r.task_id for r in runs} == {str(task.id)}
-    assert task.args_kwargs == {"args": [today.isoformat()], "kwargs": {}}
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.params) == (
+        "resumption.evening_summary",
+        "queued",
+        {"day": today.isoformat()},
+    )
+    assert {r.task_id for r in runs} == {f"job-{job.pk}"}
+    task = DBTaskResult.objects.get()  # core.jobs' one task carries the job to the worker
+    assert task.args_kwargs == {"args": [job.pk], "kwargs": {}}
+    assert job.task_id == str(task.id)
+
+    # Enqueued again the same evening: still one job, one task.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("evening_summary", enqueue=True, stdout=io.StringIO())
+    assert Job.objects.count() == 1 and DBTaskResult.objects.count() == 1
 
 
 def test_the_command_runs_now_and_reports(world, setup):
@@ -179,3 +192,5 @@ def test_only_the_system_administrator_starts_a_run_by_hand(
     assert response.status_code == 202
     assert len(response.json()) == 3
     assert {r.status for r in SummaryRun.objects.all()} == {SummaryRun.Status.DONE}
+    job = Job.objects.get()  # shown on the sysadmin's 我的任务
+    assert (job.status, job.requested_by) == (Job.Status.DONE, world.users["sysadmin"])

@@ -24,6 +24,7 @@ from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
 
+from .. import jobs as notice_jobs
 from .. import selectors
 from ..forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
 from ..services import notices as notice_services
@@ -101,6 +102,13 @@ def notice_bulk_issue(request):
 @require_POST
 def notice_bulk_print(request):
     _manager(request)
+    if len(_selected(request)) > notice_jobs.print_inline_limit():  # a job: the PDF from 我的任务
+        job = notice_jobs.notice_print_enqueue(actor=request.user, order_ids=_selected(request))
+        messages.info(
+            request,
+            _("通知书较多，已在后台生成 PDF，完成后请在“我的任务”中下载（任务 #%(job)d）") % {"job": job.pk},
+        )
+        return redirect("core:jobs")
     try:
         data, count = notice_services.notice_print(actor=request.user, order_ids=_selected(request))
     except ValidationError as exc:

@@ -144,7 +144,7 @@ def runs_start(request, payload: StartIn):
     day = payload.date or timezone.localdate()
     if day > timezone.localdate():
         raise HttpError(422, "不能生成未来日期的日报")
-    runs = summary_enqueue(day=day)
+    runs = summary_enqueue(day=day, requested_by=request.user)
     return Status(
         202,
         [_run_item(r) for r in SummaryRun.objects.filter(pk__in=[r.pk for r in runs]).select_related("area")],

@@ -102,7 +102,7 @@ def summary_run_download(request, pk: int):
 def summary_run_start(request):
     """Queue today's evening job now (system administrator), as cron does at 21:00."""
     _require(request.user, RESUMPTION_CONFIGURE)
-    runs = summary_enqueue(day=timezone.localdate())
+    runs = summary_enqueue(day=timezone.localdate(), requested_by=request.user)
     messages.success(
         request, _("已将今日晚间日报加入后台队列（%(n)s 个辖区），由后台任务进程执行。") % {"n": len(runs)}
     )

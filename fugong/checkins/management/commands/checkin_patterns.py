@@ -1,10 +1,12 @@
-"""Flag scripted-looking check-in patterns of a day (cron, after the morning wave): safe to run twice."""
+"""Flag scripted-looking check-in patterns of a day (cron, after the morning wave): safe to run twice.
 
-from django.core.management.base import BaseCommand
+Each run is a job (core.jobs, kind ``checkins.patterns``) run in this process."""
+
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from fugong.checkins.services import patterns_detect
+from fugong.core.jobs.runner import Job, run_now
 
 
 class Command(BaseCommand):
@@ -15,5 +17,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, day=None, **options):
         d = parse_date(day) if day else timezone.localdate()
-        n = patterns_detect(day=d)
-        self.stdout.write(f"{d}: {n} flag(s)")
+        job = run_now("checkins.patterns", params={"day": d.isoformat()}, dedupe_key=f"checkins.patterns:{d}")
+        if job.status != Job.Status.DONE:
+            raise CommandError(f"任务 #{job.pk}（{job.get_status_display()}）：{job.log_tail(1)}")
+        self.stdout.write(f"{d}: {job.result['count']} flag(s)")

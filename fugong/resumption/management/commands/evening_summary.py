@@ -16,8 +16,9 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from fugong.core.jobs.runner import Job
 from fugong.resumption.models import SummaryRun
-from fugong.resumption.tasks import summary_enqueue, summary_run
+from fugong.resumption.tasks import summary_enqueue, summary_run_job
 
 
 class Command(BaseCommand):
@@ -42,10 +43,11 @@ class Command(BaseCommand):
             )
             return
         started = time.perf_counter()
-        try:
-            summary_run(day=day)
-        except Exception as exc:
-            raise CommandError(f"{day} 的晚间日报生成失败：{exc}") from exc
+        job = summary_run_job(day=day)
+        if job.status != Job.Status.DONE:
+            raise CommandError(
+                f"{day} 的晚间日报生成失败（任务 #{job.pk}，{job.get_status_display()}）：{job.log_tail(1)}"
+            )
         seconds = time.perf_counter() - started
         runs = SummaryRun.objects.filter(date=day).select_related("area").order_by("area_path")
         for run in runs:
