@@ -62,6 +62,11 @@ def _chinese_password_error(error: ValidationError) -> ValidationError:
     return error
 
 
+def generate_password() -> str:
+    """A new random password (a reset through the API without one given): shown once, never stored."""
+    return secrets.token_urlsafe(12)
+
+
 def login_attempt(*, username: str, password: str, request=None) -> User:
     """Authenticate, counting failures; lock the account after LOGIN_MAX_FAILURES in a row."""
     user = User.objects.filter(username=username).first()
