@@ -69,7 +69,7 @@ def issue_token(request, payload: TokenIn):
 def revoke_token(request):
     raw = getattr(request, "api_token", None)
     if raw is None:
-        raise HttpError(400, "当前请求未使用令牌认证，无令牌可注销")
+        raise HttpError(400, _("当前请求未使用令牌认证，无令牌可注销"))
     ApiToken.objects.filter(user=request.user, key_hash=hash_token(raw)).delete()
     return Status(204, None)
 

@@ -248,3 +248,16 @@ def test_changing_ones_own_password_needs_the_old_one(world, api_for):
     assert wrong.status_code == 422 and wrong.json()["errors"] == {"old_password": ["原密码不正确"]}
     assert right.status_code == 204
     assert User.objects.get(username="resident_A").check_password(NEW_PASSWORD)
+
+
+def test_the_services_answer_in_english_for_an_english_reader(world, api_for):
+    from django.conf import settings
+
+    client = api_for("resident_A")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    response = send(
+        client, "post", "/api/v1/auth/password", {"old_password": "nope", "new_password": NEW_PASSWORD}
+    )
+
+    assert response.json()["errors"] == {"old_password": ["The current password is incorrect"]}
