@@ -277,7 +277,7 @@ def get_user(request, user_id: int):
 def create_user(request, payload: UserIn):
     _require(request.user, USER_MANAGE)
     data = _form_data(request.user, payload.dict())
-    form = _valid(UserCreateForm({**data, "confirm_password": payload.password}, actor=request.user))
+    form = _valid(UserCreateForm({**data, "confirm_password": payload.password}, user=request.user))
     user = _call(services.user_create, actor=request.user, **form.service_kwargs())
     return Status(201, _user_out(user))
 
@@ -289,7 +289,7 @@ def update_user(request, user_id: int, payload: UserPatch):
     current["department_code"] = user.department.code if user.department_id else None
     current.pop("department")
     merged = _form_data(request.user, {**current, **payload.dict(exclude_unset=True)})
-    form = _valid(UserEditForm(merged, actor=request.user))
+    form = _valid(UserEditForm(merged, user=request.user))
     user = _call(services.user_update, actor=request.user, user=user, **form.changes(user))
     return _user_out(user)
 
