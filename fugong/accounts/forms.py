@@ -4,8 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from fugong.areas.models import Department
 from fugong.core.access import Role, ScopeKind, scope_kind
 from fugong.core.validators import normalize_mobile, validate_mobile
+from fugong.core.web.forms import KitForm
 
 from . import selectors
 from .models import User
@@ -40,7 +42,9 @@ class LoginForm(forms.Form):
         return data
 
 
-class PasswordChangeForm(forms.Form):
+class PasswordChangeForm(KitForm):
+    error_field = "new_password"
+
     old_password = forms.CharField(label=_("原密码"), strip=False, widget=forms.PasswordInput)
     new_password = forms.CharField(
         label=_("新密码"),
@@ -57,41 +61,18 @@ class PasswordChangeForm(forms.Form):
         return data
 
 
-def add_service_errors(
-    form: forms.Form,
-    exc: ValidationError,
-    field_map: dict[str, str] | None = None,
-    default: str | None = None,
-) -> None:
-    """Put a service's ValidationError on the form fields it names (or on ``default``)."""
-    field_map = field_map or {}
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {default or "__all__": exc.messages}
-    for name, messages in errors.items():
-        target = field_map.get(name, name)
-        target = target if target in form.fields else default
-        for message in messages:
-            form.add_error(target, message)
-
-
-class UserSearchForm(forms.Form):
+class UserSearchForm(KitForm):
     q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名"), "class": "form-control"}),
+        label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("用户名或姓名")})
     )
-    role = forms.ChoiceField(
-        label=_("角色"), required=False, widget=forms.Select(attrs={"class": "form-select"})
-    )
+    role = forms.ChoiceField(label=_("角色"), required=False)
     status = forms.ChoiceField(
-        label=_("状态"),
-        required=False,
-        choices=[("", _("全部状态")), *selectors.UserStatus.choices],
-        widget=forms.Select(attrs={"class": "form-select"}),
+        label=_("状态"), required=False, choices=[("", _("全部状态")), *selectors.UserStatus.choices]
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["role"].choices = [("", _("全部角色")), *selectors.grantable_roles(actor=actor)]
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.fields["role"].choices = [("", _("全部角色")), *selectors.grantable_roles(actor=user)]
 
 
 SCOPE_HELP = _(
@@ -101,8 +82,8 @@ SCOPE_HELP = _(
 USERNAME_VALIDATOR = RegexValidator(r"^[\w.@+-]+\Z", _("用户名只能包含字母、数字和 @ . + - _"))
 
 
-class UserForm(forms.Form):
-    """Profile, role and scope of an account, shared by create and edit."""
+class UserForm(KitForm):
+    """Profile, role and scope of an account, shared by create and edit (and the API's users)."""
 
     full_name = forms.CharField(label=_("姓名"), max_length=64)
     phone = forms.CharField(
@@ -112,25 +93,20 @@ class UserForm(forms.Form):
     scope_code = forms.CharField(label=_("管辖范围编码"), max_length=32, required=False, help_text=SCOPE_HELP)
     department = forms.ModelChoiceField(
         label=_("所属部门"),
-        queryset=None,
+        queryset=Department.objects.all(),  # narrowed to the actor's by user=
         required=False,
         help_text=_("部门人员必填：决定其可查看的企业类别"),
     )
 
-    def __init__(self, *args, actor: User, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.actor = actor
-        self.fields["role"].choices = [("", "——"), *selectors.grantable_roles(actor=actor)]
-        if any(value == Role.DEPARTMENT_OFFICER for value, _label in selectors.grantable_roles(actor=actor)):
-            self.fields["department"].queryset = selectors.department_queryset(actor=actor)
+    def __init__(self, *args, user: User, **kwargs):
+        super().__init__(*args, user=user, **kwargs)
+        self.actor = user
+        roles = selectors.grantable_roles(actor=user)
+        self.fields["role"].choices = [("", "——"), *roles]
+        if any(value == Role.DEPARTMENT_OFFICER for value, _label in roles):
             self.fields["department"].empty_label = "——"
-        else:
-            del self.fields[
-                "department"
-            ]  # only matters for department officers, whom this actor cannot grant
-        for field in self.fields.values():
-            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
-            field.widget.attrs.setdefault("class", css)
+        else:  # only matters for department officers, whom this actor cannot grant
+            del self.fields["department"]
         self.fields["scope_code"].widget.attrs.update({"list": "fg-scope-codes", "inputmode": "text"})
 
     def clean_phone(self):
@@ -188,7 +164,18 @@ class UserForm(forms.Form):
 SERVICE_FIELD_MAP = {"scope_area": "scope_code", "scope_enterprise": "scope_code"}
 
 
+def on_scope_code(exc: ValidationError) -> ValidationError:
+    """A service names the scope by the model's fields; the form (and the API) by its code."""
+    if not hasattr(exc, "error_dict"):
+        return exc
+    errors: dict[str, list] = {}
+    for name, messages in exc.message_dict.items():
+        errors.setdefault(SERVICE_FIELD_MAP.get(name, name), []).extend(messages)
+    return ValidationError(errors)
+
+
 class UserCreateForm(UserForm):
+    error_field = "password"
     username = forms.CharField(
         label=_("用户名"),
         max_length=150,
@@ -246,6 +233,8 @@ class UserCreateForm(UserForm):
 
 
 class UserEditForm(UserForm):
+    error_field = "scope_code"
+
     @classmethod
     def initial_for(cls, user: User) -> dict:
         return {
@@ -261,17 +250,17 @@ class UserEditForm(UserForm):
         return {k: v for k, v in self.service_kwargs().items() if getattr(user, k) != v}
 
 
-class PasswordResetForm(forms.Form):
+class PasswordResetForm(KitForm):
+    error_field = "password"
+
     password = forms.CharField(
         label=_("新密码"),
         strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validators_help_text_html(),
     )
     confirm_password = forms.CharField(
-        label=_("确认新密码"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password", "class": "form-control"}),
+        label=_("确认新密码"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
     )
 
     def clean(self):

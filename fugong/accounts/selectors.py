@@ -33,7 +33,11 @@ def user_queryset(*, actor: User, action: str = CHANGE) -> QuerySet[User]:
 
 
 def user_search(*, actor: User, q: str = "", role: str = "", status: str = "") -> QuerySet[User]:
-    users = user_queryset(actor=actor)
+    return user_filter(user_queryset(actor=actor), q=q, role=role, status=status)
+
+
+def user_filter(users: QuerySet[User], *, q: str = "", role: str = "", status: str = "") -> QuerySet[User]:
+    """The list's search: username or name, role, and status (active, disabled, locked)."""
     q = q.strip()
     if q:
         users = users.filter(Q(username__icontains=q) | Q(full_name__icontains=q))

@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import audit
 from fugong.core.access import GRANTABLE, ROLE_LEVELS, USER_MANAGE, Role, ScopeKind, scope_kind
@@ -34,7 +35,6 @@ USER_AUDIT_FIELDS = [
 USER_EDITABLE_FIELDS = frozenset(
     {"full_name", "phone", "role", "scope_area", "scope_enterprise", "department"}
 )
-BAD_CREDENTIALS = "用户名或密码错误"
 
 
 class LoginError(Exception):
@@ -57,9 +57,14 @@ def validate_new_password(password: str, user: User) -> None:
 def _chinese_password_error(error: ValidationError) -> ValidationError:
     if error.code == "password_too_short":
         return ValidationError(
-            "密码太短，至少需要 %(min_length)d 个字符。", code=error.code, params=error.params
+            _("密码太短，至少需要 %(min_length)d 个字符。"), code=error.code, params=error.params
         )
     return error
+
+
+def generate_password() -> str:
+    """A new random password (a reset through the API without one given): shown once, never stored."""
+    return secrets.token_urlsafe(12)
 
 
 def login_attempt(*, username: str, password: str, request=None) -> User:
@@ -67,12 +72,14 @@ def login_attempt(*, username: str, password: str, request=None) -> User:
     user = User.objects.filter(username=username).first()
     if user is not None and user.is_locked:
         minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-        raise LoginError(f"连续登录失败次数过多，账号已锁定，请{minutes}分钟后再试")
+        raise LoginError(
+            _("连续登录失败次数过多，账号已锁定，请%(minutes)d分钟后再试") % {"minutes": minutes}
+        )
     authed = authenticate(request, username=username, password=password)
     if authed is None:
         if user is not None:
             _count_failure(user)
-        raise LoginError(BAD_CREDENTIALS)
+        raise LoginError(_("用户名或密码错误"))
     if authed.failed_login_count or authed.locked_until:
         User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
         authed.failed_login_count, authed.locked_until = 0, None
@@ -180,42 +187,45 @@ def token_revoke_all(*, user: User) -> int:
 def check_scope_shape(*, role: str, scope_area=None, scope_enterprise=None) -> None:
     """Raise ValidationError unless the scope fits the role: its kind and its level of the tree."""
     if role not in Role.values:
-        raise ValidationError({"role": "未知角色"})
+        raise ValidationError({"role": _("未知角色")})
     kind = scope_kind(role)
     if kind == ScopeKind.NONE:
         if scope_area or scope_enterprise:
-            raise ValidationError({"scope_area": "系统管理员不设管辖范围"})
+            raise ValidationError({"scope_area": _("系统管理员不设管辖范围")})
         return
     if kind == ScopeKind.ENTERPRISE:
         if scope_enterprise is None:
-            raise ValidationError({"scope_enterprise": "企业角色必须指定所属企业"})
+            raise ValidationError({"scope_enterprise": _("企业角色必须指定所属企业")})
         if scope_area is not None:
-            raise ValidationError({"scope_area": "企业角色的范围是所属企业，不设管辖区域"})
+            raise ValidationError({"scope_area": _("企业角色的范围是所属企业，不设管辖区域")})
         return
     if scope_area is None:
-        raise ValidationError({"scope_area": "该角色必须指定管辖区域"})
+        raise ValidationError({"scope_area": _("该角色必须指定管辖区域")})
     if scope_enterprise is not None:
-        raise ValidationError({"scope_enterprise": "区划角色不设所属企业"})
+        raise ValidationError({"scope_enterprise": _("区划角色不设所属企业")})
     if scope_area.level not in ROLE_LEVELS.get(role, set()):
         raise ValidationError(
-            {"scope_area": f"{Role(role).label}的管辖区域层级不正确（{scope_area.get_kind_display()}）"}
+            {
+                "scope_area": _("%(role)s的管辖区域层级不正确（%(kind)s）")
+                % {"role": Role(role).label, "kind": scope_area.get_kind_display()}
+            }
         )
 
 
 def check_grant(*, actor: User, role: str, scope_area=None, scope_enterprise=None) -> None:
     """Raise unless ``actor`` may give ``role`` over that scope: nobody grants beyond their own."""
     if not actor.can(USER_MANAGE) or role not in GRANTABLE.get(actor.role, ()):
-        raise PermissionDenied("您无权创建或授予该角色")
+        raise PermissionDenied(_("您无权创建或授予该角色"))
     check_scope_shape(role=role, scope_area=scope_area, scope_enterprise=scope_enterprise)
     if actor.is_sysadmin or scope_kind(role) == ScopeKind.NONE:
         return
     if scope_kind(role) == ScopeKind.ENTERPRISE:
         # The enterprise registry decides visibility.
         if not enterprise_model().objects.visible_to(actor).filter(pk=scope_enterprise.pk).exists():
-            raise PermissionDenied("该企业不在您的管辖范围内")
+            raise PermissionDenied(_("该企业不在您的管辖范围内"))
         return
     if not scope_area.path.startswith(actor.scope_path or "\0"):
-        raise PermissionDenied("该区域不在您的管辖范围内")
+        raise PermissionDenied(_("该区域不在您的管辖范围内"))
 
 
 def _user_save_new(
@@ -231,7 +241,7 @@ def _user_save_new(
     department,
 ) -> User:
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": "该用户名已被使用"})
+        raise ValidationError({"username": _("该用户名已被使用")})
     user = User(
         username=username,
         full_name=full_name,
@@ -313,7 +323,7 @@ def _lock_managed(*, actor: User, user: User) -> User:
     try:
         return User.objects.visible_to(actor, "change").select_for_update().get(pk=user.pk)
     except User.DoesNotExist:
-        raise PermissionDenied("该用户不在您的管辖范围内") from None
+        raise PermissionDenied(_("该用户不在您的管辖范围内")) from None
 
 
 @transaction.atomic
@@ -327,14 +337,14 @@ def user_update(*, actor: User, user: User, **changes) -> User:
     for name, value in changes.items():
         setattr(locked, name, value)
     if locked.pk == actor.pk and ({"role", "scope_area", "scope_enterprise"} & changes.keys()):
-        raise PermissionDenied("不能修改自己的角色或管辖范围")
+        raise PermissionDenied(_("不能修改自己的角色或管辖范围"))
     check_grant(
         actor=actor, role=locked.role, scope_area=locked.scope_area, scope_enterprise=locked.scope_enterprise
     )
     locked.full_clean(exclude=["password"])
     locked.save()
     if not User.objects.visible_to(actor, "change").filter(pk=locked.pk).exists():
-        raise PermissionDenied("修改后的用户超出您的管辖范围")
+        raise PermissionDenied(_("修改后的用户超出您的管辖范围"))
     audit.record(
         actor=actor,
         obj=locked,
@@ -359,8 +369,8 @@ def user_reset_password(*, actor: User, user: User, password: str) -> None:
         actor=actor,
         obj=user,
         action=AuditAction.UPDATE,
-        before={"password": "（原密码）"},
-        after={"password": "（已重置）"},
+        before={"password": _("（原密码）")},
+        after={"password": _("（已重置）")},
     )
 
 
@@ -368,7 +378,7 @@ def user_reset_password(*, actor: User, user: User, password: str) -> None:
 def user_set_active(*, actor: User, user: User, active: bool) -> User:
     """Enable or disable a managed account; disabling also revokes its API tokens."""
     if user.pk == actor.pk:
-        raise PermissionDenied("不能停用或启用自己的账号")
+        raise PermissionDenied(_("不能停用或启用自己的账号"))
     locked = _lock_managed(actor=actor, user=user)
     if locked.is_active == active:
         return locked
@@ -417,7 +427,7 @@ def user_unlock(*, actor: User, user: User) -> User:
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
-        raise ValidationError({"old_password": "原密码不正确"})
+        raise ValidationError({"old_password": _("原密码不正确")})
     validate_new_password(new_password, user)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
@@ -426,6 +436,6 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         actor=user,
         obj=user,
         action=AuditAction.UPDATE,
-        before={"password": "（原密码）"},
-        after={"password": "（已修改）"},
+        before={"password": _("（原密码）")},
+        after={"password": _("（已修改）")},
     )

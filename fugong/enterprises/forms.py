@@ -1,13 +1,12 @@
 """The enterprise form: the same validation for the page, the API and (field by field) the import."""
 
-from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from fugong.accounts.models import User
-from fugong.areas.models import Area, WorkingGroup
 from fugong.core.access import COMMUNITY_CATEGORIES, ENTERPRISE_ASSIGN, Role
 from fugong.core.validators import normalize_code, normalize_mobile
+from fugong.core.web.forms import KitModelForm
 
 from .choices import Category
 from .models import Enterprise
@@ -70,18 +69,6 @@ def form_sections(form) -> list[FormSection]:
     return [s for s in sections if s.visible_fields()]
 
 
-def _bootstrap(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 def fields_for(user, instance: Enterprise | None = None) -> list[str]:
     if user.role == Role.ENTERPRISE_ADMIN:
         return SELF_FIELDS
@@ -98,7 +85,10 @@ def _same_branch(user, role: str):
     return qs.filter(Q(scope_path__startswith=path) | Q(scope_path__in=prefixes))
 
 
-class EnterpriseForm(forms.ModelForm):
+class EnterpriseForm(KitModelForm):
+    """``user=`` narrows the area and working-group choices (KitModelForm); staff choices follow the
+    user's branch of the tree."""
+
     class Meta:
         model = Enterprise
         fields = BASE_FIELDS + ASSIGN_FIELDS
@@ -109,14 +99,13 @@ class EnterpriseForm(forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         allowed = fields_for(user, self.instance)
         for name in list(self.fields):
             if name not in allowed:
                 del self.fields[name]
         if "area" in self.fields:
-            self.fields["area"].queryset = Area.objects.visible_to(user).order_by("path")
+            self.fields["area"].queryset = self.fields["area"].queryset.order_by("path")
         if "category" in self.fields and user.role == Role.COMMUNITY_WORKER:
             self.fields["category"].choices = [c for c in Category.choices if c[0] in COMMUNITY_CATEGORIES]
         if "commissioner" in self.fields:
@@ -125,8 +114,6 @@ class EnterpriseForm(forms.ModelForm):
                 role=Role.DISTRICT_LEADER, is_active=True
             )
             self.fields["medic"].queryset = _same_branch(user, Role.MEDIC)
-            self.fields["working_group"].queryset = WorkingGroup.objects.visible_to(user)
-        _bootstrap(self)
 
     def clean_credit_code(self):
         return normalize_code(self.cleaned_data["credit_code"])

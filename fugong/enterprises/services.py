@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import area_paths, audit
 from fugong.core.access import ENTERPRISE_CHANGE, ENTERPRISE_CREATE, ENTERPRISE_IMPORT, PERSONAL_UNMASK
@@ -12,13 +13,11 @@ from fugong.core.xlsx import SheetError
 from . import imports, signals
 from .models import Enterprise
 
-DUPLICATE_CODE = "该统一社会信用代码已登记，请勿重复录入"
-
 
 def _assert_in_scope(*, actor, enterprise: Enterprise) -> None:
     # Re-checked after the write, inside the transaction: nobody moves a record out of their sight.
     if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("该企业（或所选区域、类别）不在您的管辖范围内")
+        raise PermissionDenied(_("该企业（或所选区域、类别）不在您的管辖范围内"))
 
 
 def _save(enterprise: Enterprise) -> None:
@@ -27,14 +26,14 @@ def _save(enterprise: Enterprise) -> None:
             enterprise.save()
     except IntegrityError as exc:
         if "credit_code" in str(exc) or "unique" in str(exc).lower():
-            raise ValidationError({"credit_code": DUPLICATE_CODE}) from exc
+            raise ValidationError({"credit_code": _("该统一社会信用代码已登记，请勿重复录入")}) from exc
         raise
 
 
 @transaction.atomic
 def enterprise_create(*, actor, **fields) -> Enterprise:
     if not actor.can(ENTERPRISE_CREATE):
-        raise PermissionDenied("您无权登记企业")
+        raise PermissionDenied(_("您无权登记企业"))
     enterprise = Enterprise(**fields, created_by=actor, updated_by=actor)
     enterprise.full_clean()
     _save(enterprise)
@@ -52,12 +51,12 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
 @transaction.atomic
 def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise:
     if not actor.can(ENTERPRISE_CHANGE):
-        raise PermissionDenied("您无权修改企业信息")
+        raise PermissionDenied(_("您无权修改企业信息"))
     locked = (
         Enterprise.objects.visible_to(actor, "change").select_for_update().filter(pk=enterprise.pk).first()
     )
     if locked is None:
-        raise PermissionDenied("该企业不在您的管辖范围内")
+        raise PermissionDenied(_("该企业不在您的管辖范围内"))
     before = audit.snapshot(locked, Enterprise.AUDIT_FIELDS)
     before_key = signals.rate_key(locked)
     for name, value in changes.items():
@@ -87,7 +86,7 @@ def _follow(*, moves: dict[int, tuple[str, str]]) -> dict[int, dict[str, int]]:
 def enterprise_phones_reveal(*, actor, enterprise: Enterprise) -> dict[str, str]:
     """The full phone numbers of a record the actor can see; every reveal is logged."""
     if not actor.can(PERSONAL_UNMASK):
-        raise PermissionDenied("您无权查看完整号码")
+        raise PermissionDenied(_("您无权查看完整号码"))
     fields = list(Enterprise.PERSONAL_FIELDS)
     audit.log_personal_access(user=actor, obj=enterprise, fields=fields)
     return {name: getattr(enterprise, name) for name in fields}
@@ -107,16 +106,16 @@ def enterprise_import(*, actor, upload, valid_only: bool) -> imports.ImportResul
     escaped it. One audit entry per created or changed enterprise.
     """
     if not actor.can(ENTERPRISE_IMPORT):
-        raise PermissionDenied("您无权批量导入企业")
+        raise PermissionDenied(_("您无权批量导入企业"))
     rows = imports.read(upload)
     if not rows:
-        raise SheetError("文件中没有数据行：请从第 2 行起逐行填写企业信息")
+        raise SheetError(_("文件中没有数据行：请从第 2 行起逐行填写企业信息"))
     try:
         with transaction.atomic():
             return _import_rows(actor=actor, rows=rows, valid_only=valid_only)
     except IntegrityError as exc:
         # Another user registered one of these codes between our check and our write.
-        raise SheetError("导入期间有其他用户登记了文件中的企业，本次未导入任何数据，请重新导入") from exc
+        raise SheetError(_("导入期间有其他用户登记了文件中的企业，本次未导入任何数据，请重新导入")) from exc
 
 
 def _import_rows(*, actor, rows, valid_only: bool) -> imports.ImportResult:
@@ -202,4 +201,4 @@ def _assert_all_in_scope(*, actor, pks: list[str]) -> None:
         chunk = ids[start : start + imports.LOOKUP_BATCH]
         visible += Enterprise.objects.visible_to(actor, "change").filter(pk__in=chunk).count()
     if visible != len(ids):
-        raise PermissionDenied("导入的部分企业超出您的管辖范围，本次未导入任何数据")
+        raise PermissionDenied(_("导入的部分企业超出您的管辖范围，本次未导入任何数据"))

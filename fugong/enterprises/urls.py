@@ -4,10 +4,10 @@ from . import views
 
 app_name = "enterprises"
 urlpatterns = [
-    path("", views.enterprise_list, name="list"),
-    path("new/", views.enterprise_create, name="create"),
-    path("<int:pk>/", views.enterprise_detail, name="detail"),
-    path("<int:pk>/edit/", views.enterprise_edit, name="edit"),
+    path("", views.EnterpriseListView.as_view(), name="list"),
+    path("new/", views.EnterpriseCreateView.as_view(), name="create"),
+    path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
+    path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="edit"),
     path("<int:pk>/reveal/", views.enterprise_reveal, name="reveal"),
     path("import/", views.enterprise_import, name="import"),
     path("import/template.xlsx", views.enterprise_import_template, name="import_template"),

@@ -1,19 +1,22 @@
-"""Pages of the enterprise registry. Each view checks the capability (403), reads through the scoped
-selectors (out of scope is a 404, like a missing row) and leaves every write to the services."""
+"""Pages of the enterprise registry, on the kit (fugong/core/web): each view holds its capability
+(403), reads through the scoped selectors (out of scope is a 404, like a missing row) and leaves every
+write to the services."""
 
 from django.conf import settings
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import cached_property
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
 from fugong.core.jobs.exports import queued_response
 from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import links
-from fugong.core.web.forms import apply_service_errors
+from fugong.core.web.views import KitView, ScopedDetailView, ServiceFormView
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, imports, selectors, services
@@ -32,11 +35,6 @@ SORT_COLUMNS = [
 FILTER_KEYS = ("q", "area", "category", "industry", "emergency", "key_industry", "unassigned")
 
 
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied
-
-
 def _sort_headers(current: str) -> dict[str, dict]:
     """For each sortable column: the sort value its header link sets and the arrow it shows."""
     headers = {}
@@ -46,35 +44,33 @@ def _sort_headers(current: str) -> dict[str, dict]:
     return headers
 
 
-@login_required
-@require_GET
-def enterprise_list(request):
-    user = request.user
-    _require(user, access.ENTERPRISE_VIEW)
-    f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
-    page = Paginator(selectors.stable_order(f.qs), PAGE_SIZE).get_page(request.GET.get("page"))
-    area_choices = selectors.area_choices(user=user)
-    current_area = request.GET.get("area", "").strip()
-    if current_area and current_area not in {code for code, _ in area_choices}:
-        area_choices.append((current_area, current_area))  # a grid code typed or linked from elsewhere
-    return render(
-        request,
-        "enterprises/enterprise_list.html",
-        {
-            "filter": f,
-            "page": page,
-            "area_choices": area_choices,
-            "current_area": current_area,
-            "categories": Category.choices,
-            "industries": Industry.choices,
-            "filtered": any(request.GET.get(k) for k in FILTER_KEYS),
-            "sort": _sort_headers(request.GET.get("sort", "")),
-            "can_create": user.can(access.ENTERPRISE_CREATE),
-            "can_import": user.can(access.ENTERPRISE_IMPORT),
-            "can_export": user.can(access.ENTERPRISE_EXPORT),
-            "can_unmask": user.can(access.PERSONAL_UNMASK),
-        },
-    )
+class EnterpriseListView(KitView):
+    capability = access.ENTERPRISE_VIEW
+    template_name = "enterprises/enterprise_list.html"
+
+    def get_context_data(self, **kwargs):
+        request, user = self.request, self.request.user
+        f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
+        page = Paginator(selectors.stable_order(f.qs), PAGE_SIZE).get_page(request.GET.get("page"))
+        area_choices = selectors.area_choices(user=user)
+        current_area = request.GET.get("area", "").strip()
+        if current_area and current_area not in {code for code, _ in area_choices}:
+            area_choices.append((current_area, current_area))  # a grid code typed or linked from elsewhere
+        return super().get_context_data(
+            filter=f,
+            page=page,
+            area_choices=area_choices,
+            current_area=current_area,
+            categories=Category.choices,
+            industries=Industry.choices,
+            filtered=any(request.GET.get(k) for k in FILTER_KEYS),
+            sort=_sort_headers(request.GET.get("sort", "")),
+            can_create=user.can(access.ENTERPRISE_CREATE),
+            can_import=user.can(access.ENTERPRISE_IMPORT),
+            can_export=user.can(access.ENTERPRISE_EXPORT),
+            can_unmask=user.can(access.PERSONAL_UNMASK),
+            **kwargs,
+        )
 
 
 def _detail_context(request, enterprise, phones: dict | None = None) -> dict:
@@ -91,20 +87,22 @@ def _detail_context(request, enterprise, phones: dict | None = None) -> dict:
     }
 
 
-@login_required
-@require_GET
-def enterprise_detail(request, pk: int):
-    _require(request.user, access.ENTERPRISE_VIEW)
-    enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
-    return render(request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise))
+class EnterpriseDetailView(ScopedDetailView):
+    capability = access.ENTERPRISE_VIEW
+    template_name = "enterprises/enterprise_detail.html"
+
+    def get_object(self):
+        return selectors.enterprise_detail(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.get_object())}
 
 
-@login_required
+@capability_required(access.ENTERPRISE_VIEW)
+@capability_required(access.PERSONAL_UNMASK)
 @require_POST
 def enterprise_reveal(request, pk: int):
     """Full phone numbers: an HTMX fragment, or the whole page when JavaScript is off."""
-    _require(request.user, access.ENTERPRISE_VIEW)
-    _require(request.user, access.PERSONAL_UNMASK)
     enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
     phones = services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)
     if request.headers.get("HX-Request"):
@@ -112,77 +110,71 @@ def enterprise_reveal(request, pk: int):
     return render(request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise, phones))
 
 
-def _data(request):
-    return request.POST if request.method == "POST" else None
+class EnterpriseCreateView(ServiceFormView):
+    """A refusal by the service (a category or area the user may not register) comes back on the
+    form with a 403."""
 
+    capability = access.ENTERPRISE_CREATE
+    form_class = EnterpriseForm
+    template_name = "enterprises/enterprise_form.html"
+    enterprise = None
+    refused = False
 
-def _save_form(form, save):
-    """Run ``save`` (a service call); its errors go back onto the form. Returns the saved row or None."""
-    try:
-        return save()
-    except ValidationError as exc:
-        apply_service_errors(form, exc)
-    return None
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(sections=form_sections(context["form"]), enterprise=self.enterprise)
+        return context
 
-
-def _render_form(request, form, enterprise=None, status=200):
-    return render(
-        request,
-        "enterprises/enterprise_form.html",
-        {"form": form, "sections": form_sections(form), "enterprise": enterprise},
-        status=status,
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_create(request):
-    user = request.user
-    _require(user, access.ENTERPRISE_CREATE)
-    form = EnterpriseForm(_data(request), user=user)
-    if request.method == "POST" and form.is_valid():
+    def perform(self, form):
         try:
-            enterprise = _save_form(
-                form, lambda: services.enterprise_create(actor=user, **form.service_fields())
-            )
+            self.saved = self.save(form)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc) or "您无权执行此操作")
-            return _render_form(request, form, status=403)
-        if enterprise is not None:
-            messages.success(request, f"已登记企业「{enterprise.name}」")
-            return redirect("enterprises:detail", pk=enterprise.pk)
-    return _render_form(request, form)
+            self.refused = True
+            raise ValidationError(str(exc) or _("您无权执行此操作")) from None
+        return self.saved
+
+    def save(self, form):
+        return services.enterprise_create(actor=self.request.user, **form.service_fields())
+
+    def render_to_response(self, context, **kwargs):
+        if self.refused:
+            kwargs["status"] = 403
+        elif kwargs.get("status") == 400:  # the form page has always answered bad input with 200
+            kwargs["status"] = 200
+        return super().render_to_response(context, **kwargs)
+
+    @property
+    def success_message(self):
+        return _("已登记企业「%(name)s」") % {"name": self.saved.name}
+
+    def get_success_url(self, enterprise):
+        return reverse("enterprises:detail", kwargs={"pk": enterprise.pk})
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def enterprise_edit(request, pk: int):
-    user = request.user
-    _require(user, access.ENTERPRISE_CHANGE)
-    enterprise = selectors.enterprise_get(user=user, pk=pk, action="change")
-    form = EnterpriseForm(_data(request), user=user, instance=enterprise)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = _save_form(
-                form,
-                lambda: services.enterprise_update(
-                    actor=user, enterprise=enterprise, **form.service_fields()
-                ),
-            )
-        except PermissionDenied as exc:
-            form.add_error(None, str(exc) or "您无权执行此操作")
-            return _render_form(request, form, enterprise, status=403)
-        if saved is not None:
-            messages.success(request, f"已保存企业「{saved.name}」的修改")
-            return redirect("enterprises:detail", pk=saved.pk)
-    return _render_form(request, form, enterprise)
+class EnterpriseEditView(EnterpriseCreateView):
+    capability = access.ENTERPRISE_CHANGE
+
+    @cached_property
+    def enterprise(self):
+        return selectors.enterprise_get(user=self.request.user, pk=self.kwargs["pk"], action="change")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.enterprise}
+
+    def save(self, form):
+        return services.enterprise_update(
+            actor=self.request.user, enterprise=self.enterprise, **form.service_fields()
+        )
+
+    @property
+    def success_message(self):
+        return _("已保存企业「%(name)s」的修改") % {"name": self.saved.name}
 
 
-@login_required
+@capability_required(access.ENTERPRISE_IMPORT)
 @require_http_methods(["GET", "POST"])
 def enterprise_import(request):
     user = request.user
-    _require(user, access.ENTERPRISE_IMPORT)
     context = {"columns": imports.COLUMNS, "max_rows": settings.IMPORT_MAX_ROWS, "errors_shown": ERRORS_SHOWN}
     if request.method == "GET":
         return render(request, "enterprises/import.html", context)
@@ -202,18 +194,16 @@ def enterprise_import(request):
     return render(request, "enterprises/import.html", context, status=200 if result.saved else 400)
 
 
-@login_required
+@capability_required(access.ENTERPRISE_IMPORT)
 @require_GET
 def enterprise_import_template(request):
-    _require(request.user, access.ENTERPRISE_IMPORT)
     return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
 
 
-@login_required
+@capability_required(access.ENTERPRISE_EXPORT)
 @require_GET
 def enterprise_export(request):
     user = request.user
-    _require(user, access.ENTERPRISE_EXPORT)
     f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
     full = exports.wants_full(user, request.GET.get("full") == "1")
     queryset = selectors.stable_order(f.qs)

@@ -33,13 +33,26 @@ TARGETS = {
     "accounts:user_reset_password": MANAGED,
     "accounts:user_toggle_active": MANAGED,
     "accounts:user_unlock": MANAGED,
+    # The same actions through the API (fugong/accounts/api.py), with bodies that really act.
+    "api-1.0.0:get_user": MANAGED,
+    "api-1.0.0:update_user": tuple(
+        Target(t.make, *t.boundaries, data=lambda u: {"full_name": "新名字"}) for t in MANAGED
+    ),
+    "api-1.0.0:set_user_active": tuple(
+        Target(t.make, *t.boundaries, data=lambda u: {"active": False}) for t in MANAGED
+    ),
+    "api-1.0.0:unlock_user": tuple(Target(t.make, *t.boundaries, data=lambda u: {}) for t in MANAGED),
+    "api-1.0.0:reset_user_password": tuple(Target(t.make, *t.boundaries, data=lambda u: {}) for t in MANAGED),
 }
 LISTS = {
     "accounts:users": Listing(resident, username, STREET, COMMUNITY),
+    "api-1.0.0:list_users": Listing(resident, username, STREET, COMMUNITY),
 }
 PAGES = {
     "accounts:password_change": "resident_A",
     "accounts:user_create": "street_A",
     "api-1.0.0:me": "resident_A",
     "api-1.0.0:revoke_token": "resident_A",
+    "api-1.0.0:change_password": "resident_A",
+    "api-1.0.0:create_user": "street_A",
 }
