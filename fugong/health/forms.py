@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.xlsx import Column
+from fugong.core.xlsx import Column, read_rows
 
 TEXT = {"class": "form-control"}
 EXAMPLE_ID = "500109198503010110"  # the template's example row, skipped on import
@@ -17,6 +17,12 @@ IMPORT_COLUMNS = [
     Column("area", "居住社区编码", example="500109001001", note="您管辖范围内的社区（村）区划编码"),
     Column("address", "居住地址", required=False, example="天生路2号3栋"),
 ]
+
+
+def import_rows(upload) -> list[tuple[int, dict]]:
+    """The data rows of an uploaded sheet, without the template's example row (the page and the
+    API read an upload the same way); raises SheetError when the file cannot be read."""
+    return [(n, r) for n, r in read_rows(upload, IMPORT_COLUMNS) if r.get("id_number") != EXAMPLE_ID]
 
 
 class PersonForm(forms.Form):

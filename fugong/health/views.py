@@ -17,10 +17,10 @@ from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
 from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
 from fugong.core.web.forms import apply_service_errors
-from fugong.core.xlsx import SheetError, read_rows, template_response
+from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, selectors, services
-from .forms import EXAMPLE_ID, IMPORT_COLUMNS, MergeForm, PersonForm
+from .forms import IMPORT_COLUMNS, MergeForm, PersonForm, import_rows
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
@@ -109,11 +109,7 @@ def person_import(request):
     valid_only = request.POST.get("valid_only") in {"on", "1", "true"}
     context["valid_only"] = valid_only
     try:
-        rows = [
-            (n, r)
-            for n, r in read_rows(request.FILES.get("file"), IMPORT_COLUMNS)
-            if r.get("id_number") != EXAMPLE_ID
-        ]
+        rows = import_rows(request.FILES.get("file"))
     except SheetError as exc:
         context["sheet_error"] = exc.message
         return render(request, "health/person_import.html", context, status=400)

@@ -45,6 +45,8 @@ API_FOR = {
     "health:person_new": "POST /api/v1/persons",
     "health:person_edit": "PUT /api/v1/persons/{pk}",
     "health:person_merge": "POST /api/v1/persons/{pk}/merge",
+    "health:person_import": "POST /api/v1/persons/import",
+    "health:person_reveal": "POST /api/v1/persons/{pk}/reveal",
     "checkins:checkin": "POST /api/v1/checkins",
     "checkins:alert_ack": "POST /api/v1/checkins/alerts/{pk}/ack",
     "quarantine:returnee_new": "POST /api/v1/quarantine/returnees",
@@ -96,8 +98,6 @@ KNOWN_GAPS = {
     "ledger:routing_rule_delete",
     "notices:edit",
     "notices:attachment_remove",
-    "health:person_import",
-    "health:person_reveal",
     "checkins:flag_check",
     "quarantine:notice_revoke",
     "quarantine:site_list",  # creating a site
