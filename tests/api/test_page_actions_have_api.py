@@ -49,6 +49,7 @@ API_FOR = {
     "health:person_reveal": "POST /api/v1/persons/{pk}/reveal",
     "checkins:checkin": "POST /api/v1/checkins",
     "checkins:alert_ack": "POST /api/v1/checkins/alerts/{pk}/ack",
+    "checkins:flag_check": "POST /api/v1/checkins/flags/{pk}/check",
     "quarantine:returnee_new": "POST /api/v1/quarantine/returnees",
     "quarantine:returnee_accept": "POST /api/v1/quarantine/returnees/{id}/accept",
     "quarantine:returnee_return": "POST /api/v1/quarantine/returnees/{id}/return",
@@ -98,7 +99,6 @@ KNOWN_GAPS = {
     "ledger:routing_rule_delete",
     "notices:edit",
     "notices:attachment_remove",
-    "checkins:flag_check",
     "quarantine:notice_revoke",
     "quarantine:site_list",  # creating a site
     "quarantine:site_setup",
