@@ -71,6 +71,7 @@ API_FOR = {
     "sensors:device_list": "POST /api/v1/sensors/devices",
     "sensors:device_rotate": "POST /api/v1/sensors/devices/{pk}/rotate-secret",
     "sensors:device_unbind": "POST /api/v1/sensors/devices/{pk}/unbind",
+    "sensors:device_active": "POST /api/v1/sensors/devices/{pk}/active",
     "sensors:bind": "POST /api/v1/sensors/devices/{pk}/bind",
 }
 
@@ -102,7 +103,6 @@ KNOWN_GAPS = {
     "quarantine:notice_revoke",
     "quarantine:site_list",  # creating a site
     "quarantine:site_setup",
-    "sensors:device_active",
 }
 
 
