@@ -89,7 +89,7 @@ def person_new(request):
         except ValidationError as exc:
             id_number = data["id_number"]
             apply_service_errors(form, exc)
-            if services.DUPLICATE_ID in getattr(exc, "message_dict", {}).get("id_number", []):
+            if _(services.DUPLICATE_ID) in getattr(exc, "message_dict", {}).get("id_number", []):
                 context["existing"] = selectors.person_by_id_number(user=user, id_number=id_number)
         else:
             messages.success(request, _("已登记：%(name)s") % {"name": person.name})

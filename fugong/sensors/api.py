@@ -50,7 +50,7 @@ class DeviceSecret(APIKeyHeader):
 
 def _require(user) -> None:
     if not user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied("您无权管理门磁设备与告警")
+        raise PermissionDenied(_("您无权管理门磁设备与告警"))
 
 
 # Device events -----------------------------------------------------------------------------------
