@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.decorators import decorate_view
 from pydantic import Field
@@ -22,7 +23,7 @@ from fugong.enterprises.models import Enterprise
 from fugong.health.models import Employment
 
 from . import selectors, services
-from .models import Alert
+from .models import Alert, Flag
 from .wave import AUTH, checkin_out, fast_checkin
 
 router = Router(tags=["健康打卡"])
@@ -81,6 +82,26 @@ class AlertPage(Schema):
 
 class AckIn(Schema):
     outcome: str = Field("", description="处置结果")
+
+
+class FlagOut(Schema):
+    id: int
+    kind: str
+    enterprise_id: int
+    person_id: int | None
+    day: dt.date
+    detail: str
+    result: str = Field(
+        description="genuine 抽查属实 / scripted 疑似代刷/脚本 / unreachable 联系不上；空为待抽查"
+    )
+    note: str
+    checked_at: dt.datetime | None
+
+
+class SpotCheckIn(Schema):
+    # Optional in the schema so that a flag out of scope answers 404 before the body is judged.
+    result: str = Field("", description="genuine 抽查属实 / scripted 疑似代刷/脚本 / unreachable 联系不上")
+    note: str = Field("", max_length=200, description="抽查说明")
 
 
 class MissedOut(Schema):
@@ -224,6 +245,30 @@ def alert_ack(request, pk: int, payload: AckIn):
     alert = get_visible_or_404(Alert, request.user, pk=pk)
     services.alert_acknowledge(actor=request.user, alert=alert, outcome=payload.outcome)
     return _alert(selectors.alert_list(user=request.user).get(pk=pk))
+
+
+@router.post(
+    "/flags/{int:pk}/check",
+    response={200: FlagOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="记录抽查结果",
+    description="疑似代刷的标记由防疫专员或驻企指导员抽查后记录结果；管辖范围外的标记返回 404。",
+)
+def flag_check(request, pk: int, payload: SpotCheckIn):
+    if not request.user.can(CHECKIN_MONITOR):
+        raise PermissionDenied(_("您无权查看打卡情况"))
+    flag = get_visible_or_404(Flag, request.user, pk=pk)
+    flag = services.flag_spot_check(actor=request.user, flag=flag, result=payload.result, note=payload.note)
+    return {
+        "id": flag.pk,
+        "kind": flag.kind,
+        "enterprise_id": flag.enterprise_id,
+        "person_id": flag.person_id,
+        "day": flag.day,
+        "detail": flag.detail,
+        "result": flag.result,
+        "note": flag.note,
+        "checked_at": flag.checked_at,
+    }
 
 
 @router.get("/missed", response={200: MissedPage, 403: ErrorOut, 404: ErrorOut}, summary="未打卡名单（脱敏）")

@@ -259,7 +259,7 @@ def alert_acknowledge(*, actor, alert: Alert, outcome: str) -> Alert:
 def flag_spot_check(*, actor, flag: Flag, result: str, note: str = "") -> Flag:
     """A medic's or commissioner's spot-check result for a flagged pattern."""
     if actor.role not in {"medic", "commissioner", "sysadmin"}:
-        raise PermissionDenied
+        raise PermissionDenied(_("只有防疫专员或驻企指导员可以记录抽查结果"))
     _check_monitor(actor, flag)
     if result not in SpotResult.values or not result:
         raise ValidationError({"result": _("请选择抽查结果")})

@@ -6,10 +6,10 @@ app_name = "checkins"
 urlpatterns = [
     path("e/<str:code>/", views.checkin, name="checkin"),
     path("mine/", views.mine, name="mine"),
-    path("enterprise/<int:pk>/link/", views.enterprise_link, name="enterprise_link"),
-    path("alerts/", views.alerts, name="alerts"),
-    path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
-    path("missed/", views.missed, name="missed"),
-    path("flags/", views.flags, name="flags"),
-    path("flags/<int:pk>/check/", views.flag_check, name="flag_check"),
+    path("enterprise/<int:pk>/link/", views.EnterpriseLinkView.as_view(), name="enterprise_link"),
+    path("alerts/", views.AlertListView.as_view(), name="alerts"),
+    path("alerts/<int:pk>/ack/", views.AlertAckView.as_view(), name="alert_ack"),
+    path("missed/", views.MissedView.as_view(), name="missed"),
+    path("flags/", views.FlagListView.as_view(), name="flags"),
+    path("flags/<int:pk>/check/", views.FlagCheckView.as_view(), name="flag_check"),
 ]

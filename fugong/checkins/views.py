@@ -6,7 +6,7 @@ import uuid
 
 import segno
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -14,13 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.client import client_ip
 from fugong.core.decorators import capability_required
-from fugong.core.scoping import CHANGE, get_visible_or_404
+from fugong.core.scoping import CHANGE, VIEW
 from fugong.core.web.forms import apply_service_errors
+from fugong.core.web.views import KitView, ScopedDetailView, ServiceActionView
 from fugong.enterprises.models import Enterprise
 
 from . import selectors, services
@@ -144,103 +146,109 @@ def _proxy(request, link, proxy_person):
     )
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_GET
-def enterprise_link(request, pk):
-    enterprise = get_visible_or_404(Enterprise, request.user, CHANGE, pk=pk)
-    link = services.link_for(enterprise=enterprise)
-    url = request.build_absolute_uri(reverse("checkins:checkin", args=[link.token]))
-    qr = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
-    return render(request, "checkins/enterprise_link.html", {"enterprise": enterprise, "url": url, "qr": qr})
+class EnterpriseLinkView(ScopedDetailView):
+    """The enterprise's check-in link and its QR code, for those who may change the enterprise."""
+
+    capability = CHECKIN_MONITOR
+    model = Enterprise
+    action = CHANGE
+    context_object_name = "enterprise"
+    template_name = "checkins/enterprise_link.html"
+
+    def get_context_data(self, **kwargs):
+        link = services.link_for(enterprise=self.get_object())
+        url = self.request.build_absolute_uri(reverse("checkins:checkin", args=[link.token]))
+        qr = segno.make(url, error="m").svg_inline(scale=8, dark="#000", light="#fff")
+        return super().get_context_data(url=url, qr=qr, **kwargs)
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_GET
-def alerts(request):
-    pending = request.GET.get("all") != "1"
-    qs = selectors.alert_list(user=request.user, pending_only=pending)
-    return render(
-        request,
-        "checkins/alerts.html",
-        {
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
-            "pending": pending,
-            "unacknowledged": selectors.alert_unacknowledged_count(user=request.user),
-            "form": AcknowledgeForm(),
-        },
-    )
+class AlertListView(KitView):
+    capability = CHECKIN_MONITOR
+    template_name = "checkins/alerts.html"
+
+    def get_context_data(self, **kwargs):
+        user, pending = self.request.user, self.request.GET.get("all") != "1"
+        rows = selectors.alert_list(user=user, pending_only=pending)
+        return super().get_context_data(
+            page=Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            pending=pending,
+            unacknowledged=selectors.alert_unacknowledged_count(user=user),
+            form=AcknowledgeForm(),
+        )
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_POST
-def alert_ack(request, pk):
-    alert = get_visible_or_404(Alert, request.user, pk=pk)
-    form = AcknowledgeForm(request.POST)
-    try:
+class AlertAckView(ServiceActionView):
+    """确认预警: the outcome typed on the list, recorded by the service; back to the list."""
+
+    capability = CHECKIN_MONITOR
+    model = Alert
+    action = VIEW  # the service checks the monitoring right on the alert
+    http_method_names = ["post"]
+    success_message = gettext_lazy("已确认预警并记录处置结果")
+
+    def perform(self, obj):
+        form = AcknowledgeForm(self.request.POST)
         if not form.is_valid():
             raise ValidationError(_("请填写处置结果"))
-        services.alert_acknowledge(actor=request.user, alert=alert, outcome=form.cleaned_data["outcome"])
-        messages.success(request, _("已确认预警并记录处置结果"))
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("checkins:alerts")
+        services.alert_acknowledge(actor=self.request.user, alert=obj, outcome=form.cleaned_data["outcome"])
+
+    def get_success_url(self, obj):
+        return "checkins:alerts"
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_GET
-def missed(request):
-    enterprises = Enterprise.objects.visible_to(request.user).order_by("name")
-    day = parse_date(request.GET.get("day") or "") or timezone.localdate()
-    chosen = request.GET.get("enterprise") or (request.user.scope_enterprise_id or "")
-    enterprise = enterprises.filter(pk=chosen).first() if str(chosen).isdigit() else None
-    page = None
-    if enterprise is not None:
-        qs = selectors.missed_list(enterprise=enterprise, day=day)
-        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "checkins/missed.html",
-        {
-            "enterprises": enterprises.only("id", "name")[:500],
-            "enterprise": enterprise,
-            "day": day,
-            "page": page,
-        },
-    )
+class MissedView(KitView):
+    """Who of an enterprise's staff has not checked in on a day (the admin's own by default)."""
+
+    capability = CHECKIN_MONITOR
+    template_name = "checkins/missed.html"
+
+    def get_context_data(self, **kwargs):
+        user, params = self.request.user, self.request.GET
+        enterprises = Enterprise.objects.visible_to(user).order_by("name")
+        day = parse_date(params.get("day") or "") or timezone.localdate()
+        chosen = params.get("enterprise") or (user.scope_enterprise_id or "")
+        enterprise = enterprises.filter(pk=chosen).first() if str(chosen).isdigit() else None
+        page = None
+        if enterprise is not None:
+            rows = selectors.missed_list(enterprise=enterprise, day=day)
+            page = Paginator(rows, PAGE_SIZE).get_page(params.get("page"))
+        return super().get_context_data(
+            enterprises=enterprises.only("id", "name")[:500], enterprise=enterprise, day=day, page=page
+        )
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_GET
-def flags(request):
-    open_only = request.GET.get("all") != "1"
-    qs = selectors.flag_list(user=request.user, open_only=open_only)
-    return render(
-        request,
-        "checkins/flags.html",
-        {
-            "page": Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page")),
-            "open_only": open_only,
-            "form": SpotCheckForm(),
-            "can_check": request.user.role in {"medic", "commissioner", "sysadmin"},
-        },
-    )
+class FlagListView(KitView):
+    capability = CHECKIN_MONITOR
+    template_name = "checkins/flags.html"
+
+    def get_context_data(self, **kwargs):
+        open_only = self.request.GET.get("all") != "1"
+        rows = selectors.flag_list(user=self.request.user, open_only=open_only)
+        return super().get_context_data(
+            page=Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            open_only=open_only,
+            form=SpotCheckForm(),
+            can_check=self.request.user.role in {"medic", "commissioner", "sysadmin"},
+        )
 
 
-@capability_required(CHECKIN_MONITOR)
-@require_POST
-def flag_check(request, pk):
-    flag = get_visible_or_404(Flag, request.user, pk=pk)
-    form = SpotCheckForm(request.POST)
-    try:
+class FlagCheckView(ServiceActionView):
+    """A spot-check result for a flagged pattern (medics and commissioners); back to the list."""
+
+    capability = CHECKIN_MONITOR
+    model = Flag
+    action = VIEW  # the service checks who may spot-check
+    http_method_names = ["post"]
+    success_message = gettext_lazy("已记录抽查结果")
+
+    def perform(self, obj):
+        form = SpotCheckForm(self.request.POST)
         if not form.is_valid():
             raise ValidationError(_("请选择抽查结果"))
-        services.flag_spot_check(actor=request.user, flag=flag, **form.cleaned_data)
-        messages.success(request, _("已记录抽查结果"))
-    except PermissionDenied:
-        raise
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    return redirect("checkins:flags")
+        services.flag_spot_check(actor=self.request.user, flag=obj, **form.cleaned_data)
+
+    def get_success_url(self, obj):
+        return "checkins:flags"
 
 
 @capability_required(CHECKIN_SUBMIT)

@@ -7,9 +7,12 @@ Search and lookup are exact on the full ID number or phone, so they cannot be us
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from ninja import Query, Router, Schema, Status
+from django.utils.translation import gettext as _
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from fugong.areas.models import Area
@@ -17,8 +20,10 @@ from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import CHANGE
+from fugong.core.xlsx import SheetError
 
 from . import selectors, services
+from .forms import import_rows
 from .models import Person
 
 router = Router(tags=["人员档案"])
@@ -85,6 +90,26 @@ class MergeIn(Schema):
     reason: str = Field("", max_length=200)
 
 
+class RevealOut(Schema):
+    id_number: str
+    phone: str
+
+
+class RowErrorOut(Schema):
+    row: int = Field(description="xlsx 中的行号（第 1 行为表头）")
+    column: str
+    message: str
+
+
+class ImportOut(Schema):
+    detail: str
+    saved: bool = Field(description="是否保存了数据")
+    total: int = Field(description="文件中的数据行数（不含模板示例行）")
+    created: int
+    skipped: int = Field(description="未导入的行数")
+    errors: list[RowErrorOut]
+
+
 def _item(p: Person, full: bool = False) -> dict:
     return {
         "id": p.pk,
@@ -125,7 +150,7 @@ def _require(user, capability: str, message: str) -> None:
 def _area(code: str) -> Area:
     area = Area.objects.filter(code=(code or "").strip()).first()
     if area is None:
-        raise ValidationError({"area_code": ["未找到该区划编码"]})
+        raise ValidationError({"area_code": [_("未找到该区划编码")]})
     return area
 
 
@@ -136,7 +161,7 @@ def _area(code: str) -> Area:
     description="管辖范围内的人员（不含已合并的记录），号码脱敏；身份证号、手机号须完整输入才能查到。",
 )
 def list_persons(request, q: Query[ListQuery]):
-    _require(request.user, PERSON_VIEW, "您无权查看人员档案")
+    _require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
     f = selectors.PersonFilter(q=(q.q or "").strip()[:64], area=(q.area or "").strip()[:32])
     rows, count = paginate(selectors.person_list(user=request.user, f=f), q.page, q.page_size)
     return {"items": [_item(p) for p in rows], "count": count}
@@ -150,7 +175,7 @@ def list_persons(request, q: Query[ListQuery]):
     "管辖范围外的人员与不存在的一样返回 404。已合并的号码返回保留的记录。",
 )
 def lookup_person(request, id_number: str):
-    _require(request.user, PERSON_VIEW, "您无权查看人员档案")
+    _require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
     person = selectors.person_by_id_number(user=request.user, id_number=id_number[:24])
     if person is None:
         raise Http404
@@ -165,7 +190,7 @@ def lookup_person(request, id_number: str):
 )
 def create_person(request, payload: PersonIn):
     user = request.user
-    _require(user, PERSON_MANAGE, "您无权登记人员")
+    _require(user, PERSON_MANAGE, _("您无权登记人员"))
     similar = selectors.same_name_and_phone(user=user, name=payload.name, phone=payload.phone)
     person = services.person_create(
         actor=user,
@@ -178,6 +203,47 @@ def create_person(request, payload: PersonIn):
     return Status(201, {**_detail(user, person), "possible_duplicates": [p.pk for p in similar]})
 
 
+def _import_out(result, *, total: int, saved: bool) -> dict:
+    if saved:
+        detail = _("新增 %(created)s 人，未导入 %(skipped)s 行。") % {
+            "created": result.created,
+            "skipped": result.skipped,
+        }
+    else:
+        detail = _("文件共 %(total)s 行，发现 %(errors)s 处错误，本次没有保存任何数据。") % {
+            "total": total,
+            "errors": len(result.errors),
+        }
+    return {
+        "detail": detail,
+        "saved": saved,
+        "total": total,
+        "created": result.created,
+        "skipped": result.skipped,
+        "errors": [{"row": e.row, "column": e.column, "message": e.message} for e in result.errors],
+    }
+
+
+@router.post(
+    "/import",
+    response={200: ImportOut, 400: ErrorOut, 403: ErrorOut, 422: ImportOut},
+    summary="从 xlsx 批量登记人员",
+    description=f"以 multipart/form-data 上传 `file`（.xlsx，列同页面的导入模板，至多 {settings.IMPORT_MAX_ROWS} 行）。"
+    "任何一行有误时默认不导入任何数据（422，`errors` 逐行列出第 N 行、列、原因）；"
+    "`valid_only=true`（仅导入无误的行）时只导入无误的行。文件无法读取时返回 400。",
+)
+def import_persons(request, file: File[UploadedFile] = None, valid_only: Form[bool] = False):
+    user = request.user
+    _require(user, PERSON_MANAGE, _("您无权登记人员"))
+    try:
+        rows = import_rows(file)
+    except SheetError as exc:
+        return Status(400, {"detail": exc.message})
+    result = services.person_import(actor=user, rows=rows, valid_only=valid_only)
+    saved = not result.errors or valid_only
+    return Status(200 if saved else 422, _import_out(result, total=len(rows), saved=saved))
+
+
 @router.get(
     "/{int:pk}",
     response={200: PersonOut, 403: ErrorOut, 404: ErrorOut},
@@ -186,12 +252,27 @@ def create_person(request, payload: PersonIn):
 )
 def get_person(request, pk: int, full: bool = False):
     user = request.user
-    _require(user, PERSON_VIEW, "您无权查看人员档案")
+    _require(user, PERSON_VIEW, _("您无权查看人员档案"))
     person = selectors.person_get(user=user, pk=pk)
     if full:
-        _require(user, PERSONAL_UNMASK, "您无权查看完整个人信息")
+        _require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
         services.person_reveal(actor=user, person=person)
     return _detail(user, person, full=full)
+
+
+@router.post(
+    "/{int:pk}/reveal",
+    response={200: RevealOut, 403: ErrorOut, 404: ErrorOut},
+    summary="显示完整信息（留痕）",
+    description="返回完整的身份证号和手机号，仅限有权查看完整个人信息的角色；每次查看都记入个人信息查看记录。"
+    "管辖范围外的人员返回 404。",
+)
+def reveal_person(request, pk: int):
+    user = request.user
+    _require(user, PERSON_VIEW, _("您无权查看人员档案"))
+    person = selectors.person_get(user=user, pk=pk)
+    _require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
+    return services.person_reveal(actor=user, person=person)
 
 
 @router.put(
@@ -202,7 +283,7 @@ def get_person(request, pk: int, full: bool = False):
 )
 def update_person(request, pk: int, payload: PersonUpdateIn):
     user = request.user
-    _require(user, PERSON_MANAGE, "您无权修改人员信息")
+    _require(user, PERSON_MANAGE, _("您无权修改人员信息"))
     selectors.person_get(user=user, pk=pk, action=CHANGE)
     person = services.person_update(
         actor=user,
@@ -224,10 +305,10 @@ def update_person(request, pk: int, payload: PersonUpdateIn):
 )
 def merge_person(request, pk: int, payload: MergeIn):
     user = request.user
-    _require(user, PERSON_MANAGE, "您无权合并人员记录")
+    _require(user, PERSON_MANAGE, _("您无权合并人员记录"))
     selectors.person_get(user=user, pk=pk, action=CHANGE)
     if payload.survivor_id is None:
-        raise ValidationError({"survivor_id": ["请指定保留记录"]})
+        raise ValidationError({"survivor_id": [_("请指定保留记录")]})
     try:
         survivor = services.person_merge(
             actor=user, duplicate_id=pk, survivor_id=payload.survivor_id, reason=payload.reason

@@ -3,9 +3,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.xlsx import Column
+from fugong.areas.models import Area
+from fugong.core.web.forms import KitForm
+from fugong.core.xlsx import Column, read_rows
 
-TEXT = {"class": "form-control"}
 EXAMPLE_ID = "500109198503010110"  # the template's example row, skipped on import
 
 IMPORT_COLUMNS = [
@@ -19,45 +20,45 @@ IMPORT_COLUMNS = [
 ]
 
 
-class PersonForm(forms.Form):
+def import_rows(upload) -> list[tuple[int, dict]]:
+    """The data rows of an uploaded sheet, without the template's example row (the page and the
+    API read an upload the same way); raises SheetError when the file cannot be read."""
+    return [(n, r) for n, r in read_rows(upload, IMPORT_COLUMNS) if r.get("id_number") != EXAMPLE_ID]
+
+
+class PersonForm(KitForm):
     id_number = forms.CharField(
         label=_("身份证号"),
         max_length=24,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off", "inputmode": "text"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "text"}),
     )
-    name = forms.CharField(label=_("姓名"), max_length=32, widget=forms.TextInput(attrs=TEXT))
+    name = forms.CharField(label=_("姓名"), max_length=32)
     phone = forms.CharField(
-        label=_("手机号"),
-        max_length=20,
-        required=False,
-        widget=forms.TextInput(attrs={**TEXT, "inputmode": "tel"}),
+        label=_("手机号"), max_length=20, required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
     )
+    # The communities (villages, grids) a person may live in; user= narrows them to the user's scope.
     area = forms.ModelChoiceField(
         label=_("居住社区"),
-        queryset=None,
-        widget=forms.Select(attrs={"class": "form-select"}),
+        queryset=Area.objects.filter(kind__in=["community", "village", "grid"]).order_by("path"),
         empty_label=_("请选择"),
     )
-    address = forms.CharField(
-        label=_("居住地址"), max_length=200, required=False, widget=forms.TextInput(attrs=TEXT)
-    )
+    address = forms.CharField(label=_("居住地址"), max_length=200, required=False)
     confirm_duplicate = forms.BooleanField(
         label=_("已核对，确认不是同一人"), required=False, widget=forms.HiddenInput
     )
 
-    def __init__(self, *args, areas, editing: bool = False, **kwargs):
+    def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = areas
         self.fields["area"].label_from_instance = lambda a: f"{a.name}（{a.code}）"
         if editing:
             del self.fields["id_number"]
 
 
-class MergeForm(forms.Form):
+class MergeForm(KitForm):
     survivor_id_number = forms.CharField(
         label=_("保留记录的身份证号"),
         max_length=24,
-        widget=forms.TextInput(attrs={**TEXT, "autocomplete": "off"}),
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
         help_text=_("输入完整的身份证号，找到要保留的那条记录"),
     )
-    reason = forms.CharField(label=_("合并原因"), max_length=200, widget=forms.TextInput(attrs=TEXT))
+    reason = forms.CharField(label=_("合并原因"), max_length=200)

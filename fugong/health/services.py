@@ -12,6 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fugong.areas.models import Area
 from fugong.core.access import PERSON_MANAGE
@@ -171,18 +172,20 @@ class ImportResult:
 
 
 LABELS = {
-    "name": "姓名",
-    "id_number": "身份证号",
-    "phone": "手机号",
-    "area": "居住社区编码",
-    "address": "居住地址",
+    "name": gettext_lazy("姓名"),
+    "id_number": gettext_lazy("身份证号"),
+    "phone": gettext_lazy("手机号"),
+    "area": gettext_lazy("居住社区编码"),
+    "address": gettext_lazy("居住地址"),
 }
 
 
 def _row_errors(number: int, exc: ValidationError) -> list[RowError]:
     if hasattr(exc, "error_dict"):
         return [
-            RowError(number, LABELS.get(key, ""), m) for key, msgs in exc.message_dict.items() for m in msgs
+            RowError(number, str(LABELS.get(key, "")), m)
+            for key, msgs in exc.message_dict.items()
+            for m in msgs
         ]
     return [RowError(number, "", m) for m in exc.messages]
 
@@ -203,7 +206,9 @@ def _import_row(*, actor, number: int, row: dict, areas: dict, seen: dict) -> tu
     except ValidationError as exc:
         return None, _row_errors(number, exc)
     if id_number in seen:
-        return None, [RowError(number, "身份证号", _("与第 %(n)d 行重复") % {"n": seen[id_number]})]
+        return None, [
+            RowError(number, str(LABELS["id_number"]), _("与第 %(n)d 行重复") % {"n": seen[id_number]})
+        ]
     seen[id_number] = number
     return Person(id_number=id_number, area=area, created_by=actor, updated_by=actor, **data), []
 
@@ -231,7 +236,7 @@ def person_import(*, actor, rows: list[tuple[int, dict]], valid_only: bool = Fal
     fresh = []
     for number, person in candidates:
         if person.id_number in known:
-            result.errors.append(RowError(number, "身份证号", _(DUPLICATE_ID)))
+            result.errors.append(RowError(number, str(LABELS["id_number"]), _(DUPLICATE_ID)))
         else:
             fresh.append(person)
     result.errors.sort(key=lambda e: e.row)

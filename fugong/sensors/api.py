@@ -9,8 +9,9 @@ is looked at, so every body field is optional and the services say what is missi
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
@@ -49,7 +50,7 @@ class DeviceSecret(APIKeyHeader):
 
 def _require(user) -> None:
     if not user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied("您无权管理门磁设备与告警")
+        raise PermissionDenied(_("您无权管理门磁设备与告警"))
 
 
 # Device events -----------------------------------------------------------------------------------
@@ -160,6 +161,13 @@ class DeviceSecretOut(DeviceOut):
 
 class BindIn(Schema):
     order_id: int | None = Field(None, description="正在执行的居家隔离措施编号")
+
+
+class ActiveIn(Schema):
+    # Optional in the schema so that a device out of scope answers 404 before the body is judged.
+    active: bool | None = Field(
+        None, description="true 启用；false 停用（停用后其上报的事件被拒绝，并自动解绑）"
+    )
 
 
 class UnbindIn(Schema):
@@ -283,6 +291,22 @@ def device_unbind(request, pk: int, payload: UnbindIn):
     _require(request.user)
     device = get_visible_or_404(Device, request.user, pk=pk)
     services.device_unbind(actor=request.user, device_pk=device.pk, reason=payload.reason)
+    return _device_out(_device(request.user, pk))
+
+
+@router.post(
+    "/devices/{int:pk}/active",
+    url_name="sensor_device_active",
+    response={200: DeviceOut, **WRITE},
+    summary="启用或停用设备",
+    description="停用的设备上报的事件将被拒绝，它所绑定的居家隔离自动解绑。",
+)
+def device_active(request, pk: int, payload: ActiveIn):
+    _require(request.user)
+    device = get_visible_or_404(Device, request.user, pk=pk)
+    if payload.active is None:
+        raise ValidationError({"active": [_("请选择启用或停用")]})
+    services.device_set_active(actor=request.user, device_pk=device.pk, active=payload.active)
     return _device_out(_device(request.user, pk))
 
 

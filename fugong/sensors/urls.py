@@ -4,8 +4,8 @@ from . import views
 
 app_name = "sensors"
 urlpatterns = [
-    path("", views.alert_list, name="alert_list"),
-    path("alerts/poll/", views.alert_poll, name="alert_poll"),
+    path("", views.AlertListView.as_view(), name="alert_list"),
+    path("alerts/poll/", views.AlertPollView.as_view(), name="alert_poll"),
     path("alerts/<int:pk>/ack/", views.alert_ack, name="alert_ack"),
     path("alerts/<int:pk>/close/", views.alert_close, name="alert_close"),
     path("devices/", views.device_list, name="device_list"),

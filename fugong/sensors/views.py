@@ -11,10 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_MANAGE
@@ -22,6 +23,7 @@ from fugong.core.actions import run_action
 from fugong.core.decorators import capability_required
 from fugong.core.scoping import get_visible_or_404
 from fugong.core.web.forms import apply_service_errors
+from fugong.core.web.views import KitView
 
 from . import selectors, services
 from .forms import BindForm, CloseForm, DeviceForm
@@ -43,52 +45,50 @@ def _back(request, default: str):
 # Alerts ------------------------------------------------------------------------------------------
 
 
-@never_cache
-@capability_required(QUARANTINE_MANAGE)
-@require_GET
-def alert_list(request):
-    user = request.user
-    # The newest id first: an alert arriving meanwhile comes through the poll, not twice.
-    latest_id = selectors.latest_alert_id(user=user)
-    pending = list(selectors.alerts_pending(user=user).filter(pk__lte=latest_id)[:PENDING_LIMIT])
-    return render(
-        request,
-        "sensors/alert_list.html",
-        {
-            "pending": pending,
-            "closed": list(selectors.alerts_closed(user=user)[:20]),
-            "latest_id": latest_id,
-            "open_count": sum(a.status == AlertStatus.OPEN for a in pending),
-            "now": timezone.now(),
-            "close_form": CloseForm(),
-        },
-    )
+@method_decorator(never_cache, name="dispatch")
+class AlertListView(KitView):
+    capability = QUARANTINE_MANAGE
+    template_name = "sensors/alert_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        # The newest id first: an alert arriving meanwhile comes through the poll, not twice.
+        latest_id = selectors.latest_alert_id(user=user)
+        pending = list(selectors.alerts_pending(user=user).filter(pk__lte=latest_id)[:PENDING_LIMIT])
+        return super().get_context_data(
+            pending=pending,
+            closed=list(selectors.alerts_closed(user=user)[:20]),
+            latest_id=latest_id,
+            open_count=sum(a.status == AlertStatus.OPEN for a in pending),
+            now=timezone.now(),
+            close_form=CloseForm(),
+        )
 
 
-@never_cache
-@capability_required(QUARANTINE_MANAGE)
-@require_GET
-def alert_poll(request):
+@method_decorator(never_cache, name="dispatch")
+class AlertPollView(KitView):
     """New alerts since ``after`` (the newest id the page has), or 204 so that nothing is swapped."""
-    after = request.GET.get("after", "")
-    if not after.isdigit() or len(after) > 18:
-        return HttpResponse(status=204)
-    user = request.user
-    new = selectors.alerts_after(user=user, after_id=int(after))
-    if not new:
-        return HttpResponse(status=204)
-    return render(
-        request,
-        "sensors/_alert_poll.html",
-        {
-            "alerts": new,
-            "latest_id": new[0].pk,
-            "open_count": selectors.open_count(user=user),
-            "now": timezone.now(),
-            "close_form": CloseForm(),
-            "fresh": True,
-        },
-    )
+
+    capability = QUARANTINE_MANAGE
+    template_name = "sensors/_alert_poll.html"
+
+    def get(self, request, *args, **kwargs):
+        after = request.GET.get("after", "")
+        if not after.isdigit() or len(after) > 18:
+            return HttpResponse(status=204)
+        new = selectors.alerts_after(user=request.user, after_id=int(after))
+        if not new:
+            return HttpResponse(status=204)
+        return self.render_to_response(
+            self.get_context_data(
+                alerts=new,
+                latest_id=new[0].pk,
+                open_count=selectors.open_count(user=request.user),
+                now=timezone.now(),
+                close_form=CloseForm(),
+                fresh=True,
+            )
+        )
 
 
 @capability_required(QUARANTINE_MANAGE)

@@ -51,8 +51,11 @@ API_FOR = {
     "health:person_new": "POST /api/v1/persons",
     "health:person_edit": "PUT /api/v1/persons/{pk}",
     "health:person_merge": "POST /api/v1/persons/{pk}/merge",
+    "health:person_import": "POST /api/v1/persons/import",
+    "health:person_reveal": "POST /api/v1/persons/{pk}/reveal",
     "checkins:checkin": "POST /api/v1/checkins",
     "checkins:alert_ack": "POST /api/v1/checkins/alerts/{pk}/ack",
+    "checkins:flag_check": "POST /api/v1/checkins/flags/{pk}/check",
     "quarantine:returnee_new": "POST /api/v1/quarantine/returnees",
     "quarantine:returnee_accept": "POST /api/v1/quarantine/returnees/{id}/accept",
     "quarantine:returnee_return": "POST /api/v1/quarantine/returnees/{id}/return",
@@ -74,6 +77,7 @@ API_FOR = {
     "sensors:device_list": "POST /api/v1/sensors/devices",
     "sensors:device_rotate": "POST /api/v1/sensors/devices/{pk}/rotate-secret",
     "sensors:device_unbind": "POST /api/v1/sensors/devices/{pk}/unbind",
+    "sensors:device_active": "POST /api/v1/sensors/devices/{pk}/active",
     "sensors:bind": "POST /api/v1/sensors/devices/{pk}/bind",
 }
 
@@ -96,13 +100,9 @@ KNOWN_GAPS = {
     "ledger:routing_rule_delete",
     "notices:edit",
     "notices:attachment_remove",
-    "health:person_import",
-    "health:person_reveal",
-    "checkins:flag_check",
     "quarantine:notice_revoke",
     "quarantine:site_list",  # creating a site
     "quarantine:site_setup",
-    "sensors:device_active",
 }
 
 

@@ -54,6 +54,10 @@ TARGETS = {
     "checkins:alert_ack": Target(alert, *MONITORED),
     "api-1.0.0:alert_ack": Target(alert, *MONITORED, data=lambda a: {"outcome": "已电话联系，居家观察"}),
     "checkins:flag_check": Target(flag, *MONITORED),
+    # Only the commissioner (and the medic) spot-check; the street and the admin only monitor.
+    "api-1.0.0:flag_check": Target(
+        flag, COMMISSIONER, data=lambda f: {"result": "genuine", "note": "电话核实"}
+    ),
 }
 LISTS = {
     "checkins:alerts": Listing(alert, person_name, *MONITORED),

@@ -38,6 +38,7 @@ TARGETS = {
     "api-1.0.0:get_person": PERSON,
     "api-1.0.0:update_person": PERSON,
     "api-1.0.0:merge_person": PERSON,
+    "api-1.0.0:reveal_person": PERSON,
 }
 LISTS = {
     "health:person_list": Listing(person, name, STREET, COMMUNITY),
@@ -49,5 +50,6 @@ PAGES = {
     "health:person_import": "community_A",
     "health:person_import_template": "community_A",
     "api-1.0.0:create_person": "community_A",
+    "api-1.0.0:import_persons": "community_A",
     "api-1.0.0:lookup_person": "community_A",  # one person, given as ?id_number=
 }

@@ -172,3 +172,18 @@ def test_merge_drops_a_roster_row_that_would_duplicate_the_survivors(world):
         "返岗人员（重复，已删除）": 1,
         "员工名册（重复，已删除）": 1,
     }
+
+
+def test_import_row_errors_follow_the_language(world):
+    from django.utils import translation
+
+    from fugong.health.services import person_import
+
+    from .helpers import id_no
+
+    with translation.override("en"):
+        result = person_import(
+            actor=world.users["community_A"],
+            rows=[(2, {"name": "甲", "id_number": id_no(60), "area": "000000000000"})],
+        )
+    assert [e.column for e in result.errors] == ["Home community code"]

@@ -68,6 +68,7 @@ TARGETS = {
     "api-1.0.0:sensor_device": Target(device, *MANAGED),
     "api-1.0.0:sensor_device_bind": Target(device, *MANAGED),
     "api-1.0.0:sensor_device_rotate": Target(device, *MANAGED),
+    "api-1.0.0:sensor_device_active": Target(device, *MANAGED, data=lambda d: {"active": True}),
     "api-1.0.0:sensor_device_unbind": Target(device, *MANAGED, data=lambda d: {"reason": "隔离结束"}),
     "sensors:alert_ack": Target(alert, *MANAGED),
     "sensors:alert_close": Target(alert, *MANAGED),

@@ -193,6 +193,39 @@ def test_bind_unbind_and_rotate_through_the_api(world, api_for):
     assert response.status_code == 422 and "order" in response.json()["errors"]
 
 
+def test_stop_and_resume_a_device_through_the_api(world, api_for):
+    client = api_for("community_A")
+    dev, secret, _order = bound_device(world)
+    url = f"/api/v1/sensors/devices/{dev.pk}/active"
+
+    stopped = client.post(url, {"active": False}, content_type="application/json")
+
+    assert stopped.status_code == 200, stopped.content
+    assert (stopped.json()["is_active"], stopped.json()["binding"]) == (False, None)
+    assert Binding.objects.get(device=dev).unbind_reason == "设备停用，自动解绑"
+    assert post_event(dev.device_id, secret).status_code != 201
+    resumed = client.post(url, {"active": True}, content_type="application/json")
+    assert resumed.status_code == 200 and resumed.json()["is_active"] is True
+    dev.refresh_from_db()
+    assert dev.is_active
+
+
+def test_active_without_a_choice_is_422_in_chinese_and_changes_nothing(world, api_for):
+    dev, _secret, _order = bound_device(world)
+
+    response = api_for("community_A").post(
+        f"/api/v1/sensors/devices/{dev.pk}/active", {}, content_type="application/json"
+    )
+    refused = api_for("ent_admin_A").post(
+        f"/api/v1/sensors/devices/{dev.pk}/active", {"active": False}, content_type="application/json"
+    )
+
+    assert response.status_code == 422 and response.json()["errors"]["active"] == ["请选择启用或停用"]
+    assert refused.status_code == 403
+    dev.refresh_from_db()
+    assert dev.is_active and Binding.objects.get(device=dev).unbound_at is None
+
+
 # Alerts for users --------------------------------------------------------------------------------
 
 
@@ -253,6 +286,7 @@ def test_another_street_gets_404_and_changes_nothing(world, api_for, intruder):
         (f"/api/v1/sensors/devices/{dev.pk}/unbind", {}),
         (f"/api/v1/sensors/devices/{dev.pk}/rotate-secret", {}),
         (f"/api/v1/sensors/devices/{dev.pk}/bind", {"order_id": order.pk}),
+        (f"/api/v1/sensors/devices/{dev.pk}/active", {"active": False}),
     ]
     for url, body in posts:
         response = client.post(url, body, content_type="application/json")
@@ -261,7 +295,7 @@ def test_another_street_gets_404_and_changes_nothing(world, api_for, intruder):
     assert client.get("/api/v1/sensors/devices").json() == {"items": [], "count": 0}
     alert.refresh_from_db()
     dev.refresh_from_db()
-    assert alert.status == "open" and dev.secret_hash == hash_secret(_secret)
+    assert alert.status == "open" and dev.secret_hash == hash_secret(_secret) and dev.is_active
     assert Binding.objects.get(device=dev).unbound_at is None
 
 
