@@ -21,6 +21,7 @@ from fugong.core.masking import mask_id_number, mask_name
 from ..models import ReleaseNotice
 from ..services import notices as notice_services
 from ..views import notices as notice_views
+from .base import ReasonIn
 
 router = Router(tags=["解除隔离通知书"])
 
@@ -172,6 +173,18 @@ def deliver_notice(request, id: int, payload: DeliveryIn):
         with_doctor_id=payload.with_doctor_id,
         note=payload.note,
     )
+    return _out(_notice(request.user, id))
+
+
+@router.post(
+    "/orders/{id}/notice/revoke",
+    response={200: NoticeOut, **WRITE},
+    summary="作废解除隔离通知书（须填写理由）",
+    description="误签发的通知书作废后，核验页显示“已作废”；已作废的再次提交返回 422。",
+)
+def revoke_notice(request, id: int, payload: ReasonIn):
+    _notice(request.user, id)
+    notice_services.notice_revoke(actor=request.user, order_id=id, reason=payload.reason)
     return _out(_notice(request.user, id))
 
 
