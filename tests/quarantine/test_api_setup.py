@@ -4,6 +4,8 @@ services as the pages: the same refusals, Chinese errors, nothing changed when r
 
 import datetime as dt
 
+from django.conf import settings
+
 from fugong.quarantine.models import ReleaseNotice, Room, RuleSet, Site, SiteStaff
 
 from .factories import site_with_rooms
@@ -104,3 +106,19 @@ def test_create_a_rule_set(world, api_for):
     twice = api_for("sysadmin").post(f"{API}/rule-sets", body, **JSON)
     assert twice.status_code == 422 and twice.json()["errors"]["effective_from"] == ["该日期已有一套规则生效"]
     assert RuleSet.objects.count() == before + 1
+
+
+def test_errors_in_english_when_chosen(world, api_for):
+    """The language cookie (the choice the pages set) turns the API's messages English too."""
+    order = released(world)
+    client = api_for("community_A")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = f"{API}/orders/{order.pk}/notice/revoke"
+    response = client.post(url, {"reason": ""}, **JSON)
+    assert response.status_code == 422
+    assert response.json()["errors"]["reason"] == ["A revocation needs a reason"]
+    resident = api_for("resident_A")
+    resident.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    refused = resident.post(url, {"reason": "x"}, **JSON)
+    assert refused.status_code == 403
+    assert refused.json()["detail"] == "You are not allowed to handle release-from-quarantine notices"

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -121,7 +122,7 @@ def _out(n: ReleaseNotice) -> dict:
 
 def _require(user) -> None:
     if not user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied("您无权办理解除隔离通知书")
+        raise PermissionDenied(_("您无权办理解除隔离通知书"))
 
 
 def _notice(user, order_id: int) -> ReleaseNotice:
@@ -229,7 +230,7 @@ def verify_notice(request, number: str, code: str):
     result = notice_services.notice_verify(number=number, code=code)
     if not result.genuine:
         notice_views.log_failed_verification(request, number)
-        return Status(404, {"detail": "无法核验：编号或校验码不符，该通知书可能是伪造或被篡改的"})
+        return Status(404, {"detail": _("无法核验：编号或校验码不符，该通知书可能是伪造或被篡改的")})
     n = result.notice
     return {
         "result": result.outcome,

@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -197,7 +198,7 @@ def _returnee(user, pk: int) -> dict:
 def list_returnees(request, q: str = "", handover: str = "", page: int = 1, page_size: int = 50):
     user = request.user
     if not selectors.can_view(user):
-        raise PermissionDenied("您无权查看返区人员")
+        raise PermissionDenied(_("您无权查看返区人员"))
     qs = selectors.returnee_list(user=user, q=q, handover=handover).prefetch_related("decisions")
     rows, count = paginate(qs, page, min(max(page_size, 1), 200))
     return {"items": [_returnee_item(r) for r in rows], "count": count}
@@ -237,7 +238,7 @@ def create_returnee(request, payload: ReturneeIn):
 )
 def get_returnee(request, id: int):
     if not selectors.can_view(request.user):
-        raise PermissionDenied("您无权查看返区人员")
+        raise PermissionDenied(_("您无权查看返区人员"))
     return _returnee(request.user, id)
 
 

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -123,7 +124,7 @@ def _stay(s: Stay) -> dict:
 def occupancy(request):
     _require(request.user, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
     o = selectors.occupancy(user=request.user)
-    return {**o, "text": f"入住酒店人员共{o['total']}人，现入住{o['now']}人"}
+    return {**o, "text": _("入住酒店人员共%(total)s人，现入住%(now)s人") % o}
 
 
 @router.get("/sites", response={200: list[SiteOut], 403: ErrorOut}, summary="集中隔离点（含入住人数）")
