@@ -19,7 +19,6 @@ from ..forms import (
     FollowUpForm,
     ReasonForm,
     TransferForm,
-    apply_errors,
 )
 from ..models import OrderStatus, Stay
 from .base import PAGE_SIZE, _act, _get, _require
@@ -85,7 +84,7 @@ def order_followup(request, pk):
                     note=d["note"],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form.add_service_errors(exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:

@@ -16,7 +16,6 @@ from .. import selectors, services
 from ..forms import (
     CheckInForm,
     SiteForm,
-    apply_errors,
 )
 from ..models import Room, Stay
 from .base import _act, _get, _require
@@ -47,7 +46,7 @@ def site_list(request):
                     rooms=[n for n in re.split(r"[\s,，、]+", d["rooms"]) if n],
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, _("已设立隔离点"))
                 return redirect("quarantine:site_detail", pk=site.pk)
