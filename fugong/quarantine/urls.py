@@ -27,11 +27,11 @@ urlpatterns = [
     path("orders/<int:pk>/notice/revoke/", notices.notice_revoke, name="notice_revoke"),
     # The QR code's link: public, no login.
     path("verify/<str:number>/<str:code>/", notices.release_verify, name="release_verify"),
-    path("sites/", sites.site_list, name="site_list"),
-    path("sites/<int:pk>/", sites.site_detail, name="site_detail"),
-    path("sites/<int:pk>/check-in/", sites.site_check_in, name="site_check_in"),
-    path("sites/<int:pk>/setup/", sites.site_setup, name="site_setup"),
-    path("stays/<int:pk>/check-out/", sites.stay_check_out, name="stay_check_out"),
+    path("sites/", sites.SiteListView.as_view(), name="site_list"),
+    path("sites/<int:pk>/", sites.SiteDetailView.as_view(), name="site_detail"),
+    path("sites/<int:pk>/check-in/", sites.SiteCheckInView.as_view(), name="site_check_in"),
+    path("sites/<int:pk>/setup/", sites.SiteSetupView.as_view(), name="site_setup"),
+    path("stays/<int:pk>/check-out/", sites.StayCheckOutView.as_view(), name="stay_check_out"),
     path("settings/", returnees.rules_settings, name="rules"),
     path("settings/risk-areas/<int:pk>/end/", returnees.riskarea_end, name="riskarea_end"),
 ]
