@@ -1,11 +1,13 @@
 """Pieces shared by the quarantine pages: a gate for pages open to several capabilities, a read in
 scope (404), actions."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 
 from fugong.core.actions import run_action
-from fugong.core.web.views import KitView
+from fugong.core.scoping import VIEW
+from fugong.core.web.views import KitView, ServiceActionView
 
 PAGE_SIZE = 50
 
@@ -38,3 +40,21 @@ def _get(fn, **kwargs):
 
 
 _act = run_action
+
+
+class FormAction(ServiceActionView):
+    """A button with a small form on a detail page (POST only): the form's errors or the service's
+    refusal come back as one message on the redirect, like the pages did before the kit."""
+
+    form_class = None
+    action = VIEW  # the services check their own action and answer in a message
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        else:
+            run_action(request, lambda: self.perform(obj, form.cleaned_data), str(self.success_message))
+        return HttpResponseRedirect(self.get_success_url(obj))
