@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from fugong.accounts.models import User
 from fugong.areas.models import Area
 from fugong.core.access import Role
+from fugong.core.web.forms import KitForm
 
 from .models import ContactMethod, ContactStatus, DeliveryMethod, Measure, RiskLevel, Transport
 
@@ -26,25 +27,7 @@ def ancestor_paths(path: str) -> list[str]:
     return ["/" + "/".join(codes[: i + 1]) + "/" for i in range(len(codes))]
 
 
-def bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
-            continue
-        widget.attrs.setdefault(
-            "class", "form-select" if isinstance(widget, forms.Select) else "form-control"
-        )
-
-
-def apply_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form, by field where the form has it."""
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for key, messages in errors.items():
-        for message in messages:
-            form.add_error(key if key in form.fields else None, message)
-
-
-class ReturneeForm(forms.Form):
+class ReturneeForm(KitForm):
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
     name = forms.CharField(label=_("姓名"), max_length=32)
     phone = forms.CharField(label=_("手机号"), max_length=20, required=False)
@@ -70,7 +53,6 @@ class ReturneeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["employer"].queryset = employers
         self.fields["destination"].queryset = communities
-        bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -85,27 +67,19 @@ class ReturneeForm(forms.Form):
         return data
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(KitForm):
     measure = forms.ChoiceField(label=_("措施"), choices=Measure.choices)
     days = forms.IntegerField(label=_("天数"), min_value=0, max_value=60)
     reason = forms.CharField(
         label=_("调整理由"), max_length=200, help_text=_("人工调整必须说明理由，将记录在案")
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class ReasonForm(forms.Form):
+class ReasonForm(KitForm):
     reason = forms.CharField(label=_("理由"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class OrderForm(forms.Form):
+class OrderForm(KitForm):
     start_date = forms.DateField(label=_("开始日期"), widget=DATE)
     responsible = forms.ModelChoiceField(label=_("责任网格员"), queryset=None, required=False)
     doctor = forms.ModelChoiceField(label=_("家庭医生"), queryset=None, required=False)
@@ -119,27 +93,18 @@ class OrderForm(forms.Form):
         self.fields["doctor"].queryset = active.filter(
             role=Role.MEDIC, scope_path__in=ancestor_paths(area_path)
         )
-        bootstrap(self)
 
 
-class ChangeEndForm(forms.Form):
+class ChangeEndForm(KitForm):
     new_end = forms.DateField(label=_("新的解除日期"), widget=DATE)
     reason = forms.CharField(label=_("理由"), max_length=200)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class TransferForm(forms.Form):
+class TransferForm(KitForm):
     hospital = forms.CharField(label=_("转送医院"), max_length=100)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class FollowUpForm(forms.Form):
+class FollowUpForm(KitForm):
     method = forms.ChoiceField(label=_("联系方式"), choices=ContactMethod.choices, widget=forms.RadioSelect)
     status = forms.ChoiceField(label=_("联系结果"), choices=ContactStatus.choices, widget=forms.RadioSelect)
     temperature = forms.DecimalField(
@@ -154,12 +119,8 @@ class FollowUpForm(forms.Form):
     )
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class CheckInForm(forms.Form):
+class CheckInForm(KitForm):
     id_number = forms.CharField(label=_("身份证号"), max_length=18)
     room = forms.ModelChoiceField(label=_("房间"), queryset=None)
     checked_registration = forms.BooleanField(label=_("已登记"), required=False)
@@ -169,10 +130,9 @@ class CheckInForm(forms.Form):
     def __init__(self, *args, rooms=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["room"].queryset = rooms
-        bootstrap(self)
 
 
-class SiteForm(forms.Form):
+class SiteForm(KitForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     area = forms.ModelChoiceField(
         label=_("所在区域"), queryset=Area.objects.filter(kind__in=["street", "community"])
@@ -182,12 +142,8 @@ class SiteForm(forms.Form):
         label=_("房间号"), required=False, help_text=_("以空格或逗号分隔，如 101 102 103")
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class RiskAreaForm(forms.Form):
+class RiskAreaForm(KitForm):
     province = forms.CharField(label=_("省份"), max_length=32)
     city = forms.CharField(label=_("城市"), max_length=32, required=False)
     district = forms.CharField(label=_("区县"), max_length=32, required=False)
@@ -196,12 +152,8 @@ class RiskAreaForm(forms.Form):
     effective_to = forms.DateField(label=_("截止日期"), widget=DATE, required=False)
     note = forms.CharField(label=_("依据"), max_length=200, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class RuleSetForm(forms.Form):
+class RuleSetForm(KitForm):
     name = forms.CharField(label=_("名称"), max_length=100)
     effective_from = forms.DateField(label=_("生效日期"), widget=DATE)
     legal_basis = forms.CharField(label=_("法律与政策依据"), widget=forms.Textarea(attrs={"rows": 3}))
@@ -214,10 +166,6 @@ class RuleSetForm(forms.Form):
             "如“high centralized 7”"
         ),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
     def clean_rules(self):
         spec = []
@@ -234,7 +182,7 @@ class RuleSetForm(forms.Form):
 # Release notices ---------------------------------------------------------------------------------
 
 
-class DeliveryForm(forms.Form):
+class DeliveryForm(KitForm):
     method = forms.ChoiceField(
         label=_("送达方式"),
         choices=DeliveryMethod.choices,
@@ -254,10 +202,9 @@ class DeliveryForm(forms.Form):
         if doctors is not None:
             self.fields["with_doctor"].queryset = doctors
             self.fields["with_doctor"].label_from_instance = lambda u: u.full_name or u.username
-        bootstrap(self)
 
 
-class NoticeFilterForm(forms.Form):
+class NoticeFilterForm(KitForm):
     q = forms.CharField(label=_("姓名、身份证号或编号"), max_length=40, required=False)
     state = forms.ChoiceField(
         label=_("状态"),
@@ -272,12 +219,8 @@ class NoticeFilterForm(forms.Form):
     since = forms.DateField(label=_("解除日期从"), required=False, widget=DATE)
     until = forms.DateField(label=_("至"), required=False, widget=DATE)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class NoticeFileForm(forms.Form):
+class NoticeFileForm(KitForm):
     file = forms.FileField(
         label=_("通知书 PDF 文件"), help_text=_("核对手中的电子文件与签发的原件是否完全一致")
     )

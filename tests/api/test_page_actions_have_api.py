@@ -68,9 +68,12 @@ API_FOR = {
     "quarantine:notice_bulk_issue": "POST /api/v1/quarantine/notices/issue",
     "quarantine:notice_bulk_print": "POST /api/v1/quarantine/notices/print",
     "quarantine:notice_deliver": "POST /api/v1/quarantine/orders/{id}/notice/delivery",
+    "quarantine:notice_revoke": "POST /api/v1/quarantine/orders/{id}/notice/revoke",
+    "quarantine:site_list": "POST /api/v1/quarantine/sites",
+    "quarantine:site_setup": "POST /api/v1/quarantine/sites/{id}/rooms",  # staff: POST …/sites/{id}/staff
     "quarantine:site_check_in": "POST /api/v1/quarantine/sites/{id}/check-in",
     "quarantine:stay_check_out": "POST /api/v1/quarantine/stays/{id}/check-out",
-    "quarantine:rules": "POST /api/v1/quarantine/risk-areas",  # rule sets: see KNOWN_GAPS
+    "quarantine:rules": "POST /api/v1/quarantine/risk-areas",  # rule sets: POST …/rule-sets
     "quarantine:riskarea_end": "POST /api/v1/quarantine/risk-areas/{id}/end",
     "sensors:alert_ack": "POST /api/v1/sensors/alerts/{pk}/ack",
     "sensors:alert_close": "POST /api/v1/sensors/alerts/{pk}/close",
@@ -100,9 +103,6 @@ KNOWN_GAPS = {
     "ledger:routing_rule_delete",
     "notices:edit",
     "notices:attachment_remove",
-    "quarantine:notice_revoke",
-    "quarantine:site_list",  # creating a site
-    "quarantine:site_setup",
 }
 
 

@@ -170,6 +170,7 @@ TARGETS = {
     "api-1.0.0:get_notice": Target(released, *MANAGED),
     "api-1.0.0:get_notice_pdf": Target(released, *MANAGED),
     "api-1.0.0:deliver_notice": Target(released, *MANAGED, data=body({"method": "home"})),
+    "api-1.0.0:revoke_notice": Target(released, *MANAGED, data=body({"reason": "误签发"})),
     "quarantine:site_detail": Target(site, STREET, SITE),
     "api-1.0.0:get_site": Target(site, STREET, SITE),
     "quarantine:site_check_in": Target(site, SITE),
@@ -177,6 +178,8 @@ TARGETS = {
     "quarantine:stay_check_out": Target(stay, SITE),
     "api-1.0.0:check_out": Target(stay, SITE),
     "quarantine:site_setup": Target(site, DISTRICT),
+    "api-1.0.0:add_room": Target(site, DISTRICT, data=body({"number": "301"})),
+    "api-1.0.0:bind_staff": Target(site, DISTRICT, data=body({"username": "site_A"})),
     "quarantine:riskarea_end": Target(risk_area, DISTRICT),
     "api-1.0.0:end_risk_area": Target(risk_area, DISTRICT),
 }
@@ -203,6 +206,8 @@ PAGES = {
     "api-1.0.0:list_risk_areas": "community_A",
     "quarantine:rules": "sysadmin",
     "api-1.0.0:add_risk_area": "sysadmin",
+    "api-1.0.0:create_rule_set": "sysadmin",
+    "api-1.0.0:create_site": "sysadmin",
 }
 
 

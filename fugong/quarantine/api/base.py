@@ -4,6 +4,7 @@
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Schema
 
 from fugong.core.api import ErrorOut, ValidationErrorOut
@@ -13,7 +14,7 @@ WRITE = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 def _require(user, *capabilities: str) -> None:
     if not any(user.can(c) for c in capabilities):
-        raise PermissionDenied("您无权访问返区人员与隔离管理")
+        raise PermissionDenied(_("您无权访问返区人员与隔离管理"))
 
 
 def _get(fn, **kwargs) -> Model:

@@ -10,6 +10,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -21,6 +22,7 @@ from fugong.core.masking import mask_id_number, mask_name
 from ..models import ReleaseNotice
 from ..services import notices as notice_services
 from ..views import notices as notice_views
+from .base import ReasonIn
 
 router = Router(tags=["解除隔离通知书"])
 
@@ -120,7 +122,7 @@ def _out(n: ReleaseNotice) -> dict:
 
 def _require(user) -> None:
     if not user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied("您无权办理解除隔离通知书")
+        raise PermissionDenied(_("您无权办理解除隔离通知书"))
 
 
 def _notice(user, order_id: int) -> ReleaseNotice:
@@ -176,6 +178,18 @@ def deliver_notice(request, id: int, payload: DeliveryIn):
 
 
 @router.post(
+    "/orders/{id}/notice/revoke",
+    response={200: NoticeOut, **WRITE},
+    summary="作废解除隔离通知书（须填写理由）",
+    description="误签发的通知书作废后，核验页显示“已作废”；已作废的再次提交返回 422。",
+)
+def revoke_notice(request, id: int, payload: ReasonIn):
+    _notice(request.user, id)
+    notice_services.notice_revoke(actor=request.user, order_id=id, reason=payload.reason)
+    return _out(_notice(request.user, id))
+
+
+@router.post(
     "/notices/issue",
     response={200: IssuedOut, **WRITE},
     summary="批量签发解除隔离通知书",
@@ -216,7 +230,7 @@ def verify_notice(request, number: str, code: str):
     result = notice_services.notice_verify(number=number, code=code)
     if not result.genuine:
         notice_views.log_failed_verification(request, number)
-        return Status(404, {"detail": "无法核验：编号或校验码不符，该通知书可能是伪造或被篡改的"})
+        return Status(404, {"detail": _("无法核验：编号或校验码不符，该通知书可能是伪造或被篡改的")})
     n = result.notice
     return {
         "result": result.outcome,

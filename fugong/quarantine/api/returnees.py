@@ -12,6 +12,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
@@ -197,7 +198,7 @@ def _returnee(user, pk: int) -> dict:
 def list_returnees(request, q: str = "", handover: str = "", page: int = 1, page_size: int = 50):
     user = request.user
     if not selectors.can_view(user):
-        raise PermissionDenied("您无权查看返区人员")
+        raise PermissionDenied(_("您无权查看返区人员"))
     qs = selectors.returnee_list(user=user, q=q, handover=handover).prefetch_related("decisions")
     rows, count = paginate(qs, page, min(max(page_size, 1), 200))
     return {"items": [_returnee_item(r) for r in rows], "count": count}
@@ -237,7 +238,7 @@ def create_returnee(request, payload: ReturneeIn):
 )
 def get_returnee(request, id: int):
     if not selectors.can_view(request.user):
-        raise PermissionDenied("您无权查看返区人员")
+        raise PermissionDenied(_("您无权查看返区人员"))
     return _returnee(request.user, id)
 
 
@@ -275,31 +276,59 @@ def issue_order(request, id: int, payload: OrderIn):
     return Status(201, _order(request.user, order.pk))
 
 
+class RuleIn(Schema):
+    condition: str = Field("", description="high / medium / key / outside_city / any")
+    measure: str = Field("", description="centralized / home / monitoring")
+    days: int = 0
+
+
+class RuleSetIn(Schema):
+    name: str = ""
+    effective_from: dt.date | None = None
+    legal_basis: str = ""
+    appeal: str = ""
+    rules: list[RuleIn] = Field(default_factory=list, description="按顺序，首条符合的规则适用")
+
+
+def _rule_set(rs: RuleSet, in_force: RuleSet | None) -> dict:
+    return {
+        "id": rs.pk,
+        "name": rs.name,
+        "effective_from": rs.effective_from,
+        "legal_basis": rs.legal_basis,
+        "appeal": rs.appeal,
+        "in_force_today": in_force is not None and rs.pk == in_force.pk,
+        "rules": [
+            {"order": r.order, "condition": r.condition, "measure": r.measure, "days": r.days, "text": str(r)}
+            for r in rs.rules.all()
+        ],
+    }
+
+
 @router.get("/rule-sets", response={200: list[RuleSetOut], 403: ErrorOut}, summary="管控规则版本")
 def list_rule_sets(request):
     _require(request.user, QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER)
     today = rules.rule_set_in_force(timezone.localdate())
-    return [
-        {
-            "id": rs.pk,
-            "name": rs.name,
-            "effective_from": rs.effective_from,
-            "legal_basis": rs.legal_basis,
-            "appeal": rs.appeal,
-            "in_force_today": today is not None and rs.pk == today.pk,
-            "rules": [
-                {
-                    "order": r.order,
-                    "condition": r.condition,
-                    "measure": r.measure,
-                    "days": r.days,
-                    "text": str(r),
-                }
-                for r in rs.rules.all()
-            ],
-        }
-        for rs in RuleSet.objects.prefetch_related("rules")
-    ]
+    return [_rule_set(rs, today) for rs in RuleSet.objects.prefetch_related("rules")]
+
+
+@router.post(
+    "/rule-sets",
+    response={201: RuleSetOut, **WRITE},
+    summary="新增管控规则版本",
+    description="规则版本从不修改：新版本自其生效日期起取代旧版本；同一生效日期只能有一套。",
+)
+def create_rule_set(request, payload: RuleSetIn):
+    _require(request.user, QUARANTINE_CONFIGURE)
+    rule_set = services.rule_set_create(
+        actor=request.user,
+        name=payload.name,
+        effective_from=payload.effective_from,
+        legal_basis=payload.legal_basis,
+        appeal=payload.appeal,
+        rules_spec=[(r.condition, r.measure, r.days) for r in payload.rules],
+    )
+    return Status(201, _rule_set(rule_set, rules.rule_set_in_force(timezone.localdate())))
 
 
 def _risk(a: RiskArea) -> dict:

@@ -2,9 +2,11 @@
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
+from fugong.accounts.models import User
 from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, SITE_OPERATE
 from fugong.core.api import ErrorOut
 from fugong.core.masking import mask_name
@@ -50,6 +52,26 @@ class CheckInIn(Schema):
     checked_registration: bool = False
     checked_temperature: bool = False
     checked_health: bool = False
+
+
+class SiteIn(Schema):
+    name: str = ""
+    area_id: int | None = None
+    address: str = ""
+    rooms: list[str] = Field(default_factory=list, description="房间号")
+
+
+class RoomIn(Schema):
+    number: str = ""
+
+
+class StaffIn(Schema):
+    username: str = Field("", description="隔离点工作人员账号")
+
+
+class StaffOut(Schema):
+    site_id: int
+    username: str
 
 
 class StayOut(Schema):
@@ -102,7 +124,7 @@ def _stay(s: Stay) -> dict:
 def occupancy(request):
     _require(request.user, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
     o = selectors.occupancy(user=request.user)
-    return {**o, "text": f"入住酒店人员共{o['total']}人，现入住{o['now']}人"}
+    return {**o, "text": _("入住酒店人员共%(total)s人，现入住%(now)s人") % o}
 
 
 @router.get("/sites", response={200: list[SiteOut], 403: ErrorOut}, summary="集中隔离点（含入住人数）")
@@ -117,6 +139,38 @@ def list_sites(request):
 def get_site(request, id: int):
     _require(request.user, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
     return _site(request.user, id)
+
+
+@router.post("/sites", response={201: SiteDetailOut, **WRITE}, summary="设立集中隔离点")
+def create_site(request, payload: SiteIn):
+    _require(request.user, QUARANTINE_CONFIGURE)
+    site = services.site_create(
+        actor=request.user,
+        name=payload.name,
+        area_id=payload.area_id,
+        address=payload.address,
+        rooms=payload.rooms,
+    )
+    return Status(201, _site(request.user, site.pk))
+
+
+@router.post("/sites/{id}/rooms", response={201: RoomOut, **WRITE}, summary="为隔离点添加房间")
+def add_room(request, id: int, payload: RoomIn):
+    _require(request.user, QUARANTINE_CONFIGURE)
+    _get(selectors.site_detail, user=request.user, pk=id)
+    room = services.room_add(actor=request.user, site_id=id, number=payload.number)
+    return Status(
+        201, {"id": room.pk, "number": room.number, "occupied": False, "guest": None, "stay_id": None}
+    )
+
+
+@router.post("/sites/{id}/staff", response={200: StaffOut, **WRITE}, summary="绑定隔离点工作人员账号")
+def bind_staff(request, id: int, payload: StaffIn):
+    _require(request.user, QUARANTINE_CONFIGURE)
+    _get(selectors.site_detail, user=request.user, pk=id)
+    staff = User.objects.filter(username=payload.username.strip()).first()
+    bound = services.staff_bind(actor=request.user, site_id=id, user_id=staff.pk if staff else None)
+    return {"site_id": bound.site_id, "username": bound.user.username}
 
 
 @router.post(

@@ -1,11 +1,28 @@
-"""Pieces shared by the quarantine pages: the capability check (403), a read in scope (404), actions."""
+"""Pieces shared by the quarantine pages: a gate for pages open to several capabilities, a read in
+scope (404), actions."""
 
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 
 from fugong.core.actions import run_action
+from fugong.core.scoping import VIEW
+from fugong.core.web.views import KitView, ServiceActionView
 
 PAGE_SIZE = 50
+
+
+class AnyCapability(KitView):
+    """KitView for the pages several roles share (site staff, street, district): holding any one of
+    ``capabilities`` lets the user in; which rows they reach is still ``visible_to``'s answer."""
+
+    capabilities: tuple[str, ...] = ()
+
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not any(user.can(c) for c in self.capabilities):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _require(user, *capabilities) -> None:
@@ -23,3 +40,21 @@ def _get(fn, **kwargs):
 
 
 _act = run_action
+
+
+class FormAction(ServiceActionView):
+    """A button with a small form on a detail page (POST only): the form's errors or the service's
+    refusal come back as one message on the redirect, like the pages did before the kit."""
+
+    form_class = None
+    action = VIEW  # the services check their own action and answer in a message
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        form = self.form_class(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        else:
+            run_action(request, lambda: self.perform(obj, form.cleaned_data), str(self.success_message))
+        return HttpResponseRedirect(self.get_success_url(obj))

@@ -1,17 +1,16 @@
 """The handover inbox between communities and its two answers: accept, or return with a reason."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from fugong.core.access import RETURNEE_REGISTER
+from fugong.core.web.views import KitView
 
 from .. import selectors, services
 from ..forms import (
     ReasonForm,
 )
-from .base import _require
 from .returnees import _returnee_action
 
 
@@ -35,17 +34,17 @@ def returnee_return(request, pk):
     )
 
 
-@login_required
-@require_GET
-def handovers(request):
-    user = request.user
-    _require(user, RETURNEE_REGISTER)
-    return render(
-        request,
-        "quarantine/handovers.html",
-        {
+class HandoversView(KitView):
+    """The inbox of returnees handed over to the user's communities, and what they sent."""
+
+    capability = RETURNEE_REGISTER
+    template_name = "quarantine/handovers.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
             "inbox": selectors.handover_inbox(user=user),
             "sent": selectors.handovers_sent(user=user)[:100],
             "return_form": ReasonForm(),
-        },
-    )
+        }

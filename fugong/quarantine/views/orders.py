@@ -1,55 +1,54 @@
 """Pages of quarantine orders: the order with its follow-up timeline, the mobile follow-up form, the
 change of end date, transfer, release, and the overdue follow-ups."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
 
 from fugong.core.access import QUARANTINE_MANAGE, SITE_OPERATE
+from fugong.core.web.views import ScopedDetailView, ScopedListView, ScopedObjectMixin, ServiceFormView
 
 from .. import selectors, services
-from ..forms import (
-    ChangeEndForm,
-    DeliveryForm,
-    FollowUpForm,
-    ReasonForm,
-    TransferForm,
-    apply_errors,
-)
-from ..models import OrderStatus, Stay
-from .base import PAGE_SIZE, _act, _get, _require
-
-# Orders and follow-ups ---------------------------------------------------------------------------
+from ..forms import ChangeEndForm, DeliveryForm, FollowUpForm, ReasonForm, TransferForm
+from ..models import Order, OrderStatus, Stay
+from .base import PAGE_SIZE, AnyCapability, FormAction, _get
 
 
-@login_required
-@require_GET
-def order_detail(request, pk):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE, SITE_OPERATE)
-    order = _get(selectors.order_detail, user=user, pk=pk)
-    active = order.status == OrderStatus.ACTIVE and user.can(QUARANTINE_MANAGE)
-    return render(
-        request,
-        "quarantine/order_detail.html",
-        {
-            "o": order,
+def _detail_url(order) -> str:
+    return reverse("quarantine:order_detail", kwargs={"pk": order.pk})
+
+
+class OrderObject(ScopedObjectMixin):
+    """The order of the URL through its selector (with what the pages show of it); out of scope 404."""
+
+    model = Order
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = _get(selectors.order_detail, user=self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+
+class OrderDetailView(OrderObject, AnyCapability, ScopedDetailView):
+    capabilities = (QUARANTINE_MANAGE, SITE_OPERATE)
+    template_name = "quarantine/order_detail.html"
+    context_object_name = "o"
+
+    def get_context_data(self, **kwargs):
+        user, order = self.request.user, self.get_object()
+        return {
+            **super().get_context_data(**kwargs),
             "followups": selectors.followups(user=user, order=order),
             "changes": order.changes.all(),
             "stays": Stay.objects.visible_to(user).filter(order=order).select_related("site", "room"),
-            "active": active,
+            "active": order.status == OrderStatus.ACTIVE and user.can(QUARANTINE_MANAGE),
             "early": timezone.localdate() < order.planned_end,
             "change_form": ChangeEndForm(),
             "transfer_form": TransferForm(),
             "release_form": ReasonForm(),
             **_notice_panel(user, order),
-        },
-    )
+        }
 
 
 def _notice_panel(user, order) -> dict:
@@ -62,101 +61,80 @@ def _notice_panel(user, order) -> dict:
     return {"notice": notice, "notice_panel": True, "delivery_form": form, "revoke_form": ReasonForm()}
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def order_followup(request, pk):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE)
-    order = _get(selectors.order_detail, user=user, pk=pk)
-    form = FollowUpForm(request.POST or None, initial={"method": "phone", "status": "reached"})
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                services.followup_record(
-                    actor=user,
-                    order_id=order.pk,
-                    method=d["method"],
-                    status=d["status"],
-                    temperature=d["temperature"],
-                    symptoms=d["symptoms"],
-                    note=d["note"],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(request, _("随访已记录"))
-                return redirect("quarantine:order_detail", pk=order.pk)
-    return render(request, "quarantine/followup_form.html", {"o": order, "form": form}, status=status)
+class OrderFollowupView(OrderObject, ServiceFormView):
+    capability = QUARANTINE_MANAGE
+    template_name = "quarantine/followup_form.html"
+    form_class = FollowUpForm
+    success_message = gettext_lazy("随访已记录")
+    denied_field = NON_FIELD_ERRORS
+
+    def get_initial(self) -> dict:
+        return {"method": "phone", "status": "reached"}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "o": self.get_object()}
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.followup_record(
+            actor=self.request.user,
+            order_id=self.get_object().pk,
+            method=d["method"],
+            status=d["status"],
+            temperature=d["temperature"],
+            symptoms=d["symptoms"],
+            note=d["note"],
+        )
+
+    def get_success_url(self, result) -> str:
+        return _detail_url(self.get_object())
 
 
-def _order_action(request, pk, form_class, call, success):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE)
-    _get(selectors.order_detail, user=user, pk=pk)
-    form = form_class(request.POST)
-    if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    else:
-        _act(request, lambda: call(form.cleaned_data), success)
-    return redirect("quarantine:order_detail", pk=pk)
+class OrderAction(OrderObject, FormAction):
+    capability = QUARANTINE_MANAGE
+
+    def get_success_url(self, obj) -> str:
+        return _detail_url(obj)
 
 
-@login_required
-@require_POST
-def order_change(request, pk):
-    return _order_action(
-        request,
-        pk,
-        ChangeEndForm,
-        lambda d: services.order_change_end(
-            actor=request.user, order_id=pk, new_end=d["new_end"], reason=d["reason"]
-        ),
-        _("已调整解除日期"),
-    )
+class OrderChangeView(OrderAction):
+    form_class = ChangeEndForm
+    success_message = gettext_lazy("已调整解除日期")
+
+    def perform(self, order, d):
+        return services.order_change_end(
+            actor=self.request.user, order_id=order.pk, new_end=d["new_end"], reason=d["reason"]
+        )
 
 
-@login_required
-@require_POST
-def order_transfer(request, pk):
-    return _order_action(
-        request,
-        pk,
-        TransferForm,
-        lambda d: services.order_transfer(actor=request.user, order_id=pk, hospital=d["hospital"]),
-        _("已登记转院"),
-    )
+class OrderTransferView(OrderAction):
+    form_class = TransferForm
+    success_message = gettext_lazy("已登记转院")
+
+    def perform(self, order, d):
+        return services.order_transfer(actor=self.request.user, order_id=order.pk, hospital=d["hospital"])
 
 
-@login_required
-@require_POST
-def order_release(request, pk):
-    return _order_action(
-        request,
-        pk,
-        ReasonForm,
-        lambda d: services.order_release(
-            actor=request.user, order_id=pk, reason=d["reason"], base_url=request.build_absolute_uri("/")
-        ),
-        _("已解除隔离"),
-    )
+class OrderReleaseView(OrderAction):
+    form_class = ReasonForm
+    success_message = gettext_lazy("已解除隔离")
+
+    def perform(self, order, d):
+        return services.order_release(
+            actor=self.request.user,
+            order_id=order.pk,
+            reason=d["reason"],
+            base_url=self.request.build_absolute_uri("/"),
+        )
 
 
-@login_required
-@require_GET
-def followups_due(request):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE)
-    rows = selectors.followups_due(user=user)
-    return render(
-        request,
-        "quarantine/followups_due.html",
-        {
-            "page": Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page")),
-            "since": selectors.half_day_start(),
-        },
-    )
+class FollowupsDueView(ScopedListView):
+    capability = QUARANTINE_MANAGE
+    template_name = "quarantine/followups_due.html"
+    page_size = PAGE_SIZE
+
+    def base_queryset(self):
+        return selectors.followups_due(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "since": selectors.half_day_start()}

@@ -28,7 +28,6 @@ from ..forms import (
     ReturneeForm,
     RiskAreaForm,
     RuleSetForm,
-    apply_errors,
 )
 from ..models import Handover, Returnee, RiskArea, RuleSet
 from .base import PAGE_SIZE, _act, _get, _require
@@ -89,7 +88,7 @@ def returnee_new(request):
                     employer_id=d["employer"].pk if d["employer"] else None,
                 )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form.add_service_errors(exc)
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
@@ -227,7 +226,7 @@ def rules_settings(request):
                         rules_spec=d["rules"],
                     )
             except ValidationError as exc:
-                apply_errors(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, _("已保存"))
                 return redirect("quarantine:rules")

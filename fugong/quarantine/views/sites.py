@@ -2,146 +2,152 @@
 
 import re
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.http import HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
 
 from fugong.accounts.models import User
 from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, SITE_OPERATE
+from fugong.core.actions import run_action
+from fugong.core.web.views import ScopedDetailView, ServiceActionView, ServiceFormView
 
 from .. import selectors, services
-from ..forms import (
-    CheckInForm,
-    SiteForm,
-    apply_errors,
-)
-from ..models import Room, Stay
-from .base import _act, _get, _require
+from ..forms import CheckInForm, SiteForm
+from ..models import Room, Site, Stay
+from .base import AnyCapability
 
-# Sites -------------------------------------------------------------------------------------------
+READERS = (QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def site_list(request):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
-    configure = user.can(QUARANTINE_CONFIGURE)
-    form = SiteForm(request.POST or None) if configure else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
+def _detail_url(site_id: int) -> str:
+    return reverse("quarantine:site_detail", kwargs={"pk": site_id})
+
+
+class SiteListView(AnyCapability, ServiceFormView):
+    """The sites in scope with their occupancy; the district sets a new one up from the same page."""
+
+    capabilities = READERS
+    template_name = "quarantine/site_list.html"
+    form_class = SiteForm
+    success_message = gettext_lazy("已设立隔离点")
+
+    def get_form(self):
+        if self.request.user.can(QUARANTINE_CONFIGURE):
+            return super().get_form()
+        if self.request.method == "POST":
             raise PermissionDenied
-        status = 400
-        if form.is_valid():
-            d = form.cleaned_data
-            try:
-                site = services.site_create(
-                    actor=user,
-                    name=d["name"],
-                    area_id=d["area"].pk,
-                    address=d["address"],
-                    rooms=[n for n in re.split(r"[\s,，、]+", d["rooms"]) if n],
-                )
-            except ValidationError as exc:
-                apply_errors(form, exc)
-            else:
-                messages.success(request, _("已设立隔离点"))
-                return redirect("quarantine:site_detail", pk=site.pk)
-    return render(
-        request,
-        "quarantine/site_list.html",
-        {
+        return None
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return {
+            **super().get_context_data(**kwargs),
             "sites": selectors.sites(user=user),
             "occupancy": selectors.occupancy(user=user),
-            "form": form,
-        },
-        status=status,
-    )
+        }
+
+    def perform(self, form):
+        d = form.cleaned_data
+        return services.site_create(
+            actor=self.request.user,
+            name=d["name"],
+            area_id=d["area"].pk,
+            address=d["address"],
+            rooms=[n for n in re.split(r"[\s,，、]+", d["rooms"]) if n],
+        )
+
+    def get_success_url(self, result) -> str:
+        return _detail_url(result.pk)
 
 
-@login_required
-@require_GET
-def site_detail(request, pk):
-    user = request.user
-    _require(user, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
-    site = _get(selectors.site_detail, user=user, pk=pk)
-    operate = user.can(SITE_OPERATE)
-    return render(
-        request,
-        "quarantine/site_detail.html",
-        {
-            "site": site,
+class SiteDetailView(AnyCapability, ScopedDetailView):
+    capabilities = READERS
+    model = Site
+    template_name = "quarantine/site_detail.html"
+    context_object_name = "site"
+
+    def get_context_data(self, **kwargs):
+        user, site = self.request.user, self.get_object()
+        operate = user.can(SITE_OPERATE)
+        stays = Stay.objects.filter(site=site)
+        return {
+            **super().get_context_data(**kwargs),
             "grid": selectors.rooms_grid(site=site),
             "operate": operate,
             "occupancy": {
-                "now": Stay.objects.filter(site=site, checked_out_at__isnull=True).count(),
-                "total": Stay.objects.filter(site=site).values("person").distinct().count(),
+                "now": stays.filter(checked_out_at__isnull=True).count(),
+                "total": stays.values("person").distinct().count(),
             },
             "history": selectors.stay_history(user=user, site=site)[:50],
             "form": CheckInForm(rooms=Room.objects.filter(site=site, is_active=True)) if operate else None,
-        },
-    )
+        }
 
 
-@login_required
-@require_POST
-def site_check_in(request, pk):
-    user = request.user
-    _require(user, SITE_OPERATE)
-    site = _get(selectors.site_detail, user=user, pk=pk)
-    form = CheckInForm(request.POST, rooms=Room.objects.filter(site=site, is_active=True))
-    if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    else:
+class SiteAction(ServiceActionView):
+    """A POST on a site (no confirmation page); a refusal by the service comes back as a message."""
+
+    model = Site
+    action = "view"  # the services check their own action and answer in a message
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        site = self.get_object()
+        run_action(request, lambda: self.perform(site), self.success_text())
+        return HttpResponseRedirect(_detail_url(site.pk))
+
+    def success_text(self) -> str:
+        return str(self.success_message)
+
+
+class SiteCheckInView(SiteAction):
+    capability = SITE_OPERATE
+    success_message = gettext_lazy("已办理入住")
+
+    def perform(self, site):
+        form = CheckInForm(self.request.POST, rooms=Room.objects.filter(site=site, is_active=True))
+        if not form.is_valid():
+            raise ValidationError(" ".join(m for ms in form.errors.values() for m in ms))
         d = form.cleaned_data
-        _act(
-            request,
-            lambda: services.stay_check_in(
-                actor=user,
-                site_id=site.pk,
-                room_id=d["room"].pk,
-                id_number=d["id_number"],
-                checked_registration=d["checked_registration"],
-                checked_temperature=d["checked_temperature"],
-                checked_health=d["checked_health"],
-            ),
-            _("已办理入住"),
+        return services.stay_check_in(
+            actor=self.request.user,
+            site_id=site.pk,
+            room_id=d["room"].pk,
+            id_number=d["id_number"],
+            checked_registration=d["checked_registration"],
+            checked_temperature=d["checked_temperature"],
+            checked_health=d["checked_health"],
         )
-    return redirect("quarantine:site_detail", pk=site.pk)
 
 
-@login_required
-@require_POST
-def site_setup(request, pk):
+class SiteSetupView(SiteAction):
     """Add a room or bind a site staff account to the site (QUARANTINE_CONFIGURE)."""
-    user = request.user
-    _require(user, QUARANTINE_CONFIGURE)
-    site = _get(selectors.site_detail, user=user, pk=pk)
-    if request.POST.get("number"):
-        _act(
-            request,
-            lambda: services.room_add(actor=user, site_id=site.pk, number=request.POST["number"]),
-            _("已添加房间"),
-        )
-    else:
-        staff = User.objects.filter(username=request.POST.get("username", "").strip()).first()
-        _act(
-            request,
-            lambda: services.staff_bind(actor=user, site_id=site.pk, user_id=staff.pk if staff else None),
-            _("已绑定工作人员"),
-        )
-    return redirect("quarantine:site_detail", pk=site.pk)
+
+    capability = QUARANTINE_CONFIGURE
+
+    def success_text(self) -> str:
+        return _("已添加房间") if self.request.POST.get("number") else _("已绑定工作人员")
+
+    def perform(self, site):
+        post, user = self.request.POST, self.request.user
+        if post.get("number"):
+            return services.room_add(actor=user, site_id=site.pk, number=post["number"])
+        staff = User.objects.filter(username=post.get("username", "").strip()).first()
+        return services.staff_bind(actor=user, site_id=site.pk, user_id=staff.pk if staff else None)
 
 
-@login_required
-@require_POST
-def stay_check_out(request, pk):
-    user = request.user
-    _require(user, SITE_OPERATE)
-    stay = _get(Stay.objects.visible_to(user).get, pk=pk)
-    _act(request, lambda: services.stay_check_out(actor=user, stay_id=stay.pk), _("已办理退房"))
-    return redirect("quarantine:site_detail", pk=stay.site_id)
+class StayCheckOutView(ServiceActionView):
+    capability = SITE_OPERATE
+    model = Stay
+    action = "view"
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        stay = self.get_object()
+        run_action(
+            request,
+            lambda: services.stay_check_out(actor=request.user, stay_id=stay.pk),
+            _("已办理退房"),
+        )
+        return HttpResponseRedirect(_detail_url(stay.site_id))
