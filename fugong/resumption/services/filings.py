@@ -2,6 +2,7 @@
 of individual businesses."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -312,15 +313,18 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
 
 
 @transaction.atomic
-def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
+def individual_bulk_file(
+    *, actor, enterprises=(), enterprise_ids: Iterable[int] = (), note: str = ""
+) -> list[Filing]:
     """个体工商户 filed in bulk by their community: each gets a filed filing signed by the worker and
-    the status 已备案, all or nothing; scope and eligibility are re-checked for every one."""
+    the status 已备案, all or nothing; scope and eligibility are re-checked for every one (chosen as
+    ``enterprises`` by a page or as ``enterprise_ids`` by the API)."""
     from fugong.core.access import COMMUNITY_CATEGORIES
     from fugong.enterprises.models import Enterprise
 
     if not actor.can(FILING_BULK):
         raise PermissionDenied("只有社区工作人员或街镇干部可以代为备案")
-    pks = sorted({e.pk for e in enterprises})
+    pks = sorted({e.pk for e in enterprises} | set(enterprise_ids))
     if not pks:
         raise ValidationError("请至少选择一户")
     chosen = list(
