@@ -226,3 +226,18 @@ def test_roles_without_the_right_cannot_adjust(scene, api_for, name):
     response = post(api_for(name), adjust(scene, "A1_above_scale", "out-of-scope"), {"reason": "试"})
     assert response.status_code == 403
     assert not EnterpriseStatus.objects.get(enterprise=scene.enterprises["A1_above_scale"]).out_of_scope
+
+
+def test_the_services_refusals_read_in_english_when_english_is_chosen(scene):
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    from fugong.resumption import services
+
+    with translation.override("en"), pytest.raises(ValidationError) as caught:
+        services.status_change(
+            actor=scene.users["street_A"], enterprise=scene.enterprises["A1_commerce"], state="", reason="试"
+        )
+    assert caught.value.message_dict == {
+        "state": ["Only “suspended for rectification” or “resumed after rectification” can be set by hand"]
+    }
