@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core import access
 from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView
 from fugong.core.xlsx import SheetError, template_response
 from fugong.enterprises.choices import Category
 
@@ -340,16 +341,19 @@ def review_queue(request):
     )
 
 
-@capability_required(access.FILING_OVERSEE)
-@require_GET
-def review_overdue(request):
-    user = request.user
-    page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/review_overdue.html",
-        {"groups": selectors.overdue_by_holder(user=user), "page": page, "now": timezone.now()},
-    )
+class ReviewOverdueView(KitView):
+    """Overdue filings for the level above, grouped by the unit holding them."""
+
+    capability = access.FILING_OVERSEE
+    template_name = "resumption/review_overdue.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        groups = selectors.overdue_by_holder(user=user)
+        return super().get_context_data(groups=groups, page=page, now=timezone.now(), **kwargs)
 
 
 def _can_view_filings(user) -> bool:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core import access
 from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView
 from fugong.enterprises.choices import Category
 from fugong.enterprises.selectors import area_choices
 
@@ -92,17 +93,19 @@ def _initial_from(report) -> dict:
     return initial | {"date": report.date}
 
 
-@capability_required(access.FILING_SUBMIT)
-@require_GET
-def report_list_mine(request):
-    user = request.user
-    enterprise = selectors.own_enterprise(user=user)
-    page = Paginator(selectors.reports_mine(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/report_mine.html",
-        {"page": page, "enterprise": enterprise, "today": timezone.localdate()},
-    )
+class ReportListMineView(KitView):
+    """The enterprise's own daily reports, newest first."""
+
+    capability = access.FILING_SUBMIT
+    template_name = "resumption/report_mine.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        enterprise = selectors.own_enterprise(user=user)
+        page = Paginator(selectors.reports_mine(user=user), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page, enterprise=enterprise, today=timezone.localdate(), **kwargs
+        )
 
 
 # --- the officials' side -----------------------------------------------------------------------
