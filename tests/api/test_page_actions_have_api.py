@@ -34,6 +34,10 @@ API_FOR = {
     "resumption:filing_detail": "POST /api/v1/filings/{id}/decide",
     "resumption:report_today": "POST /api/v1/reports",
     "resumption:summary_run_start": "POST /api/v1/summaries/runs",
+    "resumption:bulk_filing": "POST /api/v1/filings/bulk",
+    "resumption:settings": "POST /api/v1/filings/settings/conditions",  # and policies, end, commitments
+    "resumption:enterprise_out_of_scope": "POST /api/v1/rates/enterprises/{id}/out-of-scope",
+    "resumption:enterprise_status": "POST /api/v1/rates/enterprises/{id}/status",
     "supervision:inspection_new": "POST /api/v1/supervision/inspections",
     "supervision:inspection_followup": "POST /api/v1/supervision/inspections/{id}/followup",
     "supervision:inspection_violation_new": "POST /api/v1/supervision/inspections/{id}/violations",
@@ -94,10 +98,6 @@ NAVIGATION_ONLY = {
 # only shrinks: an action that gets its operation moves to API_FOR.
 KNOWN_GAPS = {
     "areas:import",
-    "resumption:bulk_filing",
-    "resumption:settings",
-    "resumption:enterprise_out_of_scope",
-    "resumption:enterprise_status",
     "supervision:settings",
     "ledger:settings",
     "ledger:routing_rule_delete",

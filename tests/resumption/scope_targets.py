@@ -16,6 +16,7 @@ from tests.scope import (
     STREET,
     Listing,
     Target,
+    grant,
 )
 
 
@@ -88,6 +89,16 @@ def run(world, side) -> SummaryRun:
     )[0]
 
 
+def condition(world, side):
+    """A condition of the district's settings (no area: the grant is the boundary)."""
+    from fugong.resumption.models import Condition
+
+    return Condition.objects.get_or_create(
+        code="scope_matrix",
+        defaults={"title": "防控方案", "rule": "plan", "effective_from": timezone.localdate()},
+    )[0]
+
+
 def enterprise_name(row) -> str:
     return row.enterprise.name
 
@@ -95,7 +106,10 @@ def enterprise_name(row) -> str:
 SEEN = (STREET, COMMUNITY, COMMISSIONER, SECTOR, ENTERPRISE)
 MONITORED = (STREET, COMMUNITY, COMMISSIONER, SECTOR)  # 日报 monitoring: the officials
 ADJUSTED = (STREET, SECTOR)
-RATES = (STREET, COMMUNITY)  # the rates and summaries: not the commissioner, not a department
+RATES = (STREET, COMMUNITY)
+DISTRICT = grant(
+    "sysadmin", "street_A", "leader"
+)  # the settings are the district's  # the rates and summaries: not the commissioner, not a department
 
 TARGETS = {
     "resumption:filing_detail": Target(filing, *SEEN),
@@ -110,6 +124,20 @@ TARGETS = {
     "api-1.0.0:get_report": Target(report, *SEEN),
     "resumption:enterprise_out_of_scope": Target(enterprise, *ADJUSTED),
     "resumption:enterprise_status": Target(enterprise, *ADJUSTED),
+    "api-1.0.0:set_enterprise_out_of_scope": Target(
+        enterprise, *ADJUSTED, data=lambda e: {"out_of_scope": True, "reason": "已停业"}
+    ),
+    "api-1.0.0:set_enterprise_status": Target(
+        resumed, *ADJUSTED, data=lambda e: {"state": "suspended", "reason": "消毒记录缺失"}
+    ),
+    "api-1.0.0:end_condition": Target(
+        condition, DISTRICT, data=lambda c: {"effective_to": str(timezone.localdate())}
+    ),
+    "api-1.0.0:update_policy": Target(
+        lambda world, side: {"category": "commerce"},
+        DISTRICT,
+        data=lambda made: {"mode": "review", "review_working_days": 3},
+    ),
     "resumption:summary_run_download": Target(run, *RATES),
     "api-1.0.0:summary_run_detail": Target(run, *RATES),
     "api-1.0.0:summary_run_xlsx": Target(run, *RATES),
@@ -148,6 +176,10 @@ PAGES = {
     "api-1.0.0:rates_trend": "street_A",
     "api-1.0.0:summary": "street_A",
     "resumption:settings": "sysadmin",
+    "api-1.0.0:resumption_settings": "sysadmin",
+    "api-1.0.0:add_condition": "sysadmin",
+    "api-1.0.0:publish_commitment": "sysadmin",
+    "api-1.0.0:bulk_file": "community_A",
     "resumption:summary_run_start": "sysadmin",
     "api-1.0.0:summary_run_start": "sysadmin",
 }

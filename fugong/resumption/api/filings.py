@@ -22,8 +22,10 @@ from .. import services
 from ..choices import FilingStatus, HealthState, Ventilation
 from ..models import Filing
 from ..selectors import filings as selectors
+from .settings import router as settings_router
 
 router = Router(tags=["复工备案"])
+router.add_router("/settings", settings_router)
 
 
 class ScorePart(Schema):
@@ -141,6 +143,13 @@ class FilingIn(Schema):
 class SubmitIn(Schema):
     signatory_name: str = Field("", description="承诺人（法定代表人或授权人）姓名")
     accept: bool = Field(False, description="须为 true：已阅读并接受当前承诺书")
+
+
+class BulkIn(Schema):
+    enterprise_ids: list[int] = Field(
+        default_factory=list, max_length=500, description="个体工商户、九小场所的 id"
+    )
+    note: str = Field("", max_length=150, description="备注，如：已上门核实防控措施")
 
 
 class DecideIn(Schema):
@@ -270,8 +279,24 @@ def save_filing(request, payload: FilingIn):
     return Status(200 if existed else 201, _detail(selectors.filing_detail(user=user, pk=filing.pk)))
 
 
+@router.post(
+    "/bulk",
+    response={201: FilingPage, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="社区代为备案（个体工商户、九小场所）",
+    description="每户生成一份“已备案”的备案，企业状态为“已备案”，全部成功或全部不做；"
+    "有一户不在管辖范围内或不属于个体工商户、九小场所时返回 403，已有备案或已复工的返回 422。",
+)
+def bulk_file(request, payload: BulkIn):
+    filed = services.individual_bulk_file(
+        actor=request.user, enterprise_ids=payload.enterprise_ids, note=payload.note
+    )
+    now = timezone.now()
+    return Status(201, {"items": [_item(f, now) for f in filed], "count": len(filed)})
+
+
+# An int converter, so that /filings/settings reaches the settings router.
 @router.get(
-    "/{id}",
+    "/{int:id}",
     response={200: FilingOut, 403: ErrorOut, 404: ErrorOut},
     summary="复工备案详情",
     description="名单中的身份证号、手机号已脱敏；`unmet_now` 为按今天生效的条件重新核对的结果。",

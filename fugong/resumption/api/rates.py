@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
@@ -16,6 +17,7 @@ from fugong.core.access import RATES_VIEW
 from fugong.core.api import ErrorOut, ValidationErrorOut
 from fugong.enterprises.choices import Category, Industry
 
+from .. import services
 from ..forms.command import CommandFilterForm
 from ..rates import Figures
 from ..selectors import command as selectors
@@ -184,3 +186,74 @@ def rates_trend(request, filters: Query[TrendQuery]):
         "area": _area(scope),
         "items": [figures_out(f) for f in selectors.trend(scope, days=filters.days)],
     }
+
+
+# --- adjustments from the command page ------------------------------------------------------------
+
+
+class StatusOut(Schema):
+    enterprise_id: int
+    state: str
+    state_label: str
+    since: dt.date | None
+    out_of_scope: bool = Field(description="不纳入统计")
+    out_of_scope_reason: str
+
+
+class OutOfScopeIn(Schema):
+    out_of_scope: bool = Field(True, description="true 不纳入统计 / false 恢复纳入统计")
+    reason: str = Field("", max_length=200, description="理由，必填")
+
+
+class StatusIn(Schema):
+    state: str = Field("", description="suspended 停工整改 / resumed_again 整改后复工")
+    reason: str = Field("", max_length=200, description="理由，必填")
+
+
+def _adjustable(request, pk: int):
+    user = request.user
+    if not (user.can(RATES_VIEW) and selectors.can_adjust(user)):
+        raise PermissionDenied(_("您无权调整企业的复工状态或统计范围"))
+    return selectors.adjustable(user=user, pk=pk)  # out of reach: 404
+
+
+def _status_out(status) -> dict:
+    return {
+        "enterprise_id": status.enterprise_id,
+        "state": status.state,
+        "state_label": status.get_state_display(),
+        "since": status.since,
+        "out_of_scope": status.out_of_scope,
+        "out_of_scope_reason": status.out_of_scope_reason,
+    }
+
+
+ADJUST = {200: StatusOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+@router.post(
+    "/enterprises/{int:id}/out-of-scope",
+    response=ADJUST,
+    summary="企业不纳入统计，或恢复纳入统计",
+    description="已停业等不应计入复工率的企业不纳入统计，理由留档；街镇与行业主管部门在管辖范围内调整。",
+)
+def set_enterprise_out_of_scope(request, id: int, payload: OutOfScopeIn):
+    enterprise = _adjustable(request, id)
+    status = services.status_set_out_of_scope(
+        actor=request.user, enterprise=enterprise, out_of_scope=payload.out_of_scope, reason=payload.reason
+    )
+    return _status_out(status)
+
+
+@router.post(
+    "/enterprises/{int:id}/status",
+    response=ADJUST,
+    summary="变更企业复工状态（停工整改 / 整改后复工）",
+    description="只能手动设置“停工整改”或“整改后复工”，须填写理由；不符合状态流转的返回 422。",
+)
+def set_enterprise_status(request, id: int, payload: StatusIn):
+    enterprise = _adjustable(request, id)
+    status = services.status_change(
+        actor=request.user, enterprise=enterprise, state=payload.state, reason=payload.reason
+    )
+    return _status_out(status)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
+from fugong.core.web.forms import KitForm, KitModelForm
 from fugong.core.xlsx import Column, RowError, read_rows
 from fugong.enterprises.choices import Category
 
@@ -32,20 +33,6 @@ SECTIONS = [
 ]
 
 
-def bootstrap(form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(widget, forms.Select):
-            css = "form-select"
-        elif isinstance(widget, forms.HiddenInput):
-            continue
-        else:
-            css = "form-control"
-        widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-
 def check_planned_date(value: dt.date) -> dt.date:
     today = timezone.localdate()
     if value < today:
@@ -55,7 +42,7 @@ def check_planned_date(value: dt.date) -> dt.date:
     return value
 
 
-class FilingForm(forms.ModelForm):
+class FilingForm(KitModelForm):
     class Meta:
         model = Filing
         fields = FILING_FIELDS
@@ -85,7 +72,6 @@ class FilingForm(forms.ModelForm):
             self.fields[name].widget.attrs["inputmode"] = (
                 "decimal" if name == "disinfectant_kg" else "numeric"
             )
-        bootstrap(self)
 
     def clean_planned_date(self):
         return check_planned_date(self.cleaned_data["planned_date"])
@@ -124,7 +110,7 @@ def form_sections(form) -> list[FormSection]:
 HEALTH_CHOICES = HealthState.choices
 
 
-class StaffRowForm(forms.Form):
+class StaffRowForm(KitForm):
     """A known staff member on the roster: only what changes is typed."""
 
     person_id = forms.IntegerField(widget=forms.HiddenInput)
@@ -136,7 +122,6 @@ class StaffRowForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["last14_location"].widget.attrs["placeholder"] = _("如：重庆市北碚区")
-        bootstrap(self)
 
     def clean(self):
         data = super().clean()
@@ -145,7 +130,7 @@ class StaffRowForm(forms.Form):
         return data
 
 
-class NewRowForm(forms.Form):
+class NewRowForm(KitForm):
     """A person added by hand: found by ID number, created when new."""
 
     name = forms.CharField(label=_("姓名"), max_length=32, required=False)
@@ -159,7 +144,6 @@ class NewRowForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["id_number"].widget.attrs.update(autocomplete="off", inputmode="text")
         self.fields["phone"].widget.attrs.update(inputmode="tel")
-        bootstrap(self)
 
     def is_blank(self) -> bool:
         data = getattr(self, "cleaned_data", {})
@@ -198,7 +182,7 @@ StaffFormSet = forms.formset_factory(StaffRowForm, extra=0, max_num=ROSTER_INLIN
 NewFormSet = forms.formset_factory(NewRowForm, extra=3, max_num=50, validate_max=True)
 
 
-class RosterUploadForm(forms.Form):
+class RosterUploadForm(KitForm):
     roster_file = forms.FileField(
         label=_("从 Excel 导入名单"),
         required=False,
@@ -209,7 +193,6 @@ class RosterUploadForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["roster_file"].widget.attrs["accept"] = ".xlsx"
-        bootstrap(self)
 
 
 HEALTH_LABELS = {str(label): value for value, label in HealthState.choices}
@@ -291,7 +274,7 @@ def _check_row(raw: dict, number: int, labels: dict) -> list[RowError]:
 # --- commitment, review, bulk filing ------------------------------------------------------------------
 
 
-class SubmitForm(forms.Form):
+class SubmitForm(KitForm):
     signatory_name = forms.CharField(label=_("承诺人（法定代表人或授权人）姓名"), max_length=32)
     accept = forms.BooleanField(
         label=_("本人已阅读上述承诺书，代表本企业作出承诺"),
@@ -299,15 +282,11 @@ class SubmitForm(forms.Form):
     )
     commitment_version = forms.CharField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
-
 
 DECISION_CHOICES = [("approve", _("审核通过")), ("return", _("退回修改")), ("reject", _("不予复工"))]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(KitForm):
     decision = forms.ChoiceField(
         label=_("审核结果"),
         choices=DECISION_CHOICES,
@@ -322,12 +301,8 @@ class DecisionForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class BulkFilingForm(forms.Form):
+class BulkFilingForm(KitForm):
     enterprises = forms.ModelMultipleChoiceField(
         queryset=None, label=_("商户"), error_messages={"required": _("请至少选择一户")}
     )
@@ -348,7 +323,7 @@ class BulkFilingForm(forms.Form):
 # --- the district's settings ------------------------------------------------------------------------
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(KitForm):
     mode = forms.ChoiceField(label=_("复工方式"), choices=Mode.choices)
     review_working_days = forms.IntegerField(
         label=_("审核时限（工作日）"),
@@ -357,12 +332,8 @@ class PolicyForm(forms.Form):
         error_messages={"min_value": _("至少1个工作日"), "max_value": _("不超过15个工作日")},
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
 
-
-class ConditionAddForm(forms.Form):
+class ConditionAddForm(KitForm):
     code = forms.SlugField(
         label=_("编码"),
         max_length=32,
@@ -383,10 +354,6 @@ class ConditionAddForm(forms.Form):
     legal_basis = forms.CharField(label=_("依据"), max_length=200, required=False)
     effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)
-
     def clean(self):
         data = super().clean()
         needs = {ConditionRule.MASK_DAYS, ConditionRule.DISINFECTANT_DAYS, ConditionRule.THERMOMETERS}
@@ -395,16 +362,12 @@ class ConditionAddForm(forms.Form):
         return data
 
 
-class ConditionEndForm(forms.Form):
+class ConditionEndForm(KitForm):
     condition_id = forms.IntegerField(widget=forms.HiddenInput)
     effective_to = forms.DateField(label=_("失效日期"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
-class CommitmentForm(forms.Form):
+class CommitmentForm(KitForm):
     version = forms.CharField(label=_("版本号"), max_length=16, help_text=_("如 2020-2"))
     text = forms.CharField(label=_("承诺书内容"), widget=forms.Textarea(attrs={"rows": 10}))
     effective_from = forms.DateField(label=_("生效日期"), widget=forms.DateInput(attrs={"type": "date"}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        bootstrap(self)

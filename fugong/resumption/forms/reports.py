@@ -3,9 +3,11 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.web.forms import KitForm
 from fugong.enterprises.choices import Category
 
 MAX_PEOPLE = 1_000_000
@@ -26,7 +28,7 @@ def _number(**attrs) -> forms.NumberInput:
     return forms.NumberInput(attrs={"class": "form-control form-control-lg", "inputmode": "numeric", **attrs})
 
 
-class DailyReportForm(forms.Form):
+class DailyReportForm(KitForm):
     """企业日报. "今日无异常" fills zeros for the problems and abnormal persons; without it those counts
     are required (0 is an answer). The stored 无异常 flag is true exactly when nothing was found."""
 
@@ -151,6 +153,13 @@ class DailyReportForm(forms.Form):
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A service's error on a hidden field (the date) is shown above the form, where it is seen."""
+        if hasattr(exc, "error_dict"):
+            hidden = {n for n, f in self.fields.items() if f.widget.is_hidden}
+            exc = ValidationError({None if n in hidden else n: m for n, m in exc.error_dict.items()})
+        super().add_service_errors(exc)
 
     def service_fields(self) -> dict:
         """The keyword arguments of ``services.daily_report_submit``."""

@@ -333,6 +333,10 @@ def condition_codes() -> list[tuple[str, str]]:
     return sorted(latest.items())
 
 
+def condition_exists(*, pk: int) -> bool:
+    return Condition.objects.filter(pk=pk).exists()
+
+
 def commitment_versions() -> QuerySet[CommitmentText]:
     return CommitmentText.objects.order_by("-effective_from", "-pk")
 

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import audit
 from fugong.core.models import AuditAction
@@ -40,7 +41,7 @@ def _require_configure(actor) -> None:
     from fugong.core.access import RESUMPTION_CONFIGURE
 
     if not actor.can(RESUMPTION_CONFIGURE):
-        raise PermissionDenied("只有区级系统管理员可以调整复工条件与方式")
+        raise PermissionDenied(_("只有区级系统管理员可以调整复工条件与方式"))
 
 
 @transaction.atomic
@@ -86,11 +87,14 @@ def condition_add(
     _require_configure(actor)
     today = timezone.localdate()
     if effective_from < today:
-        raise ValidationError({"effective_from": "生效日期不能早于今天（已生效的条件不追溯修改）"})
+        raise ValidationError({"effective_from": _("生效日期不能早于今天（已生效的条件不追溯修改）")})
     versions = list(Condition.objects.select_for_update().filter(code=code).order_by("effective_from"))
     if versions and versions[-1].effective_from >= effective_from:
         raise ValidationError(
-            {"effective_from": f"该条件已有 {versions[-1].effective_from} 起的版本，新版本的生效日期须晚于它"}
+            {
+                "effective_from": _("该条件已有 %(date)s 起的版本，新版本的生效日期须晚于它")
+                % {"date": versions[-1].effective_from}
+            }
         )
     order = (
         sort_order
@@ -136,11 +140,13 @@ def condition_end(*, actor, condition_id: int, effective_to: dt.date) -> Conditi
     _require_configure(actor)
     condition = Condition.objects.select_for_update().get(pk=condition_id)
     if effective_to < timezone.localdate():
-        raise ValidationError({"effective_to": "失效日期不能早于今天"})
+        raise ValidationError({"effective_to": _("失效日期不能早于今天")})
     if effective_to < condition.effective_from:
-        raise ValidationError({"effective_to": "失效日期不能早于生效日期"})
+        raise ValidationError({"effective_to": _("失效日期不能早于生效日期")})
     if condition.effective_to is not None and condition.effective_to < effective_to:
-        raise ValidationError({"effective_to": f"该条件已于 {condition.effective_to} 失效"})
+        raise ValidationError(
+            {"effective_to": _("该条件已于 %(date)s 失效") % {"date": condition.effective_to}}
+        )
     before = audit.snapshot(condition, CONDITION_FIELDS)
     condition.effective_to = effective_to
     condition.save(update_fields=["effective_to"])
@@ -159,9 +165,9 @@ def commitment_publish(*, actor, version: str, text: str, effective_from: dt.dat
     """Publish a new version of the commitment; filings keep the version their signatory accepted."""
     _require_configure(actor)
     if effective_from < timezone.localdate():
-        raise ValidationError({"effective_from": "生效日期不能早于今天"})
+        raise ValidationError({"effective_from": _("生效日期不能早于今天")})
     if CommitmentText.objects.filter(version=version.strip()).exists():
-        raise ValidationError({"version": "该版本号已存在，请使用新的版本号"})
+        raise ValidationError({"version": _("该版本号已存在，请使用新的版本号")})
     commitment = CommitmentText(version=version.strip(), text=text.strip(), effective_from=effective_from)
     commitment.full_clean()
     commitment.save()

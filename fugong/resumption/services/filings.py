@@ -2,11 +2,13 @@
 of individual businesses."""
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.areas.models import Area
 from fugong.core import audit
@@ -86,9 +88,9 @@ def _transition(filing: Filing, actor, to_status: str, reason: str = "") -> None
 
 def _check_planned_date(planned: dt.date, today: dt.date) -> None:
     if planned < today:
-        raise ValidationError({"planned_date": "计划复工日期不能早于今天"})
+        raise ValidationError({"planned_date": _("计划复工日期不能早于今天")})
     if planned > today + dt.timedelta(days=180):
-        raise ValidationError({"planned_date": "计划复工日期不能晚于半年之后"})
+        raise ValidationError({"planned_date": _("计划复工日期不能晚于半年之后")})
 
 
 @transaction.atomic
@@ -101,7 +103,7 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     from fugong.health.services import employment_ensure
 
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
-        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+        raise PermissionDenied(_("只有本企业管理员可以填报复工备案"))
     _check_planned_date(fields["planned_date"], timezone.localdate())
     before = None
     if filing is None:
@@ -115,7 +117,7 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     else:
         filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
         if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-            raise ValidationError("该备案已提交，不能再修改")
+            raise ValidationError(_("该备案已提交，不能再修改"))
         before = _picture(filing, list(filing.roster.values_list("person_id", flat=True)))
     for name, value in fields.items():
         setattr(filing, name, value)
@@ -125,7 +127,7 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
         with transaction.atomic():
             filing.save()
     except IntegrityError:  # another first save of this enterprise's filing won the race
-        raise ValidationError("本企业已有一份未办结的复工备案，请刷新后继续填写") from None
+        raise ValidationError(_("本企业已有一份未办结的复工备案，请刷新后继续填写")) from None
     filing.roster.all().delete()
     RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
     for row in roster:
@@ -146,11 +148,11 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
     met; review categories enter the street's queue with a deadline."""
     filing = Filing.objects.select_for_update().get(pk=filing.pk)
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != filing.enterprise_id:
-        raise PermissionDenied("只有本企业管理员可以提交复工备案")
+        raise PermissionDenied(_("只有本企业管理员可以提交复工备案"))
     if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
-        raise ValidationError("该备案已提交")
+        raise ValidationError(_("该备案已提交"))
     if not signatory_name.strip():
-        raise ValidationError({"signatory_name": "请填写承诺人姓名"})
+        raise ValidationError({"signatory_name": _("请填写承诺人姓名")})
     before = _picture(filing)
     now = timezone.now()
     filing.signatory_name, filing.signed_at, filing.commitment = signatory_name.strip(), now, commitment
@@ -169,7 +171,7 @@ def filing_submit(*, actor, filing: Filing, signatory_name: str, commitment: Com
     filing.mode = policy_for(filing.category).mode  # the district may have changed it since the draft
     filing.holder_area = reviewing_area(filing.enterprise)
     if filing.mode == Mode.FILING and not unmet:
-        _transition(filing, actor, FilingStatus.FILED, "备案即复工：条件均已满足")
+        _transition(filing, actor, FilingStatus.FILED, _("备案即复工：条件均已满足"))
         filing.decided_at = now
         filing.save()
         _status_after_filing(actor=actor, enterprise=filing.enterprise, state=EnterpriseState.FILED)
@@ -196,23 +198,23 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
     """Approve, return for correction or reject, with a reason; refused when out of scope, when
     conditions are unmet (for approval) or when someone else acted first (``version``)."""
     if actor.role not in REVIEWER_ROLES:
-        raise PermissionDenied("您无权审核复工备案")
+        raise PermissionDenied(_("您无权审核复工备案"))
     filing = Filing.objects.visible_to(actor, "change").select_for_update().filter(pk=filing_id).first()
     if filing is None or (
         actor.role == Role.STREET_OFFICER and not filing.area_path.startswith(actor.scope_path)
     ):
-        raise PermissionDenied("该备案不在您的管辖范围内")
+        raise PermissionDenied(_("该备案不在您的管辖范围内"))
     if decision not in DECISIONS:
-        raise ValidationError({"decision": "请选择审核结果"})
+        raise ValidationError({"decision": _("请选择审核结果")})
     if filing.status != FilingStatus.SUBMITTED or filing.version != version:
-        raise ValidationError("该备案已被他人处理或已更新，请刷新后查看")
+        raise ValidationError(_("该备案已被他人处理或已更新，请刷新后查看"))
     if not reason.strip():
-        raise ValidationError({"reason": "请填写审核意见"})
+        raise ValidationError({"reason": _("请填写审核意见")})
     if decision == "approve":
         unmet = rules.unmet_conditions(filing, list(filing.roster.all()), timezone.localdate())
         if unmet:
             titles = "、".join(u.title for u in unmet)
-            raise ValidationError(f"不符合条件的一律不准复工：尚未满足 {titles}")
+            raise ValidationError(_("不符合条件的一律不准复工：尚未满足 %(titles)s") % {"titles": titles})
     before = _picture(filing)
     _transition(filing, actor, DECISIONS[decision], reason.strip())
     filing.decided_at, filing.decided_by, filing.decision_reason = timezone.now(), actor, reason.strip()
@@ -236,13 +238,13 @@ def _roster_person(row: dict, allowed: dict, known: dict, actor):
     if row.get("person_id"):
         person = allowed.get(int(row["person_id"])) if str(row["person_id"]).isdigit() else None
         if person is None:
-            raise ValidationError({"person": "该人员不在本企业员工名册中"})
+            raise ValidationError({"person": _("该人员不在本企业员工名册中")})
         return person
     errors = {}
     name, id_number = (row.get("name") or "").strip(), normalize_code(row.get("id_number"))
     phone = normalize_mobile(row.get("phone"))
     if not name:
-        errors["name"] = "请填写姓名"
+        errors["name"] = _("请填写姓名")
     for field, value, check in (
         ("id_number", id_number, validate_id_number),
         ("phone", phone, validate_mobile),
@@ -255,7 +257,7 @@ def _roster_person(row: dict, allowed: dict, known: dict, actor):
         raise ValidationError(errors)
     person = known.get(id_number)
     if person is not None and person.name != name:
-        raise ValidationError({"name": "该身份证号已登记，但姓名与登记的不一致，请核对"})
+        raise ValidationError({"name": _("该身份证号已登记，但姓名与登记的不一致，请核对")})
     return person or person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)[0]
 
 
@@ -272,7 +274,7 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
     from fugong.health.models import Person
 
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
-        raise PermissionDenied("只有本企业管理员可以填报复工备案")
+        raise PermissionDenied(_("只有本企业管理员可以填报复工备案"))
     filing = Filing.objects.select_for_update().filter(enterprise=enterprise, status__in=OPEN_FILING).first()
     staff = Q(employments__enterprise=enterprise)
     if filing is not None:
@@ -288,11 +290,11 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
         try:
             person = _roster_person(row, allowed, known, actor)
             if person.pk in seen:
-                raise ValidationError({"id_number": "同一人员在名单中重复出现"})
+                raise ValidationError({"id_number": _("同一人员在名单中重复出现")})
             if not (row.get("last14_location") or "").strip():
-                raise ValidationError({"last14_location": "请填写近14天所在地"})
+                raise ValidationError({"last14_location": _("请填写近14天所在地")})
             if row.get("health_state") not in HealthState.values:
-                raise ValidationError({"health_state": "请选择健康状况"})
+                raise ValidationError({"health_state": _("请选择健康状况")})
         except ValidationError as exc:
             for field, messages in exc.message_dict.items():
                 errors[f"roster.{number}.{field}"] = messages
@@ -312,17 +314,20 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
 
 
 @transaction.atomic
-def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
+def individual_bulk_file(
+    *, actor, enterprises=(), enterprise_ids: Iterable[int] = (), note: str = ""
+) -> list[Filing]:
     """个体工商户 filed in bulk by their community: each gets a filed filing signed by the worker and
-    the status 已备案, all or nothing; scope and eligibility are re-checked for every one."""
+    the status 已备案, all or nothing; scope and eligibility are re-checked for every one (chosen as
+    ``enterprises`` by a page or as ``enterprise_ids`` by the API)."""
     from fugong.core.access import COMMUNITY_CATEGORIES
     from fugong.enterprises.models import Enterprise
 
     if not actor.can(FILING_BULK):
-        raise PermissionDenied("只有社区工作人员或街镇干部可以代为备案")
-    pks = sorted({e.pk for e in enterprises})
+        raise PermissionDenied(_("只有社区工作人员或街镇干部可以代为备案"))
+    pks = sorted({e.pk for e in enterprises} | set(enterprise_ids))
     if not pks:
-        raise ValidationError("请至少选择一户")
+        raise ValidationError(_("请至少选择一户"))
     chosen = list(
         Enterprise.objects.visible_to(actor, "change")
         .select_for_update()
@@ -330,7 +335,7 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
         .order_by("pk")
     )
     if len(chosen) != len(pks):
-        raise PermissionDenied("所选商户中有不在您管辖范围内或不属于个体工商户、九小场所的")
+        raise PermissionDenied(_("所选商户中有不在您管辖范围内或不属于个体工商户、九小场所的"))
     taken = set(
         Filing.objects.filter(
             enterprise__in=chosen, status__in=[*OPEN_FILING, FilingStatus.APPROVED, FilingStatus.FILED]
@@ -342,10 +347,13 @@ def individual_bulk_file(*, actor, enterprises, note: str = "") -> list[Filing]:
         .values_list("enterprise__name", flat=True)
     )
     if taken | moved:
-        raise ValidationError("以下商户已有备案或已复工，不能重复备案：" + "、".join(sorted(taken | moved)))
+        raise ValidationError(
+            _("以下商户已有备案或已复工，不能重复备案：%(names)s")
+            % {"names": "、".join(sorted(taken | moved))}
+        )
     now, today = timezone.now(), timezone.localdate()
     commitment = commitment_in_force(today)
-    reason = "社区代为备案" + (f"：{note.strip()}" if note.strip() else "")
+    reason = _("社区代为备案：%(note)s") % {"note": note.strip()} if note.strip() else _("社区代为备案")
     signatory = (actor.full_name or actor.username)[:32]
     filings, entries = [], []
     for enterprise in chosen:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import audit
 from fugong.core.access import Role
@@ -45,10 +46,12 @@ def _check_expected_to_report(enterprise) -> None:
     """Only firms allowed back (filed / approved) or at work report; the others are told why."""
     status = EnterpriseStatus.objects.filter(enterprise=enterprise).first()
     if status is not None and status.out_of_scope:
-        raise ValidationError("本企业已标记为不纳入统计，无需报送企业日报")
+        raise ValidationError(_("本企业已标记为不纳入统计，无需报送企业日报"))
     if status is None or status.state not in EXPECTED_STATES:
         state = status.get_state_display() if status else EnterpriseState.NOT_RESUMED.label
-        raise ValidationError(f"本企业当前状态为“{state}”：完成复工备案（或审核通过）后再报送企业日报")
+        raise ValidationError(
+            _("本企业当前状态为“%(state)s”：完成复工备案（或审核通过）后再报送企业日报") % {"state": state}
+        )
 
 
 @transaction.atomic
@@ -58,10 +61,10 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
     The first report with staff on duty moves an allowed enterprise to 已复工.
     """
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
-        raise PermissionDenied("只有本企业管理员可以填报企业日报")
+        raise PermissionDenied(_("只有本企业管理员可以填报企业日报"))
     today = timezone.localdate()
     if date != today:
-        raise ValidationError({"date": "只能填报或修改当天的日报（当天24时截止）"})
+        raise ValidationError({"date": _("只能填报或修改当天的日报（当天24时截止）")})
     report = DailyReport.objects.select_for_update().filter(enterprise=enterprise, date=date).first()
     previous = _report_contribution(report) if report else None
     report = report or DailyReport(
@@ -70,9 +73,9 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
     for name, value in fields.items():
         setattr(report, name, value)
     if report.output_pct > 100 and not report.output_reason.strip():
-        raise ValidationError({"output_reason": "产能超过100%时请说明原因"})
+        raise ValidationError({"output_reason": _("产能超过100%时请说明原因")})
     if report.staff_on_duty > report.staff_total:
-        raise ValidationError({"staff_on_duty": "到岗人数不能超过职工总数"})
+        raise ValidationError({"staff_on_duty": _("到岗人数不能超过职工总数")})
     _check_expected_to_report(enterprise)
     report.updated_by = actor
     report.full_clean(validate_unique=False)
@@ -87,7 +90,7 @@ def daily_report_save(*, actor, enterprise, date: dt.date, **fields) -> DailyRep
         and status.state in (EnterpriseState.FILED, EnterpriseState.APPROVED)
     ):
         status_set(
-            actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason="首次日报有人员到岗"
+            actor=actor, enterprise=enterprise, state=EnterpriseState.RESUMED, reason=_("首次日报有人员到岗")
         )
     return report
 

@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import audit
 from fugong.core.access import Role
@@ -43,7 +44,7 @@ def _key(enterprise) -> tallies.Key:
 
 
 def _status_for_update(enterprise) -> EnterpriseStatus:
-    status, _ = EnterpriseStatus.objects.get_or_create(enterprise=enterprise)
+    status, _created = EnterpriseStatus.objects.get_or_create(enterprise=enterprise)
     return EnterpriseStatus.objects.select_for_update().get(pk=status.pk)
 
 
@@ -84,10 +85,11 @@ def status_set(
     status = _status_for_update(enterprise)
     if state not in STATE_FLOW[status.state]:
         raise ValidationError(
-            f"企业当前状态为“{status.get_state_display()}”，不能变更为“{EnterpriseState(state).label}”"
+            _("企业当前状态为“%(current)s”，不能变更为“%(wanted)s”")
+            % {"current": status.get_state_display(), "wanted": EnterpriseState(state).label}
         )
     if state == EnterpriseState.SUSPENDED and not reason.strip():
-        raise ValidationError({"reason": "停工整改必须填写理由"})
+        raise ValidationError({"reason": _("停工整改必须填写理由")})
     before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)
     on = on or timezone.localdate()
     StatusChange.objects.create(
@@ -116,7 +118,7 @@ def status_set(
 def _status_after_filing(*, actor, enterprise, state: str) -> None:
     current = EnterpriseStatus.objects.filter(enterprise=enterprise).values_list("state", flat=True).first()
     if current is None or current in FILING_MOVES_FROM:
-        status_set(actor=actor, enterprise=enterprise, state=state, reason="复工备案办结")
+        status_set(actor=actor, enterprise=enterprise, state=state, reason=_("复工备案办结"))
 
 
 @transaction.atomic
@@ -125,13 +127,13 @@ def status_change(*, actor, enterprise, state: str, reason: str) -> EnterpriseSt
     from fugong.enterprises.models import Enterprise
 
     if actor.role not in REVIEWER_ROLES | {Role.DEPARTMENT_OFFICER}:
-        raise PermissionDenied("您无权变更企业复工状态")
+        raise PermissionDenied(_("您无权变更企业复工状态"))
     if state not in MANUAL_STATES:
-        raise ValidationError({"state": "只能手动设置“停工整改”或“整改后复工”"})
+        raise ValidationError({"state": _("只能手动设置“停工整改”或“整改后复工”")})
     if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("该企业不在您的管辖范围内")
+        raise PermissionDenied(_("该企业不在您的管辖范围内"))
     if not reason.strip():
-        raise ValidationError({"reason": "请填写理由"})
+        raise ValidationError({"reason": _("请填写理由")})
     return status_set(actor=actor, enterprise=enterprise, state=state, reason=reason)
 
 
@@ -139,13 +141,13 @@ def status_change(*, actor, enterprise, state: str, reason: str) -> EnterpriseSt
 def status_set_out_of_scope(*, actor, enterprise, out_of_scope: bool, reason: str) -> EnterpriseStatus:
     """Leave a firm out of the rates (stopped anyway), or take it back, with the reason kept."""
     if actor.role not in REVIEWER_ROLES | {Role.DEPARTMENT_OFFICER}:
-        raise PermissionDenied("您无权调整统计范围")
+        raise PermissionDenied(_("您无权调整统计范围"))
     from fugong.enterprises.models import Enterprise
 
     if not Enterprise.objects.visible_to(actor, "change").filter(pk=enterprise.pk).exists():
-        raise PermissionDenied("该企业不在您的管辖范围内")
+        raise PermissionDenied(_("该企业不在您的管辖范围内"))
     if not reason.strip():
-        raise ValidationError({"reason": "请填写理由"})
+        raise ValidationError({"reason": _("请填写理由")})
     status = _status_for_update(enterprise)
     before_snapshot = audit.snapshot(status, ["out_of_scope", "out_of_scope_reason"])
     before = tallies.status_contribution(state=status.state, out_of_scope=status.out_of_scope)

@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
+from fugong.core.web.forms import apply_service_errors
 from fugong.enterprises.choices import Category, Industry
 
 from .. import services
@@ -24,11 +26,6 @@ from ..selectors import command as selectors
 from ..selectors.command import METRICS, Scope
 
 PAGE_SIZE = 50
-
-
-def _require_rates(user) -> None:
-    if not user.can(access.RATES_VIEW):
-        raise PermissionDenied
 
 
 def _scope(request, form) -> Scope:
@@ -141,11 +138,10 @@ def _chart_data(trend, children) -> dict:
     }
 
 
-@login_required
+@capability_required(access.RATES_VIEW)
 @require_GET
 def command(request):
     user = request.user
-    _require_rates(user)
     form = CommandFilterForm(request.GET, user=user)
     scope = _scope(request, form)
     defs = selectors.definitions()
@@ -186,11 +182,10 @@ def command(request):
     return render(request, "resumption/command_page.html", context)
 
 
-@login_required
+@capability_required(access.RATES_VIEW)
 @require_GET
 def drilldown(request):
     user = request.user
-    _require_rates(user)
     form = DrilldownForm(request.GET, user=user)
     scope = _scope(request, form)
     metric = form.cleaned_data.get("metric") or "resumed"
@@ -233,13 +228,6 @@ def _next(request) -> str:
     return reverse("resumption:drilldown")
 
 
-def _errors_onto(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, msgs in errors.items():
-        for message in msgs:
-            form.add_error(name if name in form.fields else None, message)
-
-
 def _action_page(request, enterprise, form, kind: str, status: int = 200):
     return render(
         request,
@@ -263,7 +251,7 @@ def _apply(request, enterprise, form, kind: str, write, done: str):
         try:
             write(form.cleaned_data)
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("您无权执行此操作"))
             return _action_page(request, enterprise, form, kind, status=403)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView
 from fugong.core.xlsx import SheetError, template_response
 from fugong.enterprises.choices import Category
 
@@ -47,26 +49,16 @@ FIELD_LABELS = {
 }
 
 
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied
-
-
 def _own_enterprise(user):
-    _require(user, access.FILING_SUBMIT)
     if not user.scope_enterprise_id:
         raise PermissionDenied
     return user.scope_enterprise
 
 
-def _error_dict(exc: ValidationError) -> dict:
-    return exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-
-
 # --- the enterprise's own filing -------------------------------------------------------------------
 
 
-@login_required
+@capability_required(access.FILING_SUBMIT)
 @require_GET
 def filing_mine(request):
     enterprise = _own_enterprise(request.user)
@@ -167,18 +159,22 @@ def _row_values(row) -> dict:
     }
 
 
-def _apply_service_errors(form, exc: ValidationError, where: list[str], row_errors: list[str]) -> None:
-    for key, msgs in _error_dict(exc).items():
+def _split_roster_errors(exc: ValidationError, where: list[str]) -> tuple[list[str], ValidationError]:
+    """The service names roster rows as ``roster.N.field``: those become lines naming the row where it
+    came from; the rest is left for the form."""
+    if not hasattr(exc, "error_dict"):
+        return [], exc
+    rows, rest = [], {}
+    for key, msgs in exc.message_dict.items():
         if key.startswith("roster."):
             _, number, field = key.split(".", 2)
-            for m in msgs:
-                row_errors.append(f"{where[int(number) - 1]} 「{FIELD_LABELS.get(field, field)}」：{m}")
+            rows += [f"{where[int(number) - 1]} 「{FIELD_LABELS.get(field, field)}」：{m}" for m in msgs]
         else:
-            for m in msgs:
-                form.add_error(key if key in form.fields else None, m)
+            rest[key] = msgs
+    return rows, ValidationError(rest)
 
 
-@login_required
+@capability_required(access.FILING_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def filing_edit(request):
     user = request.user
@@ -218,7 +214,9 @@ def filing_edit(request):
                     actor=user, enterprise=enterprise, roster=roster, **form.service_fields()
                 )
             except ValidationError as exc:
-                _apply_service_errors(form, exc, where, row_errors)
+                rows, rest = _split_roster_errors(exc, where)
+                row_errors += rows
+                form.add_service_errors(rest)
             else:
                 messages.success(
                     request, f"复工备案已保存，名单共 {len(roster)} 人。请核对条件并签署承诺书后提交。"
@@ -244,14 +242,13 @@ def filing_edit(request):
     )
 
 
-@login_required
+@capability_required(access.FILING_SUBMIT)
 @require_GET
 def roster_template(request):
-    _require(request.user, access.FILING_SUBMIT)
     return template_response(ROSTER_COLUMNS, filename="复工人员名单模板.xlsx", title="复工人员名单")
 
 
-@login_required
+@capability_required(access.FILING_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def filing_submit(request):
     user = request.user
@@ -283,9 +280,7 @@ def filing_submit(request):
                     signatory_name=form.cleaned_data["signatory_name"],
                 )
             except ValidationError as exc:
-                for key, msgs in _error_dict(exc).items():
-                    for m in msgs:
-                        form.add_error(key if key in form.fields else None, m)
+                form.add_service_errors(exc)
             else:
                 text = (
                     "已备案：条件均已满足，可按计划复工。"
@@ -315,11 +310,10 @@ def filing_submit(request):
 # --- review -----------------------------------------------------------------------------------------
 
 
-@login_required
+@capability_required(access.FILING_REVIEW)
 @require_GET
 def review_queue(request):
     user = request.user
-    _require(user, access.FILING_REVIEW)
     f = selectors.QueueFilter.from_params(request.GET)
     page = Paginator(selectors.review_queue(user=user, f=f), PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -347,18 +341,19 @@ def review_queue(request):
     )
 
 
-@login_required
-@require_GET
-def review_overdue(request):
-    user = request.user
-    if not user.can(access.FILING_OVERSEE):
-        raise PermissionDenied
-    page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/review_overdue.html",
-        {"groups": selectors.overdue_by_holder(user=user), "page": page, "now": timezone.now()},
-    )
+class ReviewOverdueView(KitView):
+    """Overdue filings for the level above, grouped by the unit holding them."""
+
+    capability = access.FILING_OVERSEE
+    template_name = "resumption/review_overdue.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        page = Paginator(selectors.overdue_filings(user=user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
+        )
+        groups = selectors.overdue_by_holder(user=user)
+        return super().get_context_data(groups=groups, page=page, now=timezone.now(), **kwargs)
 
 
 def _can_view_filings(user) -> bool:
@@ -382,9 +377,7 @@ def filing_detail(request, pk: int):
             try:
                 decided = services.filing_decide(actor=user, filing_id=filing.pk, **form.cleaned_data)
             except ValidationError as exc:
-                for key, msgs in _error_dict(exc).items():
-                    for m in msgs:
-                        form.add_error(key if key in form.fields else None, m)
+                form.add_service_errors(exc)
             else:
                 messages.success(request, f"已办理：{decided.get_status_display()}。")
                 return redirect("resumption:filing_detail", pk=filing.pk)
@@ -419,12 +412,10 @@ def filing_detail(request, pk: int):
 # --- bulk filing of individual businesses ----------------------------------------------------------
 
 
-@login_required
+@capability_required(access.FILING_BULK)
 @require_http_methods(["GET", "POST"])
 def bulk_filing(request):
     user = request.user
-    if not user.can(access.FILING_BULK):
-        raise PermissionDenied
     candidates = selectors.bulk_candidates(user=user)
     form = BulkFilingForm(request.POST if request.method == "POST" else None, candidates=candidates)
     status = 200
@@ -435,11 +426,10 @@ def bulk_filing(request):
                 filed = services.individual_bulk_file(
                     actor=user, enterprises=form.cleaned_data["enterprises"], note=form.cleaned_data["note"]
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                form.add_error(
-                    None,
-                    " ".join(_error_dict(exc)["__all__"]) if isinstance(exc, ValidationError) else str(exc),
-                )
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            except PermissionDenied as exc:
+                form.add_error(None, str(exc))
             else:
                 messages.success(request, f"已代为备案 {len(filed)} 户，状态均为“已备案”。")
                 return redirect("resumption:bulk_filing")

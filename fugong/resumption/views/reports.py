@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView
 from fugong.enterprises.choices import Category
 from fugong.enterprises.selectors import area_choices
 
@@ -24,19 +26,6 @@ from ..rates import DEFINITIONS
 from ..selectors import reports as selectors
 
 PAGE_SIZE = 50
-
-
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied
-
-
-def _errors_onto_form(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, texts in errors.items():
-        visible = name in form.fields and not form.fields[name].widget.is_hidden
-        for text in texts:
-            form.add_error(name if visible else None, text)
 
 
 # --- the enterprise's side ---------------------------------------------------------------------
@@ -50,11 +39,10 @@ def _refuse_other_enterprise(request) -> None:
         raise PermissionDenied
 
 
-@login_required
+@capability_required(access.FILING_SUBMIT)
 @require_http_methods(["GET", "POST"])
 def report_today(request):
     user = request.user
-    _require(user, access.FILING_SUBMIT)
     enterprise = selectors.own_enterprise(user=user)
     today = timezone.localdate()
     existing = selectors.report_of(enterprise=enterprise, day=today)
@@ -68,7 +56,7 @@ def report_today(request):
                     actor=user, enterprise=enterprise, date=form.cleaned_data["date"], **_fields(form)
                 )
             except ValidationError as exc:
-                _errors_onto_form(form, exc)
+                form.add_service_errors(exc)
             else:
                 messages.success(
                     request,
@@ -105,18 +93,19 @@ def _initial_from(report) -> dict:
     return initial | {"date": report.date}
 
 
-@login_required
-@require_GET
-def report_list_mine(request):
-    user = request.user
-    _require(user, access.FILING_SUBMIT)
-    enterprise = selectors.own_enterprise(user=user)
-    page = Paginator(selectors.reports_mine(user=user), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/report_mine.html",
-        {"page": page, "enterprise": enterprise, "today": timezone.localdate()},
-    )
+class ReportListMineView(KitView):
+    """The enterprise's own daily reports, newest first."""
+
+    capability = access.FILING_SUBMIT
+    template_name = "resumption/report_mine.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        enterprise = selectors.own_enterprise(user=user)
+        page = Paginator(selectors.reports_mine(user=user), PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page, enterprise=enterprise, today=timezone.localdate(), **kwargs
+        )
 
 
 # --- the officials' side -----------------------------------------------------------------------
@@ -134,11 +123,10 @@ def _filter_context(request, form: ReportFilterForm) -> dict:
     }
 
 
-@login_required
+@capability_required(access.REPORT_MONITOR)
 @require_GET
 def report_list(request):
     user = request.user
-    _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
     reports = selectors.reports_of_day(user=user, **filters)
@@ -156,11 +144,10 @@ def report_list(request):
     )
 
 
-@login_required
+@capability_required(access.REPORT_MONITOR)
 @require_GET
 def reports_missing(request):
     user = request.user
-    _require(user, access.REPORT_MONITOR)
     form = ReportFilterForm(request.GET)
     filters = form.filters()
     missing = selectors.reports_missing(user=user, **filters)
@@ -178,12 +165,11 @@ def reports_missing(request):
     )
 
 
-@login_required
+@capability_required(access.REPORT_MONITOR)
+@capability_required(access.ENTERPRISE_EXPORT)
 @require_GET
 def reports_missing_export(request):
     user = request.user
-    _require(user, access.REPORT_MONITOR)
-    _require(user, access.ENTERPRISE_EXPORT)
     filters = ReportFilterForm(request.GET).filters()
     missing = selectors.reports_missing(user=user, **filters)
     return exports.missing_export(user=user, queryset=missing, day=filters["day"])

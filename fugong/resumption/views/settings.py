@@ -1,13 +1,13 @@
 """The district's resumption settings page: modes per category, dated conditions, commitment text."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
 from fugong.enterprises.choices import Category
 
 from .. import services
@@ -19,7 +19,6 @@ from ..forms.filings import (
     PolicyForm,
 )
 from ..selectors import filings as selectors
-from .filings import _error_dict, _require
 
 # --- the district's settings -----------------------------------------------------------------------
 
@@ -54,9 +53,7 @@ def _run(form, call) -> bool:
     try:
         call()
     except ValidationError as exc:
-        for key, msgs in _error_dict(exc).items():
-            for m in msgs:
-                form.add_error(key if key in form.fields else None, m)
+        form.add_service_errors(exc)
         return False
     return True
 
@@ -106,10 +103,9 @@ def _settings_post(request, forms, action) -> bool:
     return False
 
 
-@login_required
+@capability_required(access.RESUMPTION_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
-    _require(request.user, access.RESUMPTION_CONFIGURE)
     action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = _settings_forms(request.POST if action else None, action)
     status = 200
