@@ -4,14 +4,16 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 from pydantic import Field
 
-from fugong.core.access import AREA_VIEW, GROUP_MANAGE
+from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 from fugong.core.scoping import CHANGE
+from fugong.core.xlsx import SheetError
 
-from . import selectors, services
+from . import imports, selectors, services
 from .choices import AreaKind, GroupKind, MemberDuty
 from .models import Area, Department, WorkingGroupMember
 
@@ -218,3 +220,59 @@ def remove_member(request, group_id: int, user_id: int):
         raise ValidationError({"user_id": [_("该用户不是本组成员")]})
     services.group_member_remove(actor=request.user, group=group, user=member.user)
     return _group_out(group)
+
+
+# --- importing the tree: the same parser and service as the page (/areas/import/) --------------------
+
+
+class AreaRowErrorOut(Schema):
+    row: int = Field(description="Excel 中的行号")
+    column: str
+    message: str
+
+
+class AreaImportOut(Schema):
+    detail: str
+    saved: bool
+    created: int
+    updated: int
+    unchanged: int
+    errors: list[AreaRowErrorOut]
+
+
+@router.post(
+    "/import",
+    response={200: AreaImportOut, 400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 422: AreaImportOut},
+    summary="从 xlsx 导入行政区划",
+    description="以 multipart/form-data 上传 `file`（.xlsx，列：区划编码、名称、类型、上级编码），与导入页面相同。"
+    "已有的编码更新名称和类型，其余新增。全部成功或全部不导入：任何一行有误时返回 422，`errors` 逐行列出"
+    "第 N 行、列、原因；文件本身无法读取时返回 400。",
+)
+def import_areas(request, file: File[UploadedFile] = None):
+    _require(request.user, AREA_IMPORT)
+    try:
+        result = services.area_import(actor=request.user, parsed=imports.parse_rows(file))
+    except SheetError as exc:
+        return Status(400, {"detail": exc.message})
+    except imports.AreaImportError as exc:
+        errors = [{"row": e.row, "column": e.column, "message": e.message} for e in exc.errors]
+        detail = _("有 %(n)d 行数据有误，未导入任何数据；改正后重新上传") % {
+            "n": len({e.row for e in exc.errors})
+        }
+        return Status(
+            422,
+            {"detail": detail, "saved": False, "created": 0, "updated": 0, "unchanged": 0, "errors": errors},
+        )
+    detail = _("导入完成：新增 %(c)d 个区划，更新 %(u)d 个，未变 %(n)d 个") % {
+        "c": result.created,
+        "u": result.updated,
+        "n": result.unchanged,
+    }
+    return {
+        "detail": detail,
+        "saved": True,
+        "created": result.created,
+        "updated": result.updated,
+        "unchanged": result.unchanged,
+        "errors": [],
+    }

@@ -9,15 +9,20 @@ Actions carry the ``version`` read with the problem; when someone else acted fir
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from fugong.core.access import PROBLEM_OVERSEE
+from fugong.accounts.models import User
+from fugong.areas.models import Area, Department
+from fugong.core.access import PROBLEM_OVERSEE, SUPERVISION_CONFIGURE, Role
 from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
 
 from . import policies, selectors, services
-from .models import Problem
+from .choices import ProblemCategory
+from .models import Problem, RoutingRule
 
 router = Router(tags=["问题台账"])
 
@@ -387,3 +392,136 @@ def reopen_problem(request, id: int, payload: ReopenIn):
         actor=request.user, problem_id=id, version=_version(payload), reason=payload.reason
     )
     return _detail(request.user, id)
+
+
+# --- the district's settings: answer times and routing rules (the settings page's services) -------------
+
+
+class DueDaysOut(Schema):
+    category: str
+    label: str
+    days: int
+
+
+class DueDaysIn(Schema):
+    category: ProblemCategory
+    days: int = Field(..., ge=1, le=90, description="办理时限（工作日）；已登记的诉求保留原时限")
+
+
+class RuleOut(Schema):
+    id: int
+    category: str
+    area_code: str | None = Field(description="为空表示全区")
+    department_code: str
+    assignee: str | None = Field(description="承办人用户名")
+
+
+class RuleIn(Schema):
+    category: ProblemCategory
+    area_code: str | None = Field(None, max_length=32, description="街镇或全区（为空）；更具体的区域优先")
+    department_code: str = Field(..., min_length=1, max_length=32)
+    assignee: str | None = Field(None, max_length=150, description="承办部门的人员用户名")
+
+
+class SeededOut(Schema):
+    created: int
+
+
+def _configurer(user) -> None:
+    if not user.can(SUPERVISION_CONFIGURE):
+        raise PermissionDenied(_("只有区级系统管理员可以调整分办规则和办理时限"))
+
+
+def _rule(r) -> dict:
+    return {
+        "id": r.pk,
+        "category": r.category,
+        "area_code": r.area.code if r.area_id else None,
+        "department_code": r.department.code,
+        "assignee": r.assignee.username if r.assignee_id else None,
+    }
+
+
+def _rule_fields(user, payload: RuleIn) -> dict:
+    """Codes → the rows the settings form offers; unknown and out of scope get the same answer."""
+    errors, area, assignee = {}, None, None
+    if payload.area_code and payload.area_code.strip():
+        areas = Area.objects.visible_to(user).filter(depth__lte=1)
+        area = areas.filter(code=payload.area_code.strip()).first()
+        if area is None:
+            errors["area_code"] = [_("区划不存在或不在您的管辖范围内")]
+    department = Department.objects.visible_to(user).filter(code=payload.department_code.strip()).first()
+    if department is None:
+        errors["department_code"] = [_("部门不存在或不在您的管辖范围内")]
+    if payload.assignee and payload.assignee.strip():
+        officers = User.objects.filter(role=Role.DEPARTMENT_OFFICER, is_active=True)
+        assignee = officers.filter(username=payload.assignee.strip()).first()
+        if assignee is None:
+            errors["assignee"] = [_("没有这个部门人员")]
+    if errors:
+        raise ValidationError(errors)
+    return {"category": payload.category, "area": area, "department": department, "assignee": assignee}
+
+
+@router.get(
+    "/settings/due-days",
+    response={200: list[DueDaysOut], 403: ErrorOut},
+    summary="各类诉求的办理时限",
+)
+def list_due_days(request):
+    _configurer(request.user)
+    return selectors.due_days_table()
+
+
+@router.put(
+    "/settings/due-days",
+    response={200: list[DueDaysOut], 403: ErrorOut, 422: ValidationErrorOut},
+    summary="设置一类诉求的办理时限",
+    description="新登记的诉求按新时限计算，已登记的保留原到期时间。",
+)
+def update_due_days(request, payload: DueDaysIn):
+    _configurer(request.user)
+    services.due_days_update(actor=request.user, category=payload.category, days=payload.days)
+    return selectors.due_days_table()
+
+
+@router.get("/settings/rules", response={200: list[RuleOut], 403: ErrorOut}, summary="分办规则")
+def list_routing_rules(request):
+    _configurer(request.user)
+    return [_rule(r) for r in selectors.routing_rules()]
+
+
+@router.post(
+    "/settings/rules",
+    response={201: RuleOut, 403: ErrorOut, 422: ValidationErrorOut},
+    summary="新增或替换分办规则",
+    description="同一问题类别与区域已有规则时替换它。",
+)
+def save_routing_rule(request, payload: RuleIn):
+    _configurer(request.user)
+    rule = services.routing_rule_save(actor=request.user, **_rule_fields(request.user, payload))
+    return Status(201, _rule(rule))
+
+
+@router.post(
+    "/settings/rules/defaults",
+    response={200: SeededOut, 403: ErrorOut},
+    summary="按默认方案补齐全区分办规则",
+    description="只为还没有全区规则的问题类别新增。",
+)
+def seed_routing_rules(request):
+    _configurer(request.user)
+    return {"created": services.routing_seed_defaults(actor=request.user)}
+
+
+@router.delete(
+    "/settings/rules/{int:rule_id}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut},
+    summary="删除分办规则",
+)
+def delete_routing_rule(request, rule_id: int):
+    _configurer(request.user)
+    if not RoutingRule.objects.filter(pk=rule_id).exists():
+        raise Http404
+    services.routing_rule_delete(actor=request.user, rule_id=rule_id)
+    return Status(204, None)

@@ -1,4 +1,5 @@
-"""Forms of the ledger's pages. Choices are narrowed to the user's scope; the services decide."""
+"""Forms of the ledger's pages (KitForm: styled, choices narrowed to the user's scope); the services
+decide."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -6,22 +7,14 @@ from django.utils.translation import gettext_lazy as _
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Department
 from fugong.core.access import Role
+from fugong.core.web.forms import KitForm
 
 from .choices import ProblemCategory
 
 TEXTAREA = {"class": "form-control", "rows": 4}
 
 
-def _bootstrap(form: forms.Form) -> None:
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.HiddenInput):
-            continue
-        css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-        widget.attrs.setdefault("class", css)
-
-
-class ProblemForm(forms.Form):
+class ProblemForm(KitForm):
     enterprise = forms.ModelChoiceField(
         label=_("企业"), queryset=None, help_text=_("只列出您可以代为登记的企业")
     )
@@ -44,10 +37,9 @@ class ProblemForm(forms.Form):
         if own_enterprise is not None:  # an enterprise admin records for their own enterprise only
             del self.fields["enterprise"]
             del self.fields["green_channel"]
-        _bootstrap(self)
 
 
-class VersionForm(forms.Form):
+class VersionForm(KitForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -72,7 +64,7 @@ class ExtensionForm(VersionForm):
     )
 
 
-class DecideExtensionForm(forms.Form):
+class DecideExtensionForm(KitForm):
     approve = forms.TypedChoiceField(
         label=_("审批意见"),
         coerce=lambda v: v == "1",
@@ -114,30 +106,28 @@ ACTION_FORMS = {
 }
 
 
-class DueDaysForm(forms.Form):
+class DueDaysForm(KitForm):
     category = forms.ChoiceField(label=_("问题类别"), choices=ProblemCategory.choices)
     days = forms.IntegerField(label=_("办理时限（工作日）"), min_value=1, max_value=90)
 
 
-class RoutingRuleForm(forms.Form):
+class RoutingRuleForm(KitForm):
     category = forms.ChoiceField(label=_("问题类别"), choices=ProblemCategory.choices)
     area = forms.ModelChoiceField(
         label=_("适用区域"),
-        queryset=Area.objects.none(),
+        queryset=Area.objects.filter(depth__lte=1).order_by("path"),
         required=False,
         empty_label=_("全区"),
         help_text=_("更具体（层级更低）的区域优先"),
     )
-    department = forms.ModelChoiceField(label=_("承办部门"), queryset=Department.objects.none())
+    department = forms.ModelChoiceField(label=_("承办部门"), queryset=Department.objects.order_by("code"))
     assignee = forms.ModelChoiceField(
         label=_("承办人"), queryset=User.objects.none(), required=False, empty_label=_("不指定")
     )
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["area"].queryset = Area.objects.visible_to(user).filter(depth__lte=1).order_by("path")
-        self.fields["department"].queryset = Department.objects.visible_to(user).order_by("code")
+        super().__init__(*args, user=user, **kwargs)  # area and department narrowed to the user's scope
+        # any department officer of the district may be named, whoever configures
         self.fields["assignee"].queryset = User.objects.filter(
             role=Role.DEPARTMENT_OFFICER, is_active=True
         ).order_by("department__code", "username")
-        _bootstrap(self)

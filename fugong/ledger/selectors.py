@@ -17,8 +17,15 @@ from fugong.core.access import PROBLEM_HANDLE, PROBLEM_OVERSEE, PROBLEM_REPORT, 
 from fugong.enterprises.models import Enterprise
 
 from . import policies
-from .choices import ACTIVE, EscalationLevel, ExtensionStatus, ProblemCategory, ProblemStatus
-from .models import Extension, Problem, ProblemEvent
+from .choices import (
+    ACTIVE,
+    DEFAULT_DUE_DAYS,
+    EscalationLevel,
+    ExtensionStatus,
+    ProblemCategory,
+    ProblemStatus,
+)
+from .models import CategoryDueDays, Extension, Problem, ProblemEvent, RoutingRule
 
 LIST_RELATED = ("enterprise", "department", "street")
 
@@ -287,3 +294,21 @@ def by_area(*, qs: QuerySet[Problem], user, now) -> list[dict]:
     return [
         {"area": a, **{k: v for k, v in rows.get(a.pk, empty).items() if k != "bucket"}} for a in children
     ]
+
+
+# --- the district's settings ------------------------------------------------------------------------
+
+
+def due_days_table() -> list[dict]:
+    """Each category's answer time: the stored one, else the default."""
+    stored = dict(CategoryDueDays.objects.values_list("category", "days"))
+    return [
+        {"category": value, "label": str(label), "days": stored.get(value, DEFAULT_DUE_DAYS[value])}
+        for value, label in ProblemCategory.choices
+    ]
+
+
+def routing_rules() -> QuerySet[RoutingRule]:
+    return RoutingRule.objects.select_related("area", "department", "assignee").order_by(
+        "category", "area_path"
+    )

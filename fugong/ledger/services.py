@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from fugong.core import audit
 from fugong.core.access import SUPERVISION_CONFIGURE
@@ -28,8 +29,8 @@ from .choices import (
 from .choices import ProblemStatus as S
 from .models import CategoryDueDays, Extension, Problem, ProblemEvent, RoutingRule
 
-STALE = "该问题已被他人处理，请刷新"
-OUT_OF_SCOPE = "该问题不在您的管辖范围内"
+STALE = gettext_noop("该问题已被他人处理，请刷新")
+OUT_OF_SCOPE = gettext_noop("该问题不在您的管辖范围内")
 
 
 def _event(problem: Problem, actor, kind: str, note: str = "", to_status: str = "") -> ProblemEvent:
@@ -75,7 +76,7 @@ def _save(actor, problem: Problem, before: dict) -> Problem:
 def _required(value: str, field: str, message: str) -> str:
     value = (value or "").strip()
     if not value:
-        raise ValidationError({field: _(message)})
+        raise ValidationError({field: message})
     return value
 
 
@@ -170,7 +171,7 @@ def problem_answer(*, actor, problem_id: int, version: int, answer: str) -> Prob
     problem = _handler(actor, problem_id, version)
     if problem.status not in ACTIVE:
         raise ValidationError(_(STALE))
-    answer = _required(answer, "answer", "请填写答复内容")
+    answer = _required(answer, "answer", _("请填写答复内容"))
     before = audit.snapshot(problem, Problem.AUDIT_FIELDS)
     _event(problem, actor, EventKind.ANSWERED, answer, to_status=S.ANSWERED)
     problem.status, problem.answer = S.ANSWERED, answer
@@ -213,7 +214,7 @@ def problem_confirm(*, actor, problem_id: int, version: int, rating: int, commen
 def problem_reopen(*, actor, problem_id: int, version: int, reason: str) -> Problem:
     """The enterprise is not satisfied: back to the handler with a reason and a new clock."""
     problem = _enterprise_side(actor, problem_id, version)
-    reason = _required(reason, "reason", "请填写要求重新办理的理由")
+    reason = _required(reason, "reason", _("请填写要求重新办理的理由"))
     before = audit.snapshot(problem, Problem.AUDIT_FIELDS)
     days = rules.effective_days(rules.due_days(problem.category), green_channel=problem.green_channel)
     _event(problem, actor, EventKind.REOPENED, reason, to_status=S.REOPENED)
@@ -229,7 +230,7 @@ def extension_request(*, actor, problem_id: int, version: int, days: int, reason
     problem = _handler(actor, problem_id, version)
     if problem.status not in ACTIVE:
         raise ValidationError(_("该问题已答复或已办结，无需延期"))
-    reason = _required(reason, "reason", "请填写延期理由")
+    reason = _required(reason, "reason", _("请填写延期理由"))
     if not isinstance(days, int) or not 1 <= days <= 30:
         raise ValidationError({"days": _("延期天数应为 1–30 个工作日")})
     if problem.extensions.filter(status=ExtensionStatus.PENDING).exists():

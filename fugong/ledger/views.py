@@ -14,13 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from fugong.core.access import PROBLEM_OVERSEE, Role
+from fugong.core.access import PROBLEM_OVERSEE, SUPERVISION_CONFIGURE, Role
+from fugong.core.decorators import capability_required
 from fugong.core.xlsx import export_response, export_watermark
 
 from . import policies, selectors, services
-from .choices import DEFAULT_DUE_DAYS, ProblemCategory, ProblemStatus
+from .choices import ProblemCategory, ProblemStatus
 from .forms import ACTION_FORMS, ProblemForm
-from .models import CategoryDueDays, RoutingRule
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
@@ -166,17 +166,9 @@ def problem_new(request):
     return render(
         request,
         "ledger/problem_new.html",
-        {"form": form, "own": own, "due_days": _due_days_table()},
+        {"form": form, "own": own, "due_days": selectors.due_days_table()},
         status=status,
     )
-
-
-def _due_days_table() -> list[dict]:
-    stored = dict(CategoryDueDays.objects.values_list("category", "days"))
-    return [
-        {"label": label, "days": stored.get(value, DEFAULT_DUE_DAYS[value])}
-        for value, label in ProblemCategory.choices
-    ]
 
 
 def _act(user, problem, action: str, data: dict):
@@ -287,20 +279,12 @@ def stats(request):
 # --- the district's settings ----------------------------------------------------------------------------
 
 
-def _require_configure(user) -> None:
-    from fugong.core.access import SUPERVISION_CONFIGURE
-
-    if not user.can(SUPERVISION_CONFIGURE):
-        raise PermissionDenied
-
-
-@login_required
+@capability_required(SUPERVISION_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     from .forms import DueDaysForm, RoutingRuleForm
 
     user = request.user
-    _require_configure(user)
     due_form, rule_form, status = DueDaysForm(), RoutingRuleForm(user=user), 200
     if request.method == "POST":
         kind = request.POST.get("form")
@@ -328,22 +312,19 @@ def settings_page(request):
         request,
         "ledger/settings.html",
         {
-            "due_days": _due_days_table(),
+            "due_days": selectors.due_days_table(),
             "due_form": due_form,
             "rule_form": rule_form,
-            "rules": RoutingRule.objects.select_related("area", "department", "assignee").order_by(
-                "category", "area_path"
-            ),
+            "rules": selectors.routing_rules(),
         },
         status=status,
     )
 
 
-@login_required
+@capability_required(SUPERVISION_CONFIGURE)
 @require_POST
 def routing_rule_delete(request, pk: int):
     user = request.user
-    _require_configure(user)
     try:
         services.routing_rule_delete(actor=user, rule_id=pk)
     except ValidationError as exc:

@@ -5,6 +5,7 @@ and acknowledge. Out of scope is a 404, like a missing notice."""
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -65,6 +66,17 @@ class NoticeIn(Schema):
     )
     target_emergency: bool = Field(False, description="仅应急保供企业")
     target_key_industry: bool = Field(False, description="仅重点产业企业")
+
+
+class NoticePatch(Schema):
+    """Only the fields given change (a draft only)."""
+
+    title: str | None = None
+    body: str | None = None
+    target_area_code: str | None = Field(None, description="发送范围的区划编码，须在本人管辖范围内")
+    categories: list[str] | None = None
+    target_emergency: bool | None = None
+    target_key_industry: bool | None = None
 
 
 class PublishIn(Schema):
@@ -321,6 +333,53 @@ def notice_acknowledge(request, pk: int):
 def notice_detail(request, pk: int):
     _sender(request.user)
     return _detail(selectors.notice_get(user=request.user, pk=pk))
+
+
+@router.patch(
+    "/{int:pk}",
+    response={200: NoticeDetailOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="修改草稿",
+    description="只修改请求中给出的字段，校验与页面表单相同；已发布的通知不能修改（422）。"
+    "只能修改本人的草稿，看得到但不是本人的返回 403。",
+)
+def notice_update(request, pk: int, payload: NoticePatch):
+    user = request.user
+    _sender(user)
+    notice = selectors.notice_get(user=user, pk=pk, action=CHANGE)
+    given = payload.dict(exclude_unset=True)
+    area = notice.target_area
+    if given.get("target_area_code") is not None:
+        area = _area(user, given["target_area_code"])
+        if area is None and given["target_area_code"].strip():
+            raise PermissionDenied(_("发送范围不在您的管辖范围内，不能向该区域发送通知"))
+
+    def value(name: str, current):
+        return current if given.get(name) is None else given[name]
+
+    services.notice_save(
+        actor=user,
+        notice_id=notice.pk,
+        title=value("title", notice.title),
+        body=value("body", notice.body),
+        target_area=area,
+        categories=value("categories", notice.target_categories),
+        target_emergency=value("target_emergency", notice.target_emergency),
+        target_key_industry=value("target_key_industry", notice.target_key_industry),
+    )
+    return _detail(selectors.notice_get(user=user, pk=pk))
+
+
+@router.delete(
+    "/attachments/{int:pk}",
+    response={204: None, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="删除草稿的附件",
+    description="仅本人的草稿可删除附件；已发布的通知返回 422。",
+)
+def notice_attachment_remove(request, pk: int):
+    _sender(request.user)
+    attachment = selectors.attachment_get(user=request.user, pk=pk)
+    services.notice_attachment_remove(actor=request.user, attachment_id=attachment.pk)
+    return Status(204, None)
 
 
 @router.post(

@@ -3,6 +3,7 @@ may see. Used to preview the count before publishing and to resolve the recipien
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from fugong.areas.models import Area
 from fugong.core.access import NOTICE_PUBLISH, Role
@@ -24,16 +25,18 @@ def target_areas(sender) -> QuerySet[Area]:
 def check_target(*, sender, area: Area | None, categories: list[str]) -> None:
     """Refuse, in Chinese, a target outside the sender's scope."""
     if not sender.can(NOTICE_PUBLISH):
-        raise PermissionDenied("您无权发布通知公告")
+        raise PermissionDenied(_("您无权发布通知公告"))
     if area is None:
-        raise ValidationError({"target_area": "请选择发送范围"})
+        raise ValidationError({"target_area": _("请选择发送范围")})
     if not target_areas(sender).filter(pk=area.pk).exists():
-        raise PermissionDenied("发送范围不在您的管辖范围内，不能向该区域发送通知")
+        raise PermissionDenied(_("发送范围不在您的管辖范围内，不能向该区域发送通知"))
     allowed = allowed_categories(sender)
     outside = [c for c in categories if c not in allowed]
     if outside:
         labels = "、".join(str(Category(c).label) if c in Category.values else c for c in outside)
-        raise PermissionDenied(f"企业类别「{labels}」不在您的主管范围内，不能向其发送通知")
+        raise PermissionDenied(
+            _("企业类别「%(labels)s」不在您的主管范围内，不能向其发送通知") % {"labels": labels}
+        )
 
 
 def target_enterprises(

@@ -20,13 +20,14 @@ from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
 from fugong.core.web.forms import apply_service_errors
+from fugong.core.web.views import PAGE_SIZE, ScopedDetailView, ScopedListView
 from fugong.core.xlsx import export_response, export_watermark
 
 from . import selectors, services
 from .choices import ReadState
 from .forms import NoticeForm, PublishForm, RemindForm
+from .models import Notice, NoticeRecipient
 
-PAGE_SIZE = 50
 EXPORT_HEADERS = [
     _l("企业名称"),
     _l("统一社会信用代码"),
@@ -40,18 +41,26 @@ EXPORT_HEADERS = [
 ]
 
 
-def _page(request, qs):
-    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
 # --- the sender's side ------------------------------------------------------------------------------
 
 
-@capability_required(NOTICE_PUBLISH)
-@require_GET
-def notice_list(request):
-    f = selectors.notice_filter(user=request.user, params=request.GET, request=request)
-    return render(request, "notices/notice_list.html", {"filter": f, "page": _page(request, f.qs)})
+class NoticeListView(ScopedListView):
+    """The sender's list: its own notices and those of senders in its scope, filtered by notices.filters."""
+
+    capability = NOTICE_PUBLISH
+    model = Notice
+    template_name = "notices/notice_list.html"
+
+    def filter_queryset(self, queryset, params):
+        self.filter = selectors.notice_filter(
+            user=self.request.user, params=self.request.GET, request=self.request
+        )
+        return self.filter.qs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filter
+        return context
 
 
 def _save(request, form, notice_id=None):
@@ -155,26 +164,32 @@ def notice_publish(request, pk):
     )
 
 
-@capability_required(NOTICE_PUBLISH)
-@require_GET
-def notice_detail(request, pk):
-    notice = selectors.notice_get(user=request.user, pk=pk)
-    f = selectors.read_list(user=request.user, notice=notice, params=request.GET, request=request)
-    can_change = notice.sender_id == request.user.pk or request.user.is_sysadmin
-    return render(
-        request,
-        "notices/notice_detail.html",
-        {
-            "notice": notice,
-            "attachments": selectors.attachments_of(notice=notice),
-            "counts": selectors.read_counts(notice=notice),
-            "filter": f,
-            "page": _page(request, f.qs),
-            "states": ReadState,
-            "can_change": can_change,
-            "remind_form": RemindForm(),
-        },
-    )
+class NoticeDetailView(ScopedDetailView):
+    """One notice of the sender's scope with its read list (filtered, paginated)."""
+
+    capability = NOTICE_PUBLISH
+    model = Notice
+    context_object_name = "notice"
+    template_name = "notices/notice_detail.html"
+
+    def get_object(self):
+        if not hasattr(self, "_object"):  # the selector: in scope, with its sender and area joined
+            self._object = selectors.notice_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+    def get_context_data(self, **kwargs):
+        user, notice = self.request.user, self.get_object()
+        f = selectors.read_list(user=user, notice=notice, params=self.request.GET, request=self.request)
+        return super().get_context_data(
+            attachments=selectors.attachments_of(notice=notice),
+            counts=selectors.read_counts(notice=notice),
+            filter=f,
+            page=Paginator(f.qs, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            states=ReadState,
+            can_change=notice.sender_id == user.pk or user.is_sysadmin,
+            remind_form=RemindForm(),
+            **kwargs,
+        )
 
 
 @capability_required(NOTICE_PUBLISH)
@@ -235,17 +250,18 @@ def notice_remind(request, pk):
 # --- the enterprise's inbox ---------------------------------------------------------------------------
 
 
-@capability_required(NOTICE_RECEIVE)
-@require_GET
-def inbox(request):
-    return render(
-        request,
-        "notices/inbox.html",
-        {
-            "page": _page(request, selectors.inbox(user=request.user)),
-            "badge": selectors.inbox_badge(user=request.user),
-        },
-    )
+class InboxView(ScopedListView):
+    """The enterprise's inbox: what it received, unacknowledged first."""
+
+    capability = NOTICE_RECEIVE
+    model = NoticeRecipient
+    template_name = "notices/inbox.html"
+
+    def filter_queryset(self, queryset, params):
+        return selectors.inbox(user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(badge=selectors.inbox_badge(user=self.request.user), **kwargs)
 
 
 @capability_required(NOTICE_RECEIVE)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from fugong.core.web.forms import KitForm
 from fugong.enterprises.choices import Category
 
 from .choices import ItemResult, Step, ViolationStatus
@@ -11,29 +12,10 @@ from .choices import ItemResult, Step, ViolationStatus
 FINDING_ROWS = 3
 
 
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget that has none."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if "class" in widget.attrs or isinstance(
-                widget, forms.RadioSelect | forms.CheckboxSelectMultiple
-            ):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                widget.attrs["class"] = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                widget.attrs["class"] = "form-select"
-            else:
-                widget.attrs["class"] = "form-control"
-
-
 DATE = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date", "class": "form-control form-control-lg"})
 
 
-class InspectionForm(StyledForm):
+class InspectionForm(KitForm):
     date = forms.DateField(label=_("检查日期"), widget=DATE)
     note = forms.CharField(
         label=_("检查情况（选填）"),
@@ -88,7 +70,7 @@ class InspectionForm(StyledForm):
         }
 
 
-class InspectionFilterForm(StyledForm):
+class InspectionFilterForm(KitForm):
     area = forms.ChoiceField(label=_("区域"), required=False)
     date_from = forms.DateField(
         label=_("开始日期"), required=False, widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -108,7 +90,7 @@ class InspectionFilterForm(StyledForm):
         self.fields["area"].choices = [("", _("全部区域")), *area_choices]
 
 
-class ViolationForm(StyledForm):
+class ViolationForm(KitForm):
     description = forms.CharField(
         label=_("违规情形"),
         max_length=2000,
@@ -124,7 +106,7 @@ class ViolationForm(StyledForm):
         self.fields["finding"].widget.attrs["class"] = "form-select"
 
 
-class DecisionForm(StyledForm):
+class DecisionForm(KitForm):
     step = forms.ChoiceField(label=_("处理决定"), choices=Step.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
         label=_("理由（与系统建议不同时必填）"),
@@ -135,14 +117,14 @@ class DecisionForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class ReasonForm(StyledForm):
+class ReasonForm(KitForm):
     reason = forms.CharField(
         label=_("理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2, "class": "form-control"})
     )
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
-class ApproveForm(StyledForm):
+class ApproveForm(KitForm):
     decision = forms.ChoiceField(
         label=_("确认意见"),
         widget=forms.RadioSelect,
@@ -158,7 +140,7 @@ class ApproveForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
-class StatementForm(StyledForm):
+class StatementForm(KitForm):
     text = forms.CharField(
         label=_("陈述内容"),
         max_length=2000,
@@ -166,7 +148,7 @@ class StatementForm(StyledForm):
     )
 
 
-class CoverageFilterForm(StyledForm):
+class CoverageFilterForm(KitForm):
     area = forms.ChoiceField(label=_("区域"), required=False)
     category = forms.ChoiceField(label=_("企业类别"), required=False)
     which = forms.ChoiceField(
@@ -181,7 +163,7 @@ class CoverageFilterForm(StyledForm):
         self.fields["category"].choices = [("", _("全部类别")), *Category.choices]
 
 
-class ViolationFilterForm(StyledForm):
+class ViolationFilterForm(KitForm):
     status = forms.ChoiceField(
         label=_("状态"), required=False, choices=[("", _("全部")), *ViolationStatus.choices]
     )
@@ -192,11 +174,11 @@ class ViolationFilterForm(StyledForm):
         self.fields["area"].choices = [("", _("全部区域")), *area_choices]
 
 
-class WindowForm(StyledForm):
+class WindowForm(KitForm):
     window_days = forms.IntegerField(label=_("违规累计期限（天）"), min_value=1, max_value=3650)
 
 
-class ChecklistItemForm(StyledForm):
+class ChecklistItemForm(KitForm):
     code = forms.SlugField(
         label=_("编码"), max_length=32, help_text=_("同一编码再次添加即为该检查项的新版本")
     )

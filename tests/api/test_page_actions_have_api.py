@@ -25,6 +25,7 @@ API_FOR = {
     "areas:group_edit": "PATCH /api/v1/areas/groups/{group_id}",
     "areas:group_member_add": "POST /api/v1/areas/groups/{group_id}/members",
     "areas:group_member_remove": "DELETE /api/v1/areas/groups/{group_id}/members/{user_id}",
+    "areas:import": "POST /api/v1/areas/import",
     "enterprises:create": "POST /api/v1/enterprises",
     "enterprises:edit": "PATCH /api/v1/enterprises/{enterprise_id}",
     "enterprises:reveal": "POST /api/v1/enterprises/{enterprise_id}/reveal",
@@ -46,9 +47,14 @@ API_FOR = {
     "supervision:violation_statement": "POST /api/v1/supervision/violations/{id}/statement",
     "supervision:listing_approve": "POST /api/v1/supervision/listings/{id}/approve",
     "supervision:listing_remove": "POST /api/v1/supervision/listings/{id}/remove",
+    "supervision:settings": "PUT /api/v1/supervision/settings/window",  # and /settings/checklist
     "ledger:problem_new": "POST /api/v1/problems",
     "ledger:problem_detail": "POST /api/v1/problems/{id}/answer",
+    "ledger:settings": "PUT /api/v1/problems/settings/due-days",  # and /settings/rules
+    "ledger:routing_rule_delete": "DELETE /api/v1/problems/settings/rules/{rule_id}",
     "notices:create": "POST /api/v1/notices",
+    "notices:edit": "PATCH /api/v1/notices/{pk}",
+    "notices:attachment_remove": "DELETE /api/v1/notices/attachments/{pk}",
     "notices:publish": "POST /api/v1/notices/{pk}/publish",
     "notices:remind": "POST /api/v1/notices/{pk}/remind",
     "notices:inbox_detail": "POST /api/v1/notices/inbox/{pk}/acknowledge",
@@ -96,14 +102,7 @@ NAVIGATION_ONLY = {
 
 # Actions of the pages that have no API operation yet (issue 9, item 8: still to build). This list
 # only shrinks: an action that gets its operation moves to API_FOR.
-KNOWN_GAPS = {
-    "areas:import",
-    "supervision:settings",
-    "ledger:settings",
-    "ledger:routing_rule_delete",
-    "notices:edit",
-    "notices:attachment_remove",
-}
+KNOWN_GAPS = {}
 
 
 def walk(patterns, prefix="", namespace=None):

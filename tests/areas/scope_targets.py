@@ -58,4 +58,5 @@ PAGES = {
     "api-1.0.0:create_group": "street_A",
     "areas:import": "sysadmin",
     "areas:import_template": "sysadmin",
+    "api-1.0.0:import_areas": "sysadmin",
 }

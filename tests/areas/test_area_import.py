@@ -252,3 +252,66 @@ def test_a_thousand_areas_import_in_well_under_two_seconds(world, client_for):
     tree = client.get("/areas/")
     assert tree.context["shown"] == 1008
     assert time.perf_counter() - started < 1.0
+
+
+# --- the same import over /api/v1/areas/import --------------------------------------------------
+
+
+API_IMPORT = "/api/v1/areas/import"
+
+
+def test_the_api_imports_through_the_same_service(world, api_for):
+    upload = xlsx(
+        [("500109003", "歇马街道", "街道", "500109"), ("500109001", "天生街道（新）", "街道", "500109")]
+    )
+
+    response = api_for("sysadmin").post(API_IMPORT, {"file": upload})
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["saved"], body["created"], body["updated"], body["errors"]) == (True, 1, 1, [])
+    assert body["detail"] == "导入完成：新增 1 个区划，更新 1 个，未变 0 个"
+    assert Area.objects.get(code="500109003").path == "/500109/500109003/"
+    assert AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Area)).count() == 2
+
+
+def test_the_api_lists_row_errors_and_saves_nothing(world, api_for):
+    before = tree_snapshot()
+    upload = xlsx(
+        [
+            ("500109003", "歇马街道", "街道", "500109"),
+            ("500109003001", "歇马社区", "社区", "500109777"),
+            ("500109005", "", "小区", "500109"),
+        ]
+    )
+
+    response = api_for("sysadmin").post(API_IMPORT, {"file": upload})
+
+    assert response.status_code == 422
+    body = response.json()
+    assert body["saved"] is False and body["detail"] == "有 2 行数据有误，未导入任何数据；改正后重新上传"
+    assert body["errors"] == [
+        {"row": 3, "column": "上级编码", "message": "上级 500109777 不存在（本文件和系统中都没有）"},
+        {"row": 4, "column": "名称", "message": "不能为空"},
+        {"row": 4, "column": "类型", "message": "“小区”无效，应为：区县、街道、镇、园区、社区、村、网格"},
+    ]
+    assert tree_snapshot() == before
+
+
+def test_the_api_refuses_an_unreadable_file_in_chinese(world, api_for):
+    before = tree_snapshot()
+    client = api_for("sysadmin")
+    renamed = client.post(API_IMPORT, {"file": SimpleUploadedFile("区划.xlsx", b"not a zip at all")})
+    missing = client.post(API_IMPORT, {})
+    assert renamed.status_code == missing.status_code == 400
+    assert renamed.json()["detail"].startswith("文件内容不是有效的 xlsx")
+    assert missing.json()["detail"] == "请选择要导入的 xlsx 文件"
+    assert tree_snapshot() == before
+
+
+def test_only_the_sysadmin_may_import_over_the_api(world, api_for):
+    before = tree_snapshot()
+    for name in ("street_A", "leader", "dept", "community_A", "ent_admin_A"):
+        upload = xlsx([("500109003", "歇马街道", "街道", "500109")])
+        assert api_for(name).post(API_IMPORT, {"file": upload}).status_code == 403
+    assert tree_snapshot() == before

@@ -118,6 +118,9 @@ TARGETS = {
     "api-1.0.0:reopen_problem": Target(problem, ENTERPRISE),
     # Routing rules are the district's settings.
     "ledger:routing_rule_delete": Target(rule, grant("sysadmin", "street_A", "leader")),
+    "api-1.0.0:delete_routing_rule": Target(
+        rule, grant("sysadmin", "street_A", "leader"), data=lambda rule: {}
+    ),
 }
 LISTS = {
     "ledger:problem_list": Listing(problem, title, *SEEN),
@@ -131,6 +134,11 @@ PAGES = {
     "ledger:problem_new": "ent_admin_A",
     "ledger:stats": "street_A",
     "ledger:settings": "sysadmin",
+    "api-1.0.0:list_due_days": "sysadmin",
+    "api-1.0.0:update_due_days": "sysadmin",
+    "api-1.0.0:list_routing_rules": "sysadmin",
+    "api-1.0.0:save_routing_rule": "sysadmin",
+    "api-1.0.0:seed_routing_rules": "sysadmin",
     "api-1.0.0:create_problem": "ent_admin_A",
     "api-1.0.0:problem_stats": "street_A",
     "api-1.0.0:overdue_count": "street_A",

@@ -101,6 +101,9 @@ TARGETS = {
     "api-1.0.0:notice_read_list": SENT,
     "api-1.0.0:notice_remind": REMINDED_BY_SENDER,
     "notices:edit": DRAFTED,
+    "api-1.0.0:notice_update": tuple(
+        Target(t.make, *t.boundaries, data=lambda n: {"title": n.title}) for t in DRAFTED
+    ),
     "notices:publish": DRAFTED,
     "api-1.0.0:notice_publish": PUBLISHED_BY_SENDER,
     "api-1.0.0:notice_attachment_add": DRAFTED,
@@ -118,6 +121,10 @@ TARGETS = {
     "notices:attachment_remove": (
         Target(draft_attachment, STREET),
         Target(department_draft_attachment, SECTOR),
+    ),
+    "api-1.0.0:notice_attachment_remove": (
+        Target(draft_attachment, STREET, data=lambda a: {}),
+        Target(department_draft_attachment, SECTOR, data=lambda a: {}),
     ),
 }
 LISTS = {

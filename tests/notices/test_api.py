@@ -72,3 +72,67 @@ def test_bad_input_is_refused_in_chinese(world, api_for):
     assert response.status_code == 422
     assert response.json()["errors"] == {"title": ["请填写标题"], "body": ["请填写正文"]}
     assert Notice.objects.count() == before
+
+
+def _draft(api, **fields):
+    body = {"title": "草稿", "body": "正文", "target_area_code": "500109001", "categories": ["above_scale"]}
+    created = api.post("/api/v1/notices", {**body, **fields}, content_type="application/json")
+    assert created.status_code == 201, created.content
+    return created.json()["id"]
+
+
+def test_a_draft_is_edited_and_its_attachment_removed(world, api_for):
+    officer = api_for("street_A")
+    pk = _draft(officer)
+    attachment = officer.post(f"/api/v1/notices/{pk}/attachments", {"file": pdf()}).json()
+
+    edited = officer.patch(
+        f"/api/v1/notices/{pk}", {"title": "改过的标题", "categories": []}, content_type="application/json"
+    )
+    assert edited.status_code == 200, edited.content
+    notice = Notice.objects.get(pk=pk)
+    assert (notice.title, notice.body, notice.target_categories) == ("改过的标题", "正文", [])
+    assert edited.json()["target_area_code"] == "500109001"
+
+    removed = officer.delete(f"/api/v1/notices/attachments/{attachment['id']}")
+    assert removed.status_code == 204
+    assert not notice.attachments.exists()
+    assert officer.delete(f"/api/v1/notices/attachments/{attachment['id']}").status_code == 404
+
+
+def test_edits_out_of_scope_or_after_publishing_change_nothing(world, api_for, publish):
+    theirs = publish("street_B", area="B")
+    officer = api_for("street_A")
+    patch = {"title": "越权修改"}
+    assert (
+        officer.patch(f"/api/v1/notices/{theirs.pk}", patch, content_type="application/json").status_code
+        == 404
+    )
+    mine = _draft(officer)
+    far = officer.patch(
+        f"/api/v1/notices/{mine}", {"target_area_code": "500109002"}, content_type="application/json"
+    )
+    assert far.status_code == 403 and "不在您的管辖范围内" in far.json()["detail"]
+    attachment = officer.post(f"/api/v1/notices/{mine}/attachments", {"file": pdf()}).json()
+    assert api_for("street_B").delete(f"/api/v1/notices/attachments/{attachment['id']}").status_code == 404
+    assert api_for("ent_admin_A").delete(f"/api/v1/notices/attachments/{attachment['id']}").status_code == 403
+    officer.post(f"/api/v1/notices/{mine}/publish", {}, content_type="application/json")
+    late = officer.patch(f"/api/v1/notices/{mine}", patch, content_type="application/json")
+    assert late.status_code == 422 and late.json()["errors"] == {"__all__": ["通知已发布，不能再修改"]}
+    gone = officer.delete(f"/api/v1/notices/attachments/{attachment['id']}")
+    assert gone.status_code == 422 and gone.json()["errors"] == {"__all__": ["通知已发布，不能再删除附件"]}
+    theirs.refresh_from_db()
+    assert theirs.title != "越权修改"
+    assert Notice.objects.get(pk=mine).title == "草稿"
+    assert Notice.objects.get(pk=mine).attachments.count() == 1
+
+
+def test_a_bad_edit_is_refused_in_chinese(world, api_for):
+    officer = api_for("street_A")
+    pk = _draft(officer)
+    response = officer.patch(
+        f"/api/v1/notices/{pk}", {"title": "  ", "body": ""}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert response.json()["errors"] == {"title": ["请填写标题"], "body": ["请填写正文"]}
+    assert Notice.objects.get(pk=pk).title == "草稿"

@@ -5,10 +5,19 @@ Each record is read by whoever sees its enterprise (its street and community, it
 its sector's department, its own admin); officers who may inspect it inspect it; the street and the
 department decide on violations; the district leader confirms listings."""
 
+import datetime as dt
+
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
-from fugong.supervision.models import Finding, Inspection, InspectionPhoto, Listing, Violation
+from fugong.supervision.models import (
+    ChecklistItem,
+    Finding,
+    Inspection,
+    InspectionPhoto,
+    Listing,
+    Violation,
+)
 from tests.scope import (
     COMMISSIONER,
     COMMUNITY,
@@ -22,6 +31,14 @@ from tests.scope import (
 from tests.scope import Listing as Listed
 
 JPEG = b"\xff\xd8\xff\xe0 scope matrix \xff\xd9"
+
+
+def checklist_item(world, side) -> ChecklistItem:
+    """An item of the district's checklist (the settings are district-wide: no sides)."""
+    return ChecklistItem.objects.get_or_create(
+        code="scope-matrix",
+        defaults={"title": "范围测试检查项", "effective_from": timezone.localdate() - dt.timedelta(days=10)},
+    )[0]
 
 
 def enterprise(world, side):
@@ -112,6 +129,10 @@ DECIDED = (STREET, SECTOR)
 CONFIRMED = grant("leader", "street_A", "dept")  # 不诚信名单: the district leader confirms
 
 TARGETS = {
+    # The checklist is the district's: the administrator against officials without the right.
+    "api-1.0.0:end_checklist_item": Target(
+        checklist_item, grant("sysadmin", "street_A", "leader"), data=lambda item: {}
+    ),
     "supervision:inspection_new": Target(enterprise, *INSPECTED),
     "api-1.0.0:enterprise_standing": Target(enterprise, *READ),
     "supervision:inspection_detail": Target(inspection, *READ),
@@ -152,6 +173,9 @@ LISTS = {
 }
 PAGES = {
     "supervision:settings": "sysadmin",
+    "api-1.0.0:get_settings": "sysadmin",
+    "api-1.0.0:update_window": "sysadmin",
+    "api-1.0.0:add_checklist_item": "sysadmin",
     "api-1.0.0:create_inspection": "street_A",
     "api-1.0.0:coverage_summary": "street_A",
 }

@@ -6,6 +6,7 @@ from django.db.models import DateTimeField, IntegerField, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core.access import NOTICE_RECEIVE
 
@@ -14,7 +15,7 @@ from ..models import NoticeRecipient
 
 def _receipt(actor, notice_id) -> NoticeRecipient:
     if not actor.can(NOTICE_RECEIVE):
-        raise PermissionDenied("只有企业管理员可以签收通知")
+        raise PermissionDenied(_("只有企业管理员可以签收通知"))
     receipt = NoticeRecipient.objects.visible_to(actor).filter(notice_id=notice_id).first()
     if receipt is None:
         raise Http404

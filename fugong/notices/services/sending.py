@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.areas.models import Area
 from fugong.core import audit
@@ -28,16 +29,16 @@ def _sender_unit(actor) -> str:
         return actor.department.name
     if actor.scope_area_id:
         return actor.scope_area.name
-    return "系统管理员"
+    return _("系统管理员")
 
 
 def _own_notice(actor, notice_id) -> Notice:
     """The actor's notice, locked; out of scope looks like missing; published ones are fixed."""
     if not actor.can(NOTICE_PUBLISH):
-        raise PermissionDenied("您无权发布通知公告")
+        raise PermissionDenied(_("您无权发布通知公告"))
     notice = Notice.objects.visible_to(actor, CHANGE).select_for_update().filter(pk=notice_id).first()
     if notice is None:
-        raise PermissionDenied("该通知不存在或不在您的管辖范围内")
+        raise PermissionDenied(_("该通知不存在或不在您的管辖范围内"))
     return notice
 
 
@@ -47,7 +48,7 @@ def _attach(*, actor, notice: Notice, upload) -> NoticeAttachment:
     except ValidationError as exc:
         raise ValidationError({"attachments": f"{getattr(upload, 'name', '')}：{exc.messages[0]}"}) from None
     if notice.attachments.count() >= MAX_ATTACHMENTS:
-        raise ValidationError({"attachments": f"每条通知最多 {MAX_ATTACHMENTS} 个附件"})
+        raise ValidationError({"attachments": _("每条通知最多 %(n)s 个附件") % {"n": MAX_ATTACHMENTS}})
     attachment = NoticeAttachment(
         notice=notice,
         name=checked.name,
@@ -78,9 +79,9 @@ def notice_save(
     title, body = (title or "").strip(), (body or "").strip()
     errors = {}
     if not title:
-        errors["title"] = "请填写标题"
+        errors["title"] = _("请填写标题")
     if not body:
-        errors["body"] = "请填写正文"
+        errors["body"] = _("请填写正文")
     if errors:
         raise ValidationError(errors)
     if notice_id is None:
@@ -95,7 +96,7 @@ def notice_save(
     else:
         notice = _own_notice(actor, notice_id)
         if not notice.is_draft:
-            raise ValidationError("通知已发布，不能再修改")
+            raise ValidationError(_("通知已发布，不能再修改"))
         before = audit.snapshot(notice, Notice.AUDIT_FIELDS)
     notice.title, notice.body, notice.target_area = title[:120], body, target_area
     notice.target_categories = sorted(set(categories))
@@ -119,7 +120,7 @@ def notice_save(
 def notice_attachment_add(*, actor, notice_id: int, upload) -> NoticeAttachment:
     notice = _own_notice(actor, notice_id)
     if not notice.is_draft:
-        raise ValidationError("通知已发布，不能再添加附件")
+        raise ValidationError(_("通知已发布，不能再添加附件"))
     return _attach(actor=actor, notice=notice, upload=upload)
 
 
@@ -127,10 +128,10 @@ def notice_attachment_add(*, actor, notice_id: int, upload) -> NoticeAttachment:
 def notice_attachment_remove(*, actor, attachment_id: int) -> None:
     attachment = NoticeAttachment.objects.visible_to(actor, CHANGE).filter(pk=attachment_id).first()
     if attachment is None:
-        raise PermissionDenied("该附件不存在或不在您的管辖范围内")
+        raise PermissionDenied(_("该附件不存在或不在您的管辖范围内"))
     notice = _own_notice(actor, attachment.notice_id)
     if not notice.is_draft:
-        raise ValidationError("通知已发布，不能再删除附件")
+        raise ValidationError(_("通知已发布，不能再删除附件"))
     transaction.on_commit(
         lambda name=attachment.file.name, storage=attachment.file.storage: storage.delete(name)
     )
@@ -143,14 +144,15 @@ def notice_publish(*, actor, notice_id: int, expected_count: int | None = None) 
     in one bulk insert, and record it. ``expected_count`` is the count the sender confirmed."""
     notice = _own_notice(actor, notice_id)
     if not notice.is_draft:
-        raise ValidationError("该通知已发布，不能重复发布")
+        raise ValidationError(_("该通知已发布，不能重复发布"))
     check_target(sender=actor, area=notice.target_area, categories=notice.target_categories)
     rows = list(notice_targets(notice).order_by().values_list("pk", "area_path", "category"))
     if not rows:
-        raise ValidationError("发送范围内没有企业，请调整发送范围后再发布")
+        raise ValidationError(_("发送范围内没有企业，请调整发送范围后再发布"))
     if expected_count is not None and expected_count != len(rows):
         raise ValidationError(
-            f"收件企业已变为 {len(rows)} 家（确认时为 {expected_count} 家），请重新确认后再发布"
+            _("收件企业已变为 %(now)s 家（确认时为 %(then)s 家），请重新确认后再发布")
+            % {"now": len(rows), "then": expected_count}
         )
     before = audit.snapshot(notice, Notice.AUDIT_FIELDS)
     NoticeRecipient.objects.bulk_create(
@@ -176,17 +178,21 @@ def notice_remind(*, actor, notice_id: int, only_unread: bool = False) -> int:
     most once an hour per notice; one reminder row per recipient. Returns how many were reminded."""
     notice = _own_notice(actor, notice_id)
     if notice.is_draft:
-        raise ValidationError("通知尚未发布，不能发送提醒")
+        raise ValidationError(_("通知尚未发布，不能发送提醒"))
     now = timezone.now()
     if notice.last_reminded_at and now - notice.last_reminded_at < REMIND_INTERVAL:
         again = timezone.localtime(notice.last_reminded_at + REMIND_INTERVAL)
-        raise ValidationError(f"每条通知每小时最多提醒一次，请于 {again:%H:%M} 后再发送提醒")
+        raise ValidationError(
+            _("每条通知每小时最多提醒一次，请于 %(time)s 后再发送提醒") % {"time": f"{again:%H:%M}"}
+        )
     pending = NoticeRecipient.objects.filter(notice=notice, acknowledged_at__isnull=True)
     if only_unread:
         pending = pending.filter(viewed_at__isnull=True)
     count = pending.update(reminder_count=F("reminder_count") + 1, last_reminded_at=now)
     if not count:
-        raise ValidationError("没有需要提醒的企业：收件企业均已确认" if not only_unread else "没有未读的企业")
+        raise ValidationError(
+            _("没有需要提醒的企业：收件企业均已确认") if not only_unread else _("没有未读的企业")
+        )
     reminded = NoticeRecipient.objects.filter(notice=notice, last_reminded_at=now).values_list(
         "pk", flat=True
     )

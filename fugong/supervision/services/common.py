@@ -2,14 +2,15 @@
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.utils.translation import gettext_lazy
 
 from fugong.core.scoping import VIEW
 from fugong.enterprises.models import Enterprise
 
 from .. import policies
 
-TAKEN = "已被他人处理，请刷新页面查看最新情况"
-NOT_YOURS = "该企业不在您的督查职责范围内：您可以查看，但不能办理"
+TAKEN = gettext_lazy("已被他人处理，请刷新页面查看最新情况")
+NOT_YOURS = gettext_lazy("该企业不在您的督查职责范围内：您可以查看，但不能办理")
 
 
 def require(actor, capability: str, message: str) -> None:

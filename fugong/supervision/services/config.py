@@ -5,6 +5,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fugong.core import audit
 from fugong.core.access import SUPERVISION_CONFIGURE
@@ -14,7 +16,7 @@ from ..models import ChecklistItem, EscalationPolicy
 from .common import require
 
 ITEM_FIELDS = ["code", "title", "effective_from", "effective_to", "sort_order"]
-DENIED = "只有区级系统管理员可以调整检查清单与违规处理设置"
+DENIED = gettext_lazy("只有区级系统管理员可以调整检查清单与违规处理设置")
 
 
 @transaction.atomic
@@ -44,13 +46,13 @@ def checklist_item_add(
     version before ends the day before, so past inspections keep the wording they had."""
     require(actor, SUPERVISION_CONFIGURE, DENIED)
     if effective_from < timezone.localdate():
-        raise ValidationError({"effective_from": "生效日期不能早于今天（已生效的检查项不追溯修改）"})
+        raise ValidationError({"effective_from": _("生效日期不能早于今天（已生效的检查项不追溯修改）")})
     versions = list(ChecklistItem.objects.select_for_update().filter(code=code).order_by("effective_from"))
     if versions and versions[-1].effective_from >= effective_from:
         raise ValidationError(
             {
-                "effective_from": f"该检查项已有 {versions[-1].effective_from} 起的版本，"
-                "新版本的生效日期须晚于它"
+                "effective_from": _("该检查项已有 %(date)s 起的版本，新版本的生效日期须晚于它")
+                % {"date": versions[-1].effective_from}
             }
         )
     order = (
@@ -89,10 +91,10 @@ def checklist_item_end(*, actor, item_id: int, last_day: dt.date) -> ChecklistIt
     require(actor, SUPERVISION_CONFIGURE, DENIED)
     item = ChecklistItem.objects.select_for_update().filter(pk=item_id).first()
     if item is None:
-        raise ValidationError("没有这个检查项")
+        raise ValidationError(_("没有这个检查项"))
     if last_day < timezone.localdate() - dt.timedelta(days=1):
-        raise ValidationError({"last_day": "停用日期不能早于昨天"})
+        raise ValidationError({"last_day": _("停用日期不能早于昨天")})
     if last_day < item.effective_from:
-        raise ValidationError({"last_day": "停用日期不能早于该检查项的生效日期"})
+        raise ValidationError({"last_day": _("停用日期不能早于该检查项的生效日期")})
     _end(actor, item, last_day)
     return item

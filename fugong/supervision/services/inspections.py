@@ -6,6 +6,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from fugong.core import audit, uploads
 from fugong.core.access import INSPECT
@@ -27,15 +28,17 @@ def _check_items(items: list[dict], on: dt.date) -> list[InspectionItem]:
     given = {int(row["item_id"]): row for row in items}
     missing = [i.title for pk, i in checklist.items() if pk not in given]
     if missing:
-        raise ValidationError({"items": "请逐项填写检查结果，尚未填写：" + "、".join(missing)})
+        raise ValidationError({"items": _("请逐项填写检查结果，尚未填写：") + "、".join(missing)})
     unknown = set(given) - set(checklist)
     if unknown:
-        raise ValidationError({"items": "检查项不在当前的检查清单中，请刷新页面后重新填写"})
+        raise ValidationError({"items": _("检查项不在当前的检查清单中，请刷新页面后重新填写")})
     rows = []
     for pk, item in checklist.items():
         result, note = given[pk].get("result"), (given[pk].get("note") or "").strip()
         if result not in ItemResult.values:
-            raise ValidationError({"items": f"「{item.title}」请选择 符合 / 不符合 / 不适用"})
+            raise ValidationError(
+                {"items": _("「%(item)s」请选择 符合 / 不符合 / 不适用") % {"item": item.title}}
+            )
         rows.append(InspectionItem(item=item, result=result, note=note[:200]))
     return rows
 
@@ -47,22 +50,25 @@ def _check_findings(findings: list[dict], on: dt.date, failed: bool) -> list[dic
         if not description and not deadline:
             continue
         if not description:
-            raise ValidationError({"findings": f"第 {number} 个问题：请填写问题描述"})
+            raise ValidationError({"findings": _("第 %(n)s 个问题：请填写问题描述") % {"n": number}})
         if not isinstance(deadline, dt.date):
-            raise ValidationError({"findings": f"第 {number} 个问题：请填写整改期限"})
+            raise ValidationError({"findings": _("第 %(n)s 个问题：请填写整改期限") % {"n": number}})
         if deadline < on:
             raise ValidationError(
-                {"findings": f"第 {number} 个问题：整改期限不能早于检查日期（{on:%Y-%m-%d}）"}
+                {
+                    "findings": _("第 %(n)s 个问题：整改期限不能早于检查日期（%(date)s）")
+                    % {"n": number, "date": f"{on:%Y-%m-%d}"}
+                }
             )
         cleaned.append({"description": description[:300], "deadline": deadline})
     if failed and not cleaned:
-        raise ValidationError({"findings": "有“不符合”的检查项，请填写发现的问题和整改期限"})
+        raise ValidationError({"findings": _("有“不符合”的检查项，请填写发现的问题和整改期限")})
     return cleaned
 
 
 def _check_photos(photos: list) -> list[tuple]:
     if len(photos) > MAX_PHOTOS:
-        raise ValidationError({"photos": f"照片最多上传 {MAX_PHOTOS} 张"})
+        raise ValidationError({"photos": _("照片最多上传 %(n)s 张") % {"n": MAX_PHOTOS}})
     checked = []
     for upload in photos:
         try:
@@ -71,7 +77,10 @@ def _check_photos(photos: list) -> list[tuple]:
             )
         except ValidationError as exc:
             raise ValidationError(
-                {"photos": f"照片「{getattr(upload, 'name', '')}」：{exc.messages[0]}"}
+                {
+                    "photos": _("照片「%(name)s」：%(reason)s")
+                    % {"name": getattr(upload, "name", ""), "reason": exc.messages[0]}
+                }
             ) from None
     return checked
 
@@ -89,7 +98,7 @@ def _close_findings(actor, follows: Inspection, followup: Inspection, rectified:
     open_ids = set(follows.findings.filter(status=FindingStatus.OPEN).values_list("pk", flat=True))
     wanted = {int(pk) for pk in rectified}
     if wanted - open_ids:
-        raise ValidationError({"rectified": "只能确认被复查检查中尚未整改的问题"})
+        raise ValidationError({"rectified": _("只能确认被复查检查中尚未整改的问题")})
     for finding in Finding.objects.select_for_update().filter(pk__in=wanted).order_by("pk"):
         before = audit.snapshot(finding, FINDING_FIELDS)
         finding.status, finding.closed_by, finding.closed_at = (
@@ -126,10 +135,10 @@ def inspection_record(
     ``findings`` are ``{"description", "deadline"}`` with the deadline on or after ``date``. A
     follow-up (``follows_id``) closes the earlier inspection's open findings listed in ``rectified``.
     """
-    require(actor, INSPECT, "您无权检查企业")
+    require(actor, INSPECT, _("您无权检查企业"))
     enterprise = enterprise_in_scope(actor, enterprise_id, CHANGE)
     if date > timezone.localdate():
-        raise ValidationError({"date": "检查日期不能晚于今天"})
+        raise ValidationError({"date": _("检查日期不能晚于今天")})
     rows = _check_items(items, date)
     cleaned = _check_findings(findings, date, any(r.result == ItemResult.FAIL for r in rows))
     checked_photos = _check_photos(photos or [])
@@ -137,9 +146,9 @@ def inspection_record(
     if follows_id is not None:
         follows = locked_in_scope(Inspection, actor, follows_id, CHANGE)
         if follows.enterprise_id != enterprise.pk:
-            raise ValidationError({"follows": "复查只能针对同一企业的检查"})
+            raise ValidationError({"follows": _("复查只能针对同一企业的检查")})
         if follows.date > date:
-            raise ValidationError({"date": "复查日期不能早于被复查的检查日期"})
+            raise ValidationError({"date": _("复查日期不能早于被复查的检查日期")})
     inspection = Inspection.objects.create(
         enterprise=enterprise,
         area_path=enterprise.area_path,
@@ -176,10 +185,10 @@ def inspection_record(
 @transaction.atomic
 def photo_add(*, actor, inspection_id: int, upload) -> InspectionPhoto:
     """Add a photo to an inspection the actor may reach (checked by type, content and size)."""
-    require(actor, INSPECT, "您无权上传检查照片")
+    require(actor, INSPECT, _("您无权上传检查照片"))
     inspection = locked_in_scope(Inspection, actor, inspection_id, CHANGE)
     if inspection.photos.count() >= MAX_PHOTOS:
-        raise ValidationError({"photos": f"照片最多上传 {MAX_PHOTOS} 张"})
+        raise ValidationError({"photos": _("照片最多上传 %(n)s 张") % {"n": MAX_PHOTOS}})
     [(upload, checked)] = _check_photos([upload])
     photo = _save_photo(inspection, upload, checked)
     audit.record(

@@ -1,4 +1,5 @@
-"""Pieces shared by the supervision pages: capability checks (403), form errors, the area chosen, paging."""
+"""Pieces shared by the supervision pages: the policy checks (403), whole-record refusals, the area chosen,
+paging."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -6,16 +7,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect
 
 from fugong.areas.models import Area
+from fugong.core.web.forms import apply_service_errors
 
 from .. import policies, selectors
 
 PAGE_SIZE = 50
 INELIGIBLE = "不诚信企业：不得享受惠企政策"
-
-
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied
 
 
 def _require_allowed(user, action: str, obj) -> None:
@@ -29,18 +26,11 @@ def _require_reader(user) -> None:
         raise PermissionDenied
 
 
-def _errors_onto(form, exc: ValidationError) -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-    for name, texts in errors.items():
-        for text in texts:
-            form.add_error(name if name in form.fields else None, text)
-
-
 def _taken_or_onto(request, form, exc: ValidationError, pk: int, name: str):
     """A refusal about the record as a whole (taken by someone else, not allowed now) goes back to
     the page as a message; field errors stay on the form."""
     if hasattr(exc, "error_dict"):
-        _errors_onto(form, exc)
+        apply_service_errors(form, exc)
         return None
     messages.error(request, " ".join(exc.messages))
     return redirect(name, pk)

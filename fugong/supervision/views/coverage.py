@@ -1,12 +1,12 @@
 """The coverage page (点、线、面) and its xlsx export."""
 
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
 from fugong.core.xlsx import export_response, export_watermark
 from fugong.enterprises.selectors import area_choices
 
@@ -15,12 +15,11 @@ from .. import selectors
 from ..forms import (
     CoverageFilterForm,
 )
-from .base import PAGE_SIZE, _area_path, _require
+from .base import PAGE_SIZE, _area_path
 
 
 def _coverage(request):
     user = request.user
-    _require(user, access.COVERAGE_VIEW)
     form = CoverageFilterForm(request.GET or None, area_choices=area_choices(user=user))
     data = form.cleaned_data if form.is_valid() else {}
     queryset = selectors.enterprise_queryset(user=user)
@@ -33,7 +32,7 @@ def _coverage(request):
     return form, result, pks
 
 
-@login_required
+@capability_required(access.COVERAGE_VIEW)
 @require_GET
 def coverage(request):
     form, result, pks = _coverage(request)
@@ -53,10 +52,10 @@ def coverage(request):
     )
 
 
-@login_required
+@capability_required(access.COVERAGE_VIEW)
+@capability_required(access.ENTERPRISE_EXPORT)
 @require_GET
 def coverage_export(request):
-    _require(request.user, access.ENTERPRISE_EXPORT)
     form, result, pks = _coverage(request)
     rows = (
         [e.name, e.credit_code, e.get_category_display(), e.area.name, e.address]

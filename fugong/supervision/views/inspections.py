@@ -14,7 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access, uploads
+from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE
+from fugong.core.web.forms import apply_service_errors
 from fugong.enterprises.selectors import area_choices
 
 from .. import policies, selectors, services
@@ -23,7 +25,7 @@ from ..forms import (
     InspectionForm,
     ViolationForm,
 )
-from .base import _area_path, _errors_onto, _page, _require, _require_allowed, _require_reader
+from .base import _area_path, _page, _require_allowed, _require_reader
 
 
 @login_required
@@ -63,7 +65,7 @@ def _inspection_form(request, enterprise, follows=None):
                 **form.service_input(),
             )
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request, _("检查已保存。") if inspection.findings.exists() else _("检查已保存：无异常。")
@@ -81,19 +83,17 @@ def _inspection_form(request, enterprise, follows=None):
     )
 
 
-@login_required
+@capability_required(access.INSPECT)
 @require_http_methods(["GET", "POST"])
 def inspection_new(request, enterprise_id: int):
-    _require(request.user, access.INSPECT)
     enterprise = selectors.enterprise_visible(user=request.user, pk=enterprise_id)
     _require_allowed(request.user, CHANGE, enterprise)
     return _inspection_form(request, enterprise)
 
 
-@login_required
+@capability_required(access.INSPECT)
 @require_http_methods(["GET", "POST"])
 def inspection_followup(request, pk: int):
-    _require(request.user, access.INSPECT)
     follows = selectors.inspection_detail(user=request.user, pk=pk)
     _require_allowed(request.user, CHANGE, follows)
     return _inspection_form(request, follows.enterprise, follows)
@@ -120,11 +120,10 @@ def inspection_detail(request, pk: int):
     )
 
 
-@login_required
+@capability_required(access.INSPECT)
 @require_POST
 def inspection_violation_new(request, pk: int):
     user = request.user
-    _require(user, access.INSPECT)
     inspection = selectors.inspection_detail(user=user, pk=pk)
     form = ViolationForm(request.POST, findings=list(inspection.findings.all()))
     if form.is_valid():

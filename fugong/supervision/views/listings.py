@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
 
 from .. import policies, selectors, services
 from ..choices import ListingStatus
@@ -16,7 +17,7 @@ from ..forms import (
     ApproveForm,
     ReasonForm,
 )
-from .base import INELIGIBLE, _page, _require, _require_reader, _taken_or_onto
+from .base import INELIGIBLE, _page, _require_reader, _taken_or_onto
 
 
 @login_required
@@ -64,11 +65,10 @@ def listing_detail(request, pk: int):
     return render(request, "supervision/listing_detail.html", _listing_context(request, listing))
 
 
-@login_required
+@capability_required(access.DISHONESTY_APPROVE)
 @require_POST
 def listing_approve(request, pk: int):
     user = request.user
-    _require(user, access.DISHONESTY_APPROVE)
     listing = selectors.listing_detail(user=user, pk=pk)
     form = ApproveForm(request.POST)
     if form.is_valid():

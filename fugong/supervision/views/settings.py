@@ -1,7 +1,6 @@
 """The district's supervision settings: the checklist, the escalation policy and the windows."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -9,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
+from fugong.core.web.forms import apply_service_errors
 
 from .. import selectors, services
 from ..forms import (
@@ -16,14 +17,12 @@ from ..forms import (
     WindowForm,
 )
 from ..models import EscalationPolicy
-from .base import _errors_onto, _require
 
 
-@login_required
+@capability_required(access.SUPERVISION_CONFIGURE)
 @require_http_methods(["GET", "POST"])
 def settings_page(request):
     user = request.user
-    _require(user, access.SUPERVISION_CONFIGURE)
     policy = EscalationPolicy.objects.order_by("pk").first()
     window_form = WindowForm(initial={"window_days": policy.window_days if policy else 90})
     item_form = ChecklistItemForm(initial={"effective_from": timezone.localdate()})
@@ -49,7 +48,7 @@ def settings_page(request):
                 messages.success(request, _("检查项已停用。"))
                 return redirect("supervision:settings")
         except ValidationError as exc:
-            _errors_onto(item_form if action == "item" else window_form, exc)
+            apply_service_errors(item_form if action == "item" else window_form, exc)
     return render(
         request,
         "supervision/settings.html",

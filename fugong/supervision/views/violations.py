@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access
+from fugong.core.decorators import capability_required
+from fugong.core.web.forms import apply_service_errors
 from fugong.enterprises.selectors import area_choices
 
 from .. import policies, selectors, services
@@ -19,7 +21,7 @@ from ..forms import (
     StatementForm,
     ViolationFilterForm,
 )
-from .base import INELIGIBLE, _area_path, _errors_onto, _page, _require, _require_reader, _taken_or_onto
+from .base import INELIGIBLE, _area_path, _page, _require_reader, _taken_or_onto
 
 
 @login_required
@@ -74,11 +76,10 @@ def violation_detail(request, pk: int):
     return render(request, "supervision/violation_detail.html", _violation_context(request, violation))
 
 
-@login_required
+@capability_required(access.VIOLATION_DECIDE)
 @require_POST
 def violation_decide(request, pk: int):
     user = request.user
-    _require(user, access.VIOLATION_DECIDE)
     violation = selectors.violation_detail(user=user, pk=pk)
     form = DecisionForm(request.POST)
     if form.is_valid():
@@ -98,11 +99,10 @@ def violation_decide(request, pk: int):
     )
 
 
-@login_required
+@capability_required(access.VIOLATION_DECIDE)
 @require_POST
 def violation_listing_propose(request, pk: int):
     user = request.user
-    _require(user, access.VIOLATION_DECIDE)
     violation = selectors.violation_detail(user=user, pk=pk)
     form = ReasonForm(request.POST)
     if form.is_valid():
@@ -136,7 +136,7 @@ def violation_statement(request, pk: int):
         try:
             services.statement_add(actor=user, violation_id=violation.pk, text=form.cleaned_data["text"])
         except ValidationError as exc:
-            _errors_onto(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("陈述已提交，处理干部可以看到。"))
             return redirect("supervision:violation_detail", violation.pk)
