@@ -18,7 +18,9 @@ def style(form: forms.BaseForm) -> None:
     """Bootstrap classes on every widget that has none yet."""
     for field in form.fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple):
+        if isinstance(widget, forms.HiddenInput | forms.RadioSelect):
+            continue  # hidden inputs need none; radio groups are laid out by their page (e.g. a rating)
+        if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple):
             css = "form-check-input"
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             css = "form-select"
