@@ -39,7 +39,7 @@ class ProblemForm(KitForm):
             del self.fields["green_channel"]
 
 
-class VersionForm(KitForm):
+class VersionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
@@ -64,7 +64,7 @@ class ExtensionForm(VersionForm):
     )
 
 
-class DecideExtensionForm(KitForm):
+class DecideExtensionForm(forms.Form):
     approve = forms.TypedChoiceField(
         label=_("审批意见"),
         coerce=lambda v: v == "1",
