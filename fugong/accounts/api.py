@@ -3,7 +3,7 @@ one manages (the same services and forms as the pages)."""
 
 from datetime import datetime
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from fugong.core.access import CAPABILITIES, USER_MANAGE, Role, scope_kind
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.masking import mask_phone
 
 from . import selectors, services
@@ -179,11 +179,6 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 API_FIELD = {"department": "department_code", "confirm_password": "password"}
 
 
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(_("您无权执行此操作"))
-
-
 def _user_out(user: User) -> dict:
     return {
         "id": user.pk,
@@ -236,7 +231,7 @@ def _call(service, default: str = "__all__", **kwargs):
 
 
 def _managed(request, user_id: int) -> User:
-    _require(request.user, USER_MANAGE)
+    require(request.user, USER_MANAGE)
     return selectors.user_get(actor=request.user, pk=user_id)  # out of scope is a 404, like a missing one
 
 
@@ -255,7 +250,7 @@ def change_password(request, payload: PasswordChangeIn):
 
 @router.get("/users", response={200: UserPage, **ERRORS}, summary="我管理的用户")
 def list_users(request, filters: Query[UserQuery]):
-    _require(request.user, USER_MANAGE)
+    require(request.user, USER_MANAGE)
     users = selectors.user_search(
         actor=request.user, q=filters.q, role=filters.role or "", status=filters.status or ""
     )
@@ -275,7 +270,7 @@ def get_user(request, user_id: int):
     description="角色须是调用者可授予的角色，范围须在调用者的范围之内。初始密码不会出现在回答中。",
 )
 def create_user(request, payload: UserIn):
-    _require(request.user, USER_MANAGE)
+    require(request.user, USER_MANAGE)
     data = _form_data(request.user, payload.dict())
     form = _valid(UserCreateForm({**data, "confirm_password": payload.password}, user=request.user))
     user = _call(services.user_create, actor=request.user, **form.service_kwargs())

@@ -1,7 +1,7 @@
 """/api/v1/areas: the administrative tree as far as the caller's scope reaches."""
 
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import F, Prefetch
 from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError
 
@@ -109,11 +109,6 @@ class MemberIn(Schema):
     duty: MemberDuty = MemberDuty.MEMBER
 
 
-def _require(user, capability: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(_("您无权执行此操作"))
-
-
 def _group_out(group, memberships=None) -> dict:
     rows = selectors.group_members(group=group) if memberships is None else memberships
     members = [
@@ -158,7 +153,7 @@ ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 @router.get("/groups", response={200: GroupPage, **ERRORS}, summary="工作组列表（管辖范围内）")
 def list_groups(request, filters: Query[GroupQuery]):
-    _require(request.user, AREA_VIEW)
+    require(request.user, AREA_VIEW)
     qs = selectors.group_search(user=request.user, q=filters.q, kind=filters.kind or "")
     members = Prefetch(
         "memberships", queryset=WorkingGroupMember.objects.select_related("user").order_by("pk")
@@ -170,20 +165,20 @@ def list_groups(request, filters: Query[GroupQuery]):
 
 @router.get("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="工作组详情与成员")
 def get_group(request, group_id: int):
-    _require(request.user, AREA_VIEW)
+    require(request.user, AREA_VIEW)
     return _group_out(selectors.group_get(user=request.user, pk=group_id))
 
 
 @router.post("/groups", response={201: GroupOut, **ERRORS}, summary="新建工作组")
 def create_group(request, payload: GroupIn):
-    _require(request.user, GROUP_MANAGE)
+    require(request.user, GROUP_MANAGE)
     group = services.group_create(actor=request.user, **_group_fields(request.user, payload))
     return Status(201, _group_out(group))
 
 
 @router.patch("/groups/{int:group_id}", response={200: GroupOut, **ERRORS}, summary="修改工作组")
 def update_group(request, group_id: int, payload: GroupPatch):
-    _require(request.user, GROUP_MANAGE)
+    require(request.user, GROUP_MANAGE)
     group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
     current = {
         "name": group.name,
@@ -199,7 +194,7 @@ def update_group(request, group_id: int, payload: GroupPatch):
 
 @router.post("/groups/{int:group_id}/members", response={201: GroupOut, **ERRORS}, summary="添加成员")
 def add_member(request, group_id: int, payload: MemberIn):
-    _require(request.user, GROUP_MANAGE)
+    require(request.user, GROUP_MANAGE)
     group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
     users = get_user_model().objects.visible_to(request.user)
     member = users.filter(username=payload.username.strip(), is_active=True).first()
@@ -213,7 +208,7 @@ def add_member(request, group_id: int, payload: MemberIn):
     "/groups/{int:group_id}/members/{int:user_id}", response={200: GroupOut, **ERRORS}, summary="移出成员"
 )
 def remove_member(request, group_id: int, user_id: int):
-    _require(request.user, GROUP_MANAGE)
+    require(request.user, GROUP_MANAGE)
     group = selectors.group_get(user=request.user, pk=group_id, action=CHANGE)
     member = next((m for m in selectors.group_members(group=group) if m.user_id == user_id), None)
     if member is None:
@@ -249,7 +244,7 @@ class AreaImportOut(Schema):
     "第 N 行、列、原因；文件本身无法读取时返回 400。",
 )
 def import_areas(request, file: File[UploadedFile] = None):
-    _require(request.user, AREA_IMPORT)
+    require(request.user, AREA_IMPORT)
     try:
         result = services.area_import(actor=request.user, parsed=imports.parse_rows(file))
     except SheetError as exc:

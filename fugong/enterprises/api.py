@@ -19,7 +19,7 @@ from fugong.core.access import (
     ENTERPRISE_VIEW,
     PERSONAL_UNMASK,
 )
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.jobs.api import QueuedExportOut
 from fugong.core.jobs.exports import queued_api_response
 from fugong.core.jobs.exports import rows_if_too_large as large_export
@@ -51,11 +51,6 @@ ITEM_RELATED = ("area", "commissioner", "paired_leader", "medic")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _require(user, capability: str, message: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(message)
-
-
 def _load(user, pk) -> Enterprise:
     """One visible enterprise with what its item shows joined in; 404 when missing or out of scope."""
     try:
@@ -83,7 +78,7 @@ def _filtered(request):
     "以及类别、行业、应急保供、重点产业、未配专员和排序。只返回管辖范围内的企业；电话号码已脱敏。",
 )
 def list_enterprises(request, filters: Query[ListQuery]):
-    _require(request.user, ENTERPRISE_VIEW, "您无权查看企业名录")
+    require(request.user, ENTERPRISE_VIEW, "您无权查看企业名录")
     qs = _filtered(request).select_related(*ITEM_RELATED)
     rows, count = paginate(qs, filters.page, filters.page_size)
     return {"items": [enterprise_item(e) for e in rows], "count": count}
@@ -97,7 +92,7 @@ def list_enterprises(request, filters: Query[ListQuery]):
     "区域以 `area_code` 给出，专员、区领导、医护人员以用户名给出。",
 )
 def create_enterprise(request, payload: EnterpriseIn):
-    _require(request.user, ENTERPRISE_CREATE, "您无权登记企业")
+    require(request.user, ENTERPRISE_CREATE, "您无权登记企业")
     form = validated_form(request.user, payload.dict())
     enterprise = services.enterprise_create(actor=request.user, **form.service_fields())
     return Status(201, enterprise_item(_load(request.user, enterprise.pk)))
@@ -116,7 +111,7 @@ def create_enterprise(request, payload: EnterpriseIn):
 )
 def export_enterprises(request, filters: Query[ExportQuery]):
     user = request.user
-    _require(user, ENTERPRISE_EXPORT, "您无权导出企业名录")
+    require(user, ENTERPRISE_EXPORT, "您无权导出企业名录")
     full = exports.wants_full(user, filters.full)
     queryset = _filtered(request)
     if rows := large_export(queryset):  # a job: follow /api/v1/jobs/{id}, then download its file
@@ -132,7 +127,7 @@ def export_enterprises(request, filters: Query[ExportQuery]):
     openapi_extra={"responses": {200: {"description": "xlsx 文件", "content": {XLSX: {}}}}},
 )
 def import_template(request):
-    _require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
+    require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
     return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
 
 
@@ -145,7 +140,7 @@ def import_template(request):
     "`valid_only=true` 时只导入无误的行。",
 )
 def import_enterprises(request, file: File[UploadedFile] = None, valid_only: Form[bool] = False):
-    _require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
+    require(request.user, ENTERPRISE_IMPORT, "您无权批量导入企业")
     try:
         result = services.enterprise_import(actor=request.user, upload=file, valid_only=valid_only)
     except SheetError as exc:
@@ -207,5 +202,5 @@ def enterprise_history(request, enterprise_id: int, paging: Query[HistoryQuery])
 )
 def reveal_phones(request, enterprise_id: int):
     enterprise = _load(request.user, enterprise_id)
-    _require(request.user, PERSONAL_UNMASK, "您无权查看完整号码")
+    require(request.user, PERSONAL_UNMASK, "您无权查看完整号码")
     return services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError
@@ -142,11 +142,6 @@ def _detail(user, person: Person, full: bool = False) -> dict:
     }
 
 
-def _require(user, capability: str, message: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(message)
-
-
 def _area(code: str) -> Area:
     area = Area.objects.filter(code=(code or "").strip()).first()
     if area is None:
@@ -161,7 +156,7 @@ def _area(code: str) -> Area:
     description="管辖范围内的人员（不含已合并的记录），号码脱敏；身份证号、手机号须完整输入才能查到。",
 )
 def list_persons(request, q: Query[ListQuery]):
-    _require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
+    require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
     f = selectors.PersonFilter(q=(q.q or "").strip()[:64], area=(q.area or "").strip()[:32])
     rows, count = paginate(selectors.person_list(user=request.user, f=f), q.page, q.page_size)
     return {"items": [_item(p) for p in rows], "count": count}
@@ -175,7 +170,7 @@ def list_persons(request, q: Query[ListQuery]):
     "管辖范围外的人员与不存在的一样返回 404。已合并的号码返回保留的记录。",
 )
 def lookup_person(request, id_number: str):
-    _require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
+    require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
     person = selectors.person_by_id_number(user=request.user, id_number=id_number[:24])
     if person is None:
         raise Http404
@@ -190,7 +185,7 @@ def lookup_person(request, id_number: str):
 )
 def create_person(request, payload: PersonIn):
     user = request.user
-    _require(user, PERSON_MANAGE, _("您无权登记人员"))
+    require(user, PERSON_MANAGE, _("您无权登记人员"))
     similar = selectors.same_name_and_phone(user=user, name=payload.name, phone=payload.phone)
     person = services.person_create(
         actor=user,
@@ -234,7 +229,7 @@ def _import_out(result, *, total: int, saved: bool) -> dict:
 )
 def import_persons(request, file: File[UploadedFile] = None, valid_only: Form[bool] = False):
     user = request.user
-    _require(user, PERSON_MANAGE, _("您无权登记人员"))
+    require(user, PERSON_MANAGE, _("您无权登记人员"))
     try:
         rows = import_rows(file)
     except SheetError as exc:
@@ -252,10 +247,10 @@ def import_persons(request, file: File[UploadedFile] = None, valid_only: Form[bo
 )
 def get_person(request, pk: int, full: bool = False):
     user = request.user
-    _require(user, PERSON_VIEW, _("您无权查看人员档案"))
+    require(user, PERSON_VIEW, _("您无权查看人员档案"))
     person = selectors.person_get(user=user, pk=pk)
     if full:
-        _require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
+        require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
         services.person_reveal(actor=user, person=person)
     return _detail(user, person, full=full)
 
@@ -269,9 +264,9 @@ def get_person(request, pk: int, full: bool = False):
 )
 def reveal_person(request, pk: int):
     user = request.user
-    _require(user, PERSON_VIEW, _("您无权查看人员档案"))
+    require(user, PERSON_VIEW, _("您无权查看人员档案"))
     person = selectors.person_get(user=user, pk=pk)
-    _require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
+    require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
     return services.person_reveal(actor=user, person=person)
 
 
@@ -283,7 +278,7 @@ def reveal_person(request, pk: int):
 )
 def update_person(request, pk: int, payload: PersonUpdateIn):
     user = request.user
-    _require(user, PERSON_MANAGE, _("您无权修改人员信息"))
+    require(user, PERSON_MANAGE, _("您无权修改人员信息"))
     selectors.person_get(user=user, pk=pk, action=CHANGE)
     person = services.person_update(
         actor=user,
@@ -305,7 +300,7 @@ def update_person(request, pk: int, payload: PersonUpdateIn):
 )
 def merge_person(request, pk: int, payload: MergeIn):
     user = request.user
-    _require(user, PERSON_MANAGE, _("您无权合并人员记录"))
+    require(user, PERSON_MANAGE, _("您无权合并人员记录"))
     selectors.person_get(user=user, pk=pk, action=CHANGE)
     if payload.survivor_id is None:
         raise ValidationError({"survivor_id": [_("请指定保留记录")]})

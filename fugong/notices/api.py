@@ -12,7 +12,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, ValidationErrorOut, require
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
 
@@ -151,13 +151,8 @@ class InboxDetailOut(InboxItemOut):
     attachments: list[AttachmentOut]
 
 
-def _require(user, capability: str, message: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(message)
-
-
 def _sender(user) -> None:
-    _require(user, NOTICE_PUBLISH, "您无权发布通知公告")
+    require(user, NOTICE_PUBLISH, "您无权发布通知公告")
 
 
 def _attachment(a) -> dict:
@@ -266,7 +261,7 @@ def notice_attachment_download(request, pk: int):
 
 
 def _receiver(user) -> None:
-    _require(user, NOTICE_RECEIVE, "只有企业管理员可以查看通知收件箱")
+    require(user, NOTICE_RECEIVE, "只有企业管理员可以查看通知收件箱")
 
 
 def _inbox_item(r) -> dict:

@@ -1,8 +1,9 @@
 """The API kit: the one NinjaAPI of /api/v1, its auth, its error shapes and handlers, pagination."""
 
 from .auth import BearerToken, Session
+from .guards import require
 from .pagination import paginate
 from .schemas import ErrorOut, ValidationErrorOut
 from .site import api
 
-__all__ = ["BearerToken", "ErrorOut", "Session", "ValidationErrorOut", "api", "paginate"]
+__all__ = ["BearerToken", "ErrorOut", "Session", "ValidationErrorOut", "api", "paginate", "require"]

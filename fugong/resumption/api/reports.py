@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.core.access import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.masking import mask_phone
 
 from .. import exports, services
@@ -141,11 +141,6 @@ def missing_item(e) -> dict:
     }
 
 
-def _require(user, capability: str, message: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(message)
-
-
 def _filters(query) -> dict:
     form = ReportFilterForm(
         {k: v for k, v in (("date", query.date), ("area", query.area), ("category", query.category)) if v}
@@ -169,7 +164,7 @@ def list_reports(request, query: Query[ListQuery]):
         if query.date:
             qs = qs.filter(date=_filters(query)["day"])
     else:
-        _require(user, REPORT_MONITOR, "您无权查看企业日报")
+        require(user, REPORT_MONITOR, "您无权查看企业日报")
         qs = selectors.reports_of_day(user=user, **_filters(query))
     rows, count = paginate(qs, query.page, query.page_size)
     return {"items": [report_item(r) for r in rows], "count": count}
@@ -184,7 +179,7 @@ def list_reports(request, query: Query[ListQuery]):
 )
 def submit_report(request, payload: ReportIn):
     user = request.user
-    _require(user, FILING_SUBMIT, "只有企业管理员可以填报企业日报")
+    require(user, FILING_SUBMIT, "只有企业管理员可以填报企业日报")
     if payload.enterprise_id is not None and payload.enterprise_id != user.scope_enterprise_id:
         raise PermissionDenied("只能填报本企业的日报")
     enterprise = selectors.own_enterprise(user=user)
@@ -210,7 +205,7 @@ def submit_report(request, payload: ReportIn):
 )
 def missing_reports(request, query: Query[MissingQuery]):
     user = request.user
-    _require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
+    require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
     filters = _filters(query)
     rows, count = paginate(selectors.reports_missing(user=user, **filters), query.page, query.page_size)
     return {"items": [missing_item(e) for e in rows], "count": count, "date": filters["day"]}
@@ -225,8 +220,8 @@ def missing_reports(request, query: Query[MissingQuery]):
 )
 def export_missing_reports(request, query: Query[MissingQuery]):
     user = request.user
-    _require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
-    _require(user, ENTERPRISE_EXPORT, "您无权导出")
+    require(user, REPORT_MONITOR, "您无权查看日报缺报情况")
+    require(user, ENTERPRISE_EXPORT, "您无权导出")
     filters = _filters(query)
     return exports.missing_export(
         user=user, queryset=selectors.reports_missing(user=user, **filters), day=filters["day"]

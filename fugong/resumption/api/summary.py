@@ -6,13 +6,13 @@ missing one), a department officer's figures limited to their sector categories.
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE
+from fugong.core.api import require
 from fugong.core.scoping import get_visible_or_404
 
 from .. import summary
@@ -92,11 +92,6 @@ class StartIn(Schema):
     date: dt.date | None = None
 
 
-def _require(user, capability: str, message: str) -> None:
-    if not user.can(capability):
-        raise PermissionDenied(message)
-
-
 def _run_item(run: SummaryRun) -> dict:
     done = run.status == SummaryRun.Status.DONE
     return {
@@ -118,14 +113,14 @@ def _run_item(run: SummaryRun) -> dict:
 @router.get("", response=SummaryOut, url_name="summary", summary="某辖区某日的日报（表格与文字稿）")
 def summary_get(request, filters: Query[SummaryQuery]):
     """``area`` 为区划编码（默认为本人辖区），``date`` 为 YYYY-MM-DD（默认今天）。比率为小数（0.952 即 95.2%）。"""
-    _require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
+    require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
     day = summary.parse_day(filters.date)
     return summary.summary_for(user=request.user, code=filters.area, day=day).as_dict()
 
 
 @router.get("/runs", response=RunPage, url_name="summary_runs", summary="晚间日报运行记录")
 def runs_list(request, filters: Query[RunsQuery]):
-    _require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
+    require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
     qs = SummaryRun.objects.visible_to(request.user).select_related("area")
     if filters.date:
         qs = qs.filter(date=filters.date)
@@ -140,7 +135,7 @@ def runs_list(request, filters: Query[RunsQuery]):
     summary="立即生成晚间日报（加入后台队列）",
 )
 def runs_start(request, payload: StartIn):
-    _require(request.user, RESUMPTION_CONFIGURE, "只有系统管理员可以手动生成晚间日报")
+    require(request.user, RESUMPTION_CONFIGURE, "只有系统管理员可以手动生成晚间日报")
     day = payload.date or timezone.localdate()
     if day > timezone.localdate():
         raise HttpError(422, "不能生成未来日期的日报")
@@ -155,7 +150,7 @@ def runs_start(request, payload: StartIn):
     "/runs/{int:id}", response=RunDetailOut, url_name="summary_run_detail", summary="一份晚间日报的结果"
 )
 def run_detail(request, id: int):  # noqa: A002 — the path parameter's public name
-    _require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
+    require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
     run = get_visible_or_404(SummaryRun, request.user, pk=id)
     rows = list(run.rows)
     total = rows.pop() if rows else None
@@ -164,7 +159,7 @@ def run_detail(request, id: int):  # noqa: A002 — the path parameter's public 
 
 @router.get("/runs/{int:id}/xlsx", url_name="summary_run_xlsx", summary="下载一份晚间日报的 xlsx（带水印）")
 def run_xlsx(request, id: int):  # noqa: A002
-    _require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
+    require(request.user, RATES_VIEW, "您无权查看复工复产汇总")
     run = get_visible_or_404(SummaryRun, request.user, pk=id)
     if run.status != SummaryRun.Status.DONE:
         raise HttpError(409, "该晚间日报尚未生成完成，暂无文件可下载")
