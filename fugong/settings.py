@@ -203,6 +203,12 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 FUGONG_EXPORT_INLINE_ROWS = env_int("FUGONG_EXPORT_INLINE_ROWS", 50000)
 # Bulk printing of more release notices than this becomes a job too (its PDF from 我的任务).
 FUGONG_PRINT_INLINE_NOTICES = env_int("FUGONG_PRINT_INLINE_NOTICES", 50)
+# A running job with no log line or progress report for this long was lost with its worker: it is
+# marked failed so its dedupe key is free again; a job queued this many hours never reached a worker.
+FUGONG_JOB_STALE_MINUTES = env_int("FUGONG_JOB_STALE_MINUTES", 30)
+FUGONG_JOB_QUEUED_HOURS = env_int("FUGONG_JOB_QUEUED_HOURS", 24)
+# Result files (large exports, bulk PDFs: personal data) are deleted this many days after the job ended.
+FUGONG_JOB_FILE_DAYS = env_int("FUGONG_JOB_FILE_DAYS", 7)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

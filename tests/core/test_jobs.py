@@ -2,7 +2,9 @@
 progress and log shown to the requester, failures logged without personal data, files only for the
 requester (and the system administrator)."""
 
+import datetime as dt
 import io
+import os
 import threading
 
 import pytest
@@ -10,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from fugong.core.jobs import JobKind, runner
@@ -168,8 +171,90 @@ def test_the_cron_commands_each_leave_a_done_job(world):
         ("escalate_problems", "ledger.escalate_problems"),
         ("checkin_patterns", "checkins.patterns"),
         ("sweep_uploads", "core.sweep_uploads"),
+        ("sweep_jobs", "core.sweep_jobs"),
         ("evening_summary", "resumption.evening_summary"),
     ):
         call_command(command, stdout=io.StringIO())
         job = Job.objects.filter(kind=kind).get()
         assert job.status == Job.Status.DONE and job.requested_by is None, (command, job.log)
+
+
+def test_a_job_lost_with_its_worker_is_failed_and_frees_its_key(world, test_kinds):
+    """A running job with no heartbeat for FUGONG_JOB_STALE_MINUTES blocked its dedupe key for ever;
+    now the next enqueue (and manage.py sweep_jobs) marks it failed and a new run starts."""
+    now = timezone.now()
+    lost = Job.objects.create(kind=SLOW.kind, dedupe_key="k", status=Job.Status.RUNNING, started_at=now)
+    Job.objects.filter(pk=lost.pk).update(heartbeat_at=now - dt.timedelta(minutes=29))
+    assert runner.enqueue(SLOW.kind, dedupe_key="k").pk == lost.pk  # 29 minutes: still believed alive
+
+    Job.objects.filter(pk=lost.pk).update(heartbeat_at=now - dt.timedelta(minutes=31))
+    fresh = runner.enqueue(SLOW.kind, dedupe_key="k")
+    lost.refresh_from_db()
+    assert fresh.pk != lost.pk and fresh.status == Job.Status.QUEUED
+    assert lost.status == Job.Status.FAILED and lost.finished_at is not None
+    assert "执行中断：超过 30 分钟没有进展" in lost.log
+
+    # run_now (the cron commands) reaps the same way; a queued job that never reached a worker too
+    Job.objects.filter(pk=fresh.pk).update(created_at=now - dt.timedelta(hours=25))
+    ran = runner.run_now(SLOW.kind, dedupe_key="k")
+    fresh.refresh_from_db()
+    assert fresh.status == Job.Status.FAILED and "排队超过 24 小时仍未执行" in fresh.log
+    assert ran.pk not in (lost.pk, fresh.pk) and ran.status == Job.Status.DONE
+
+
+def test_the_sweep_keeps_live_and_finished_jobs_and_their_outcome(world, test_kinds):
+    now = timezone.now()
+    alive = Job.objects.create(kind=SLOW.kind, status=Job.Status.RUNNING, started_at=now, heartbeat_at=now)
+    done = Job.objects.create(kind=SLOW.kind, status=Job.Status.DONE, started_at=now - dt.timedelta(hours=2))
+    queued = Job.objects.create(kind=SLOW.kind)  # queued a moment ago
+    out = io.StringIO()
+    call_command("sweep_jobs", stdout=out)
+    assert "中断的任务 0 个" in out.getvalue()
+    for job, status in ((alive, Job.Status.RUNNING), (done, Job.Status.DONE), (queued, Job.Status.QUEUED)):
+        job.refresh_from_db()
+        assert job.status == status
+    assert Job.objects.filter(kind="core.sweep_jobs", status=Job.Status.DONE).count() == 1
+
+
+def test_result_files_are_deleted_after_the_retention_but_the_job_stays(world, client_for):
+    now = timezone.now()
+    old, recent = (
+        Job.objects.create(
+            kind="core.sweep_uploads",
+            status=Job.Status.DONE,
+            requested_by=world.users["street_A"],
+            file_name="导出.xlsx",
+            finished_at=now - dt.timedelta(days=days),
+        )
+        for days in (8, 6)
+    )
+    for job in (old, recent):
+        job.file.save(f"job-{job.pk}.xlsx", ContentFile(b"personal data"), save=True)
+    old_path = old.file.path
+    call_command("sweep_jobs", stdout=io.StringIO())
+    old.refresh_from_db()
+    recent.refresh_from_db()
+    assert not old.file and not os.path.exists(old_path) and "结果文件已超过保留期（7 天），已删除" in old.log
+    assert recent.file and os.path.exists(recent.file.path)
+    client = client_for("street_A")
+    assert client.get(reverse("core:job_file", args=[old.pk])).status_code == 404
+    assert client.get(reverse("core:job_file", args=[recent.pk])).status_code == 200
+    assert "结果文件已超过保留期" in client.get(reverse("core:job_detail", args=[old.pk])).content.decode()
+
+
+def test_my_jobs_are_paged_on_the_page_and_in_the_api(world, client_for, api_for):
+    Job.objects.bulk_create(
+        Job(kind="core.sweep_uploads", title=f"导出第{n:02d}批", requested_by=world.users["street_A"])
+        for n in range(45)
+    )
+    Job.objects.create(kind="core.sweep_uploads", title="别人的任务", requested_by=world.users["street_B"])
+    client = client_for("street_A")
+    first = client.get(reverse("core:jobs")).content.decode()
+    assert "共 45 条，第 1 / 3 页" in first and "别人的任务" not in first
+    last = client.get(reverse("core:jobs"), {"page": 3}).content.decode()
+    assert last.count("导出第") == 5 and "第 3 / 3 页" in last
+    assert client.get(reverse("core:jobs"), {"page": "99999999999999999999999"}).status_code == 200
+    api = api_for("street_A")
+    assert len(api.get("/api/v1/jobs").json()) == 45
+    assert len(api.get("/api/v1/jobs", {"limit": 10, "offset": 40}).json()) == 5
+    assert len(api.get("/api/v1/jobs", {"limit": 100000}).json()) == 45

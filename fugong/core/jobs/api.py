@@ -66,9 +66,11 @@ def job_out(job: Job, *, detail: bool = False) -> dict:
     return out
 
 
-@router.get("", response=list[JobOut], url_name="list_jobs", summary="我的任务（最近 50 个）")
-def list_jobs(request):
-    return [job_out(j) for j in Job.objects.filter(requested_by=request.user)[:50]]
+@router.get("", response=list[JobOut], url_name="list_jobs", summary="我的任务（新的在前，默认 50 个）")
+def list_jobs(request, offset: int = 0, limit: int = 50):
+    """The caller's jobs, newest first: ``limit`` (1–200) from ``offset``."""
+    offset, limit = max(0, min(offset, 10**9)), max(1, min(limit, 200))
+    return [job_out(j) for j in Job.objects.filter(requested_by=request.user)[offset : offset + limit]]
 
 
 @router.get(

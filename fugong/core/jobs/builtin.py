@@ -13,3 +13,14 @@ def sweep_uploads(job) -> dict:
     job.progress(len(names), len(names))
     job.log(_("无引用的文件 %(count)d 个") % {"count": len(names)})
     return {"names": names, "count": len(names), "dry_run": bool(job.params.get("dry_run"))}
+
+
+def sweep_jobs(job) -> dict:
+    """Free the jobs lost with their worker and delete result files past their retention."""
+    from .runner import expire_files, reap_stale
+
+    reaped, expired = reap_stale(), expire_files()
+    job.log(
+        _("中断的任务 %(reaped)d 个，过期的结果文件 %(expired)d 个") % {"reaped": reaped, "expired": expired}
+    )
+    return {"reaped": reaped, "expired": expired}

@@ -49,6 +49,9 @@ class Job(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True, db_index=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Stamped by every log line and progress report: a running job whose heartbeat is older than
+    # FUGONG_JOB_STALE_MINUTES was lost with its worker (runner.reap_stale).
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
 
     objects = JobQuerySet.as_manager()
 

@@ -1,9 +1,12 @@
 """Enqueue, claim and run jobs."""
 
+import datetime as dt
 import logging
 
+from django.conf import settings
 from django.core.files import File
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,7 +35,7 @@ def enqueue(
     with transaction.atomic():
         if dedupe_key:
             live = Job.objects.filter(dedupe_key=dedupe_key, status__in=Job.LIVE).first()
-            if live is not None:
+            if live is not None and not reap_stale(jobs=Job.objects.filter(pk=live.pk)):
                 return live
         try:
             with transaction.atomic():
@@ -62,7 +65,7 @@ def claim(job_id: int) -> bool:
     workers racing for it exactly one wins (PostgreSQL re-checks the condition after the row lock)."""
     return bool(
         Job.objects.filter(pk=job_id, status=Status.QUEUED).update(
-            status=Status.RUNNING, started_at=timezone.now()
+            status=Status.RUNNING, started_at=timezone.now(), heartbeat_at=timezone.now()
         )
     )
 
@@ -79,14 +82,16 @@ class JobContext:
     def log(self, message: str) -> None:
         self._lines.append(_stamp(message))
         self.job.log = "\n".join(self._lines)
-        Job.objects.filter(pk=self.job.pk).update(log=self.job.log)
+        Job.objects.filter(pk=self.job.pk).update(log=self.job.log, heartbeat_at=timezone.now())
 
     def progress(self, done: int, total: int | None = None) -> None:
         self.job.progress_done = done
         if total is not None:
             self.job.progress_total = total
         Job.objects.filter(pk=self.job.pk).update(
-            progress_done=self.job.progress_done, progress_total=self.job.progress_total
+            progress_done=self.job.progress_done,
+            progress_total=self.job.progress_total,
+            heartbeat_at=timezone.now(),
         )
 
     def save_file(self, name: str, handle) -> None:
@@ -135,8 +140,10 @@ def run_now(
     dedupe key held by a live job, that job is returned unrun."""
     if kind not in job_kinds():
         raise ValueError(f"unknown job kind {kind!r}")
-    if dedupe_key and Job.objects.filter(dedupe_key=dedupe_key, status__in=Job.LIVE).exists():
-        return Job.objects.get(dedupe_key=dedupe_key, status__in=Job.LIVE)
+    if dedupe_key:
+        reap_stale(jobs=Job.objects.filter(dedupe_key=dedupe_key))
+        if Job.objects.filter(dedupe_key=dedupe_key, status__in=Job.LIVE).exists():
+            return Job.objects.get(dedupe_key=dedupe_key, status__in=Job.LIVE)
     try:
         job = Job.objects.create(
             kind=kind,
@@ -149,3 +156,50 @@ def run_now(
     except IntegrityError:
         return Job.objects.get(dedupe_key=dedupe_key, status__in=Job.LIVE)
     return run_job(job.pk) or Job.objects.get(pk=job.pk)
+
+
+def reap_stale(*, jobs=None, now: dt.datetime | None = None) -> int:
+    """Mark failed the jobs lost with their worker: running with no heartbeat for
+    FUGONG_JOB_STALE_MINUTES, or queued for FUGONG_JOB_QUEUED_HOURS. Their dedupe keys are free
+    again, so the next run can start. Each row is updated only while still in the state it was
+    found in, so a job that finishes at this moment keeps its outcome. Returns how many."""
+    now = now or timezone.now()
+    stale = now - dt.timedelta(minutes=settings.FUGONG_JOB_STALE_MINUTES)
+    lost = Q(status=Status.RUNNING) & (
+        Q(heartbeat_at__lt=stale) | Q(heartbeat_at__isnull=True, started_at__lt=stale)
+    )
+    waiting = Q(
+        status=Status.QUEUED, created_at__lt=now - dt.timedelta(hours=settings.FUGONG_JOB_QUEUED_HOURS)
+    )
+    reaped = 0
+    for job in (
+        (jobs if jobs is not None else Job.objects.all()).filter(lost | waiting).only("pk", "status", "log")
+    ):
+        if job.status == Status.RUNNING:
+            line = _(
+                "执行中断：超过 %(minutes)d 分钟没有进展（后台进程可能已退出），已标记为失败，可重新发起"
+            ) % {"minutes": settings.FUGONG_JOB_STALE_MINUTES}
+        else:
+            line = _("排队超过 %(hours)d 小时仍未执行，已标记为失败，可重新发起") % {
+                "hours": settings.FUGONG_JOB_QUEUED_HOURS
+            }
+        log = "\n".join(filter(None, [job.log, _stamp(line)]))
+        reaped += Job.objects.filter(pk=job.pk, status=job.status).update(
+            status=Status.FAILED, finished_at=now, log=log
+        )
+    return reaped
+
+
+def expire_files(*, now: dt.datetime | None = None) -> int:
+    """Delete the result files of jobs that ended more than FUGONG_JOB_FILE_DAYS days ago (exports
+    carry personal data: kept for the download, not for ever). The row and its log stay."""
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=settings.FUGONG_JOB_FILE_DAYS)
+    expired = 0
+    for job in Job.objects.filter(finished_at__lt=cutoff).exclude(file="").only("pk", "file", "log"):
+        job.file.delete(save=False)
+        line = _("结果文件已超过保留期（%(days)d 天），已删除") % {"days": settings.FUGONG_JOB_FILE_DAYS}
+        expired += Job.objects.filter(pk=job.pk).update(
+            file="", log="\n".join(filter(None, [job.log, _stamp(line)]))
+        )
+    return expired

@@ -1,5 +1,6 @@
 """我的任务: the jobs the signed-in user asked for, their progress (polled while running), log and file."""
 
+from django.core.paginator import Paginator
 from django.http import Http404
 
 from ..uploads import serve
@@ -16,12 +17,12 @@ class JobList(KitView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        jobs = list(
-            Job.objects.filter(requested_by=self.request.user).select_related("requested_by")[:PAGE_SIZE]
+        page = Paginator(Job.objects.filter(requested_by=self.request.user), PAGE_SIZE).get_page(
+            self.request.GET.get("page")
         )
-        for job in jobs:
+        for job in page.object_list:
             job.kind_label = kind_label(job.kind)
-        context.update(jobs=jobs, polling=any(job.live for job in jobs))
+        context.update(jobs=page.object_list, page=page, polling=any(job.live for job in page.object_list))
         return context
 
 
