@@ -9,9 +9,10 @@ is looked at, so every body field is optional and the services say what is missi
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.security import APIKeyHeader
@@ -19,7 +20,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_phone
 from fugong.core.scoping import get_visible_or_404
@@ -48,9 +49,7 @@ class DeviceSecret(APIKeyHeader):
             raise HttpError(exc.status, exc.message) from None
 
 
-def _require(user) -> None:
-    if not user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied(_("您无权管理门磁设备与告警"))
+DENIED = gettext_lazy("您无权管理门磁设备与告警")
 
 
 # Device events -----------------------------------------------------------------------------------
@@ -221,7 +220,7 @@ def _device(user, pk: int) -> Device:
     summary="管辖范围内的感应设备",
 )
 def device_list(request, q: Query[PageQuery]):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     rows, count = paginate(selectors.device_list(user=request.user), q.page, q.page_size)
     return {"items": [_device_out(d) for d in rows], "count": count}
 
@@ -233,7 +232,7 @@ def device_list(request, q: Query[PageQuery]):
     summary="一台设备",
 )
 def device_detail(request, pk: int):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     return _device_out(_device(request.user, pk))
 
 
@@ -245,7 +244,7 @@ def device_detail(request, pk: int):
     description="登记门磁或红外感应设备。响应中的 `secret` 只出现这一次，平台只保存其 SHA-256 摘要。",
 )
 def device_create(request, payload: DeviceIn):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     area_id = None
     if payload.area_code:
         area_id = Area.objects.filter(code=payload.area_code).values_list("pk", flat=True).first() or -1
@@ -262,7 +261,7 @@ def device_create(request, payload: DeviceIn):
     summary="更换设备密钥（旧密钥立即失效）",
 )
 def device_rotate(request, pk: int):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     device = get_visible_or_404(Device, request.user, pk=pk)
     _device_obj, secret = services.device_secret_rotate(actor=request.user, device_pk=device.pk)
     return {**_device_out(_device(request.user, pk)), "secret": secret}
@@ -275,7 +274,7 @@ def device_rotate(request, pk: int):
     summary="绑定到一户正在执行的居家隔离",
 )
 def device_bind(request, pk: int, payload: BindIn):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     device = get_visible_or_404(Device, request.user, pk=pk)
     services.device_bind(actor=request.user, device_pk=device.pk, order_id=payload.order_id)
     return _device_out(_device(request.user, pk))
@@ -288,7 +287,7 @@ def device_bind(request, pk: int, payload: BindIn):
     summary="解绑设备",
 )
 def device_unbind(request, pk: int, payload: UnbindIn):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     device = get_visible_or_404(Device, request.user, pk=pk)
     services.device_unbind(actor=request.user, device_pk=device.pk, reason=payload.reason)
     return _device_out(_device(request.user, pk))
@@ -302,7 +301,7 @@ def device_unbind(request, pk: int, payload: UnbindIn):
     description="停用的设备上报的事件将被拒绝，它所绑定的居家隔离自动解绑。",
 )
 def device_active(request, pk: int, payload: ActiveIn):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     device = get_visible_or_404(Device, request.user, pk=pk)
     if payload.active is None:
         raise ValidationError({"active": [_("请选择启用或停用")]})
@@ -397,7 +396,7 @@ def _alert(user, pk: int) -> Alert:
     summary="门磁告警（管辖范围内）",
 )
 def alert_list(request, q: Query[AlertQuery]):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     status = q.status if q.status in AlertStatus.values else ""
     rows, count = paginate(selectors.alert_list(user=request.user, status=status), q.page, q.page_size)
     return {
@@ -414,7 +413,7 @@ def alert_list(request, q: Query[AlertQuery]):
     summary="一条告警",
 )
 def alert_detail(request, pk: int):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     return _alert_out(_alert(request.user, pk))
 
 
@@ -426,7 +425,7 @@ def alert_detail(request, pk: int):
     description="已被他人确认或办结的告警返回 422，并说明由谁、何时处理。",
 )
 def alert_ack(request, pk: int):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     alert = get_visible_or_404(Alert, request.user, pk=pk)
     services.alert_acknowledge(actor=request.user, alert_id=alert.pk)
     return _alert_out(_alert(request.user, pk))
@@ -439,7 +438,7 @@ def alert_ack(request, pk: int):
     summary="办结告警并记录处置结果",
 )
 def alert_close(request, pk: int, payload: CloseIn):
-    _require(request.user)
+    require(request.user, QUARANTINE_MANAGE, DENIED)
     alert = get_visible_or_404(Alert, request.user, pk=pk)
     services.alert_close(actor=request.user, alert_id=alert.pk, outcome=payload.outcome, note=payload.note)
     return _alert_out(_alert(request.user, pk))
