@@ -90,14 +90,11 @@ class NoticeCreateView(ServiceFormView):
     template_name = "notices/notice_form.html"
     success_message = _l("草稿已保存。请核对收件企业后发布。")
     denied_field = NON_FIELD_ERRORS
+    invalid_status = 200
     notice = None
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(notice=self.notice, **kwargs)
-
-    def render_to_response(self, context, **kwargs):
-        kwargs.pop("status", None)
-        return super().render_to_response(context, **kwargs)
 
     def perform(self, form):
         data = form.cleaned_data

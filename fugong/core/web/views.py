@@ -98,6 +98,7 @@ class ServiceFormView(KitView):
     form_class = None
     success_message: str = ""
     denied_field: str | None = None
+    invalid_status = 400  # some pages have always answered bad input with 200
     denied_message = gettext_lazy("无权执行此操作")
 
     def get_form_kwargs(self) -> dict:
@@ -140,7 +141,7 @@ class ServiceFormView(KitView):
                 if self.success_message:
                     messages.success(request, self.success_message)
                 return self.success_response(result)
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+        return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
 
 
 class ServiceActionView(ScopedObjectMixin, KitView):
