@@ -6,12 +6,14 @@ from . import views
 
 app_name = "ledger"
 urlpatterns = [
-    path("", views.problem_list, name="problem_list"),
-    path("new/", views.problem_new, name="problem_new"),
-    path("export.xlsx", views.problem_export, name="problem_export"),
-    path("problems/<int:pk>/", views.problem_detail, name="problem_detail"),
-    path("overdue/", views.problem_overdue, name="problem_overdue"),
-    path("stats/", views.stats, name="stats"),
-    path("settings/", views.settings_page, name="settings"),
-    path("settings/rules/<int:pk>/delete/", views.routing_rule_delete, name="routing_rule_delete"),
+    path("", views.ProblemListView.as_view(), name="problem_list"),
+    path("new/", views.ProblemNewView.as_view(), name="problem_new"),
+    path("export.xlsx", views.ProblemExportView.as_view(), name="problem_export"),
+    path("problems/<int:pk>/", views.ProblemDetailView.as_view(), name="problem_detail"),
+    path("overdue/", views.ProblemOverdueView.as_view(), name="problem_overdue"),
+    path("stats/", views.StatsView.as_view(), name="stats"),
+    path("settings/", views.SettingsView.as_view(), name="settings"),
+    path(
+        "settings/rules/<int:pk>/delete/", views.RoutingRuleDeleteView.as_view(), name="routing_rule_delete"
+    ),
 ]

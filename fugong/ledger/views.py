@@ -6,29 +6,33 @@ leaves every write to the services.
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core.access import PROBLEM_OVERSEE, SUPERVISION_CONFIGURE, Role
-from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView, ScopedObjectMixin, ServiceFormView
 from fugong.core.xlsx import export_response, export_watermark
 
 from . import policies, selectors, services
 from .choices import ProblemCategory, ProblemStatus
-from .forms import ACTION_FORMS, ProblemForm
+from .forms import ACTION_FORMS, DueDaysForm, ProblemForm, RoutingRuleForm
+from .models import Problem
 
 PAGE_SIZE = 50
 EXPORT_MAX_ROWS = 100_000
 
 
-def _require_view(user) -> None:
-    if not selectors.can_view(user):
-        raise PermissionDenied
+class LedgerView(KitView):
+    """The pages of every viewer of the ledger (selectors.can_view), whatever their capability."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not selectors.can_view(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 def _messages_of(exc: ValidationError) -> list[str]:
@@ -37,30 +41,28 @@ def _messages_of(exc: ValidationError) -> list[str]:
     return exc.messages
 
 
-@login_required
-@require_GET
-def problem_list(request):
-    user = request.user
-    _require_view(user)
-    f = selectors.ProblemFilter.from_params(request.GET)
-    page = Paginator(selectors.problem_list(user=user, f=f), PAGE_SIZE).get_page(request.GET.get("page"))
-    now = timezone.now()
-    return render(
-        request,
-        "ledger/problem_list.html",
-        {
-            "page": page,
-            "rows": [{"p": p, "overdue": selectors.is_overdue(p, now)} for p in page],
-            "f": f,
-            "statuses": ProblemStatus.choices,
-            "categories": ProblemCategory.choices,
-            "departments": selectors.departments(user=user),
-            "areas": selectors.areas(user=user),
-            "can_report": policies.can_report(user),
-            "is_enterprise": user.role == Role.ENTERPRISE_ADMIN,
-            "can_oversee": user.can(PROBLEM_OVERSEE),
-        },
-    )
+class ProblemListView(LedgerView):
+    template_name = "ledger/problem_list.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        f = selectors.ProblemFilter.from_params(self.request.GET)
+        rows = selectors.problem_list(user=user, f=f)
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        now = timezone.now()
+        return super().get_context_data(
+            page=page,
+            rows=[{"p": p, "overdue": selectors.is_overdue(p, now)} for p in page],
+            f=f,
+            statuses=ProblemStatus.choices,
+            categories=ProblemCategory.choices,
+            departments=selectors.departments(user=user),
+            areas=selectors.areas(user=user),
+            can_report=policies.can_report(user),
+            is_enterprise=user.role == Role.ENTERPRISE_ADMIN,
+            can_oversee=user.can(PROBLEM_OVERSEE),
+            **kwargs,
+        )
 
 
 EXPORT_HEADERS = [
@@ -82,93 +84,88 @@ EXPORT_HEADERS = [
 ]
 
 
-@login_required
-@require_GET
-def problem_export(request):
-    user = request.user
-    _require_view(user)
-    f = selectors.ProblemFilter.from_params(request.GET)
-    qs = selectors.problem_list(user=user, f=f)[:EXPORT_MAX_ROWS]
-    now = timezone.now()
-
-    def fmt(value):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
-
-    rows = (
-        [
-            p.pk,
-            p.enterprise.name,
-            p.street.name,
-            p.get_category_display(),
-            p.title,
-            p.get_channel_display(),
-            "是" if p.green_channel else "",
-            p.get_status_display(),
-            p.holder_label,
-            fmt(p.created_at),
-            fmt(p.due_at),
-            "超期" if selectors.is_overdue(p, now) else "",
-            p.get_escalation_level_display(),
-            fmt(p.answered_at),
-            p.rating or "",
-        ]
-        for p in qs.iterator(chunk_size=2000)
-    )
-    filename = f"企业诉求台账-{timezone.localdate():%Y%m%d}.xlsx"
-    return export_response(
-        EXPORT_HEADERS, rows, filename=filename, title="企业诉求台账", watermark=export_watermark(user)
-    )
+def _fmt(value) -> str:
+    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def problem_new(request):
-    user = request.user
-    if not policies.can_report(user):
-        raise PermissionDenied
-    own = user.scope_enterprise if user.role == Role.ENTERPRISE_ADMIN else None
-    form = ProblemForm(
-        request.POST or None, enterprises=selectors.reportable_enterprises(user=user), own_enterprise=own
-    )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            data = form.cleaned_data
-            enterprise = data.get("enterprise") or own
-            try:
-                problem = services.problem_create(
-                    actor=user,
-                    enterprise_id=enterprise.pk,
-                    category=data["category"],
-                    title=data["title"],
-                    description=data["description"],
-                    green_channel=data.get("green_channel", False),
-                )
-            except ValidationError as exc:
-                for key, msgs in (
-                    exc.message_dict if hasattr(exc, "error_dict") else {None: exc.messages}
-                ).items():
-                    for m in msgs:
-                        form.add_error(key if key in form.fields else None, m)
-            except PermissionDenied as exc:
-                form.add_error(None, str(exc))
-            else:
-                messages.success(
-                    request,
-                    _("已登记，分办至 %(holder)s，办理期限 %(due)s。")
-                    % {
-                        "holder": problem.holder_label,
-                        "due": timezone.localtime(problem.due_at).strftime("%Y-%m-%d"),
-                    },
-                )
-                return redirect("ledger:problem_detail", pk=problem.pk)
-    return render(
-        request,
-        "ledger/problem_new.html",
-        {"form": form, "own": own, "due_days": selectors.due_days_table()},
-        status=status,
-    )
+def _export_row(p, now) -> list:
+    return [
+        p.pk,
+        p.enterprise.name,
+        p.street.name,
+        p.get_category_display(),
+        p.title,
+        p.get_channel_display(),
+        "是" if p.green_channel else "",
+        p.get_status_display(),
+        p.holder_label,
+        _fmt(p.created_at),
+        _fmt(p.due_at),
+        "超期" if selectors.is_overdue(p, now) else "",
+        p.get_escalation_level_display(),
+        _fmt(p.answered_at),
+        p.rating or "",
+    ]
+
+
+class ProblemExportView(LedgerView):
+    """The filtered list as xlsx (at most EXPORT_MAX_ROWS rows), streamed."""
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        f = selectors.ProblemFilter.from_params(request.GET)
+        qs = selectors.problem_list(user=user, f=f)[:EXPORT_MAX_ROWS]
+        now = timezone.now()
+        rows = (_export_row(p, now) for p in qs.iterator(chunk_size=2000))
+        filename = f"企业诉求台账-{timezone.localdate():%Y%m%d}.xlsx"
+        return export_response(
+            EXPORT_HEADERS, rows, filename=filename, title="企业诉求台账", watermark=export_watermark(user)
+        )
+
+
+class ProblemNewView(ServiceFormView):
+    """Record a problem: routed to its holder with its due date (an enterprise's admin for its own)."""
+
+    form_class = ProblemForm
+    template_name = "ledger/problem_new.html"
+    denied_field = NON_FIELD_ERRORS
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not policies.can_report(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def own(self):
+        user = self.request.user
+        return user.scope_enterprise if user.role == Role.ENTERPRISE_ADMIN else None
+
+    def get_form_kwargs(self):
+        enterprises = selectors.reportable_enterprises(user=self.request.user)
+        return {**super().get_form_kwargs(), "enterprises": enterprises, "own_enterprise": self.own}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(own=self.own, due_days=selectors.due_days_table(), **kwargs)
+
+    def perform(self, form):
+        data = form.cleaned_data
+        enterprise = data.get("enterprise") or self.own
+        problem = services.problem_create(
+            actor=self.request.user,
+            enterprise_id=enterprise.pk,
+            category=data["category"],
+            title=data["title"],
+            description=data["description"],
+            green_channel=data.get("green_channel", False),
+        )
+        self.success_message = _("已登记，分办至 %(holder)s，办理期限 %(due)s。") % {
+            "holder": problem.holder_label,
+            "due": timezone.localtime(problem.due_at).strftime("%Y-%m-%d"),
+        }
+        return problem
+
+    def get_success_url(self, problem):
+        return reverse("ledger:problem_detail", kwargs={"pk": problem.pk})
 
 
 def _act(user, problem, action: str, data: dict):
@@ -200,135 +197,138 @@ DONE = {
 }
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def problem_detail(request, pk: int):
-    user = request.user
-    _require_view(user)
-    problem = selectors.problem_detail(user=user, pk=pk)
-    allowed = selectors.actions(user=user, problem=problem)
-    forms, status = {}, 200
-    if request.method == "POST":
+class ProblemDetailView(ScopedObjectMixin, LedgerView):
+    """One problem with its timeline and a form for each action the viewer may take now (``action``
+    of the POST: start, answer, extend, approve, confirm, reopen). The action forms are plain forms
+    (the kit's styling broke the rating radios)."""
+
+    model = Problem
+    template_name = "ledger/problem_detail.html"
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = selectors.problem_detail(user=self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+    def get_context_data(self, forms=None, **kwargs):
+        user, problem = self.request.user, self.get_object()
+        forms = dict(forms or {})
+        for action, ok in selectors.actions(user=user, problem=problem).items():
+            if ok and action not in forms:
+                initial = {"version": problem.version} if action != "approve" else {}
+                forms[action] = ACTION_FORMS[action](initial=initial)
+        return super().get_context_data(
+            problem=problem,
+            forms=forms,
+            overdue=selectors.is_overdue(problem),
+            events=selectors.timeline(problem=problem),
+            extensions=selectors.extensions_of(problem=problem),
+            pending=selectors.pending_extension(problem=problem),
+            is_enterprise=user.role == Role.ENTERPRISE_ADMIN,
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        user, problem = request.user, self.get_object()
         action = request.POST.get("action", "")
         if action not in ACTION_FORMS:
             raise PermissionDenied
+        allowed = selectors.actions(user=user, problem=problem)
         if not allowed.get(action) and problem.version == _int(request.POST.get("version")):
             raise PermissionDenied  # nothing changed since the page was shown: this viewer may not do it
         form = ACTION_FORMS[action](request.POST)
-        if form.is_valid():
-            try:
-                _act(user, problem, action, form.cleaned_data)
-            except (ValidationError, PermissionDenied) as exc:
-                text = "；".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc)
-                messages.error(request, text or _("无权执行此操作"))
-                return redirect("ledger:problem_detail", pk=problem.pk)
+        if not form.is_valid():
+            return self.render_to_response(self.get_context_data(forms={action: form}), status=400)
+        try:
+            _act(user, problem, action, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            text = "；".join(_messages_of(exc)) if isinstance(exc, ValidationError) else str(exc)
+            messages.error(request, text or _("无权执行此操作"))
+        else:
             messages.success(request, _(DONE[action]))
-            return redirect("ledger:problem_detail", pk=problem.pk)
-        forms[action], status = form, 400
-    for action, ok in allowed.items():
-        if ok and action not in forms:
-            initial = {"version": problem.version} if action != "approve" else {}
-            forms[action] = ACTION_FORMS[action](initial=initial)
-    return render(
-        request,
-        "ledger/problem_detail.html",
-        {
-            "problem": problem,
-            "forms": forms,
-            "overdue": selectors.is_overdue(problem),
-            "events": selectors.timeline(problem=problem),
-            "extensions": selectors.extensions_of(problem=problem),
-            "pending": selectors.pending_extension(problem=problem),
-            "is_enterprise": user.role == Role.ENTERPRISE_ADMIN,
-        },
-        status=status,
-    )
+        return redirect("ledger:problem_detail", pk=problem.pk)
 
 
 def _int(value) -> int | None:
     return int(value) if str(value or "").isdigit() else None
 
 
-@login_required
-@require_GET
-def problem_overdue(request):
-    user = request.user
-    if not user.can(PROBLEM_OVERSEE):
-        raise PermissionDenied
-    now = timezone.now()
-    page = Paginator(selectors.overdue_list(user=user, now=now), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "ledger/problem_overdue.html",
-        {
-            "page": page,
-            "rows": [{"p": p, "overdue": selectors.is_overdue(p, now)} for p in page],
-            "groups": selectors.overdue_by_holder(user=user, now=now),
-        },
-    )
+class ProblemOverdueView(KitView):
+    """The overdue problems of the levels below, grouped by their holder."""
+
+    capability = PROBLEM_OVERSEE
+    template_name = "ledger/problem_overdue.html"
+
+    def get_context_data(self, **kwargs):
+        user, now = self.request.user, timezone.now()
+        rows = selectors.overdue_list(user=user, now=now)
+        page = Paginator(rows, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            rows=[{"p": p, "overdue": selectors.is_overdue(p, now)} for p in page],
+            groups=selectors.overdue_by_holder(user=user, now=now),
+            **kwargs,
+        )
 
 
-@login_required
-@require_GET
-def stats(request):
-    user = request.user
-    _require_view(user)
-    return render(request, "ledger/stats.html", {"s": selectors.stats(user=user)})
+class StatsView(LedgerView):
+    template_name = "ledger/stats.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(s=selectors.stats(user=self.request.user), **kwargs)
 
 
 # --- the district's settings ----------------------------------------------------------------------------
 
 
-@capability_required(SUPERVISION_CONFIGURE)
-@require_http_methods(["GET", "POST"])
-def settings_page(request):
-    from .forms import DueDaysForm, RoutingRuleForm
+class SettingsView(KitView):
+    """The due days and the routing rules, told apart by ``form`` (due_days, rule, defaults); each
+    saved goes back to the page with a message, bad input or a refusal shows the page again (400)."""
 
-    user = request.user
-    due_form, rule_form, status = DueDaysForm(), RoutingRuleForm(user=user), 200
-    if request.method == "POST":
-        kind = request.POST.get("form")
+    capability = SUPERVISION_CONFIGURE
+    template_name = "ledger/settings.html"
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("due_form", DueDaysForm())
+        kwargs.setdefault("rule_form", RoutingRuleForm(user=self.request.user))
+        return super().get_context_data(
+            due_days=selectors.due_days_table(), rules=selectors.routing_rules(), **kwargs
+        )
+
+    def post(self, request, *args, **kwargs):
+        kind, user, forms = request.POST.get("form"), request.user, {}
         try:
             if kind == "due_days":
-                due_form = DueDaysForm(request.POST)
-                if due_form.is_valid():
-                    services.due_days_update(actor=user, **due_form.cleaned_data)
-                    messages.success(request, _("办理时限已保存，新登记的诉求按新时限计算。"))
-                    return redirect("ledger:settings")
+                forms["due_form"] = form = DueDaysForm(request.POST)
+                if form.is_valid():
+                    services.due_days_update(actor=user, **form.cleaned_data)
+                    return self.saved(_("办理时限已保存，新登记的诉求按新时限计算。"))
             elif kind == "rule":
-                rule_form = RoutingRuleForm(request.POST, user=user)
-                if rule_form.is_valid():
-                    services.routing_rule_save(actor=user, **rule_form.cleaned_data)
-                    messages.success(request, _("分办规则已保存。"))
-                    return redirect("ledger:settings")
+                forms["rule_form"] = form = RoutingRuleForm(request.POST, user=user)
+                if form.is_valid():
+                    services.routing_rule_save(actor=user, **form.cleaned_data)
+                    return self.saved(_("分办规则已保存。"))
             elif kind == "defaults":
                 n = services.routing_seed_defaults(actor=user)
-                messages.success(request, _("已按默认方案新增 %(n)s 条全区分办规则。") % {"n": n})
-                return redirect("ledger:settings")
+                return self.saved(_("已按默认方案新增 %(n)s 条全区分办规则。") % {"n": n})
         except ValidationError as exc:
             messages.error(request, "；".join(_messages_of(exc)))
-        status = 400
-    return render(
-        request,
-        "ledger/settings.html",
-        {
-            "due_days": selectors.due_days_table(),
-            "due_form": due_form,
-            "rule_form": rule_form,
-            "rules": selectors.routing_rules(),
-        },
-        status=status,
-    )
+        return self.render_to_response(self.get_context_data(**forms), status=400)
+
+    def saved(self, message: str):
+        messages.success(self.request, message)
+        return redirect("ledger:settings")
 
 
-@capability_required(SUPERVISION_CONFIGURE)
-@require_POST
-def routing_rule_delete(request, pk: int):
-    user = request.user
-    try:
-        services.routing_rule_delete(actor=user, rule_id=pk)
-    except ValidationError as exc:
-        messages.error(request, "；".join(_messages_of(exc)))
-    else:
-        messages.success(request, _("分办规则已删除。"))
-    return redirect("ledger:settings")
+class RoutingRuleDeleteView(KitView):
+    capability = SUPERVISION_CONFIGURE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        try:
+            services.routing_rule_delete(actor=request.user, rule_id=self.kwargs["pk"])
+        except ValidationError as exc:
+            messages.error(request, "；".join(_messages_of(exc)))
+        else:
+            messages.success(request, _("分办规则已删除。"))
+        return redirect("ledger:settings")

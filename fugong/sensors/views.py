@@ -7,23 +7,21 @@ open, and a street's worth of open pages would starve everyone else; a poll is o
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST
 
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.actions import run_action
-from fugong.core.decorators import capability_required
-from fugong.core.scoping import get_visible_or_404
-from fugong.core.web.forms import apply_service_errors
-from fugong.core.web.views import KitView
+from fugong.core.scoping import VIEW
+from fugong.core.web.views import KitView, ServiceActionView, ServiceFormView
 
 from . import selectors, services
 from .forms import BindForm, CloseForm, DeviceForm
@@ -32,10 +30,8 @@ from .models import Alert, AlertStatus, Device
 PENDING_LIMIT = 200
 
 
-_act = run_action
-
-
 def _back(request, default: str):
+    """Back to the page that posted (``next``, on this site only), else ``default``."""
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
@@ -91,35 +87,49 @@ class AlertPollView(KitView):
         )
 
 
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def alert_ack(request, pk):
-    alert = get_visible_or_404(Alert, request.user, pk=pk)
-    _act(
-        request,
-        lambda: services.alert_acknowledge(actor=request.user, alert_id=alert.pk),
-        _("已确认，请尽快处置"),
-    )
-    return _back(request, "sensors:alert_list")
+class SensorAction(ServiceActionView):
+    """A button on an alert card or a device row (POST only): the row in the user's scope (else 404),
+    the service's refusal as a message, then back to the page that posted."""
+
+    capability = QUARANTINE_MANAGE
+    action = VIEW  # the services check their own action and answer in a message
+    http_method_names = ["post"]
+    back_to = "sensors:alert_list"
+
+    def success_text(self, obj) -> str:
+        return str(self.success_message)
+
+    def post(self, request, *args, **kwargs):
+        obj = self.get_object()
+        run_action(request, lambda: self.perform(obj), self.success_text(obj))
+        return _back(request, self.back_to)
 
 
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def alert_close(request, pk):
-    alert = get_visible_or_404(Alert, request.user, pk=pk)
-    form = CloseForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("请选择处置结果"))
-        return _back(request, "sensors:alert_list")
-    d = form.cleaned_data
-    _act(
-        request,
-        lambda: services.alert_close(
-            actor=request.user, alert_id=alert.pk, outcome=d["outcome"], note=d["note"]
-        ),
-        _("告警已办结"),
-    )
-    return _back(request, "sensors:alert_list")
+class AlertAckView(SensorAction):
+    model = Alert
+    success_message = gettext_lazy("已确认，请尽快处置")
+
+    def perform(self, alert):
+        return services.alert_acknowledge(actor=self.request.user, alert_id=alert.pk)
+
+
+class AlertCloseView(SensorAction):
+    model = Alert
+    success_message = gettext_lazy("告警已办结")
+
+    def post(self, request, *args, **kwargs):
+        self.form = CloseForm(request.POST)
+        if not self.form.is_valid():
+            self.get_object()  # out of scope is still a 404, before the form's complaint
+            messages.error(request, _("请选择处置结果"))
+            return _back(request, self.back_to)
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, alert):
+        d = self.form.cleaned_data
+        return services.alert_close(
+            actor=self.request.user, alert_id=alert.pk, outcome=d["outcome"], note=d["note"]
+        )
 
 
 # Devices -----------------------------------------------------------------------------------------
@@ -131,109 +141,124 @@ def _areas(user):
     return Area.objects.filter(path__startswith=user.area_scope_path or "\0").order_by("path")
 
 
-def _device_page(request, *, form=None, secret=None, secret_device=None, status=200):
-    user = request.user
-    response = render(
-        request,
-        "sensors/device_list.html",
-        {
-            "devices": list(selectors.device_list(user=user)),
-            "form": form or DeviceForm(areas=_areas(user)),
-            "bind_form": BindForm(
+class DevicePage:
+    """The device page: the devices in scope, the register and bind forms, the secret just issued."""
+
+    template_name = "sensors/device_list.html"
+    secret = secret_device = None
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            devices=list(selectors.device_list(user=user)),
+            form=kwargs.pop("form", None) or DeviceForm(areas=_areas(user)),
+            bind_form=BindForm(
                 devices=selectors.devices_free(user=user), orders=selectors.bindable_orders(user=user)
             ),
-            "secret": secret,
-            "secret_device": secret_device,
-            "refused": selectors.refused_recent(user=user, limit=10),
-        },
-        status=status,
-    )
-    return response
+            secret=self.secret,
+            secret_device=self.secret_device,
+            refused=selectors.refused_recent(user=user, limit=10),
+            **kwargs,
+        )
 
 
-@never_cache
-@capability_required(QUARANTINE_MANAGE)
-@require_http_methods(["GET", "POST"])
-def device_list(request):
+@method_decorator(never_cache, name="dispatch")
+class DeviceListView(DevicePage, ServiceFormView):
     """The devices in scope; registering one shows its secret on this response only."""
-    if request.method == "GET":
-        return _device_page(request)
-    form = DeviceForm(request.POST, areas=_areas(request.user))
-    if form.is_valid():
+
+    capability = QUARANTINE_MANAGE
+    form_class = DeviceForm
+    denied_field = NON_FIELD_ERRORS
+
+    def get_form_kwargs(self):
+        return {"areas": _areas(self.request.user)}
+
+    def perform(self, form):
         d = form.cleaned_data
+        self.secret_device, self.secret = services.device_register(
+            actor=self.request.user,
+            device_id=d["device_id"],
+            kind=d["kind"],
+            area_id=d["area"].pk if d["area"] else None,
+            note=d["note"],
+        )
+        return self.secret_device
+
+    def success_response(self, device):
+        return self.render_to_response(self.get_context_data())
+
+
+@method_decorator(never_cache, name="dispatch")
+class DeviceRotateView(DevicePage, ServiceActionView):
+    """A new secret for the device, shown on this response only (not a redirect: it must not be
+    stored in the session or the history)."""
+
+    capability = QUARANTINE_MANAGE
+    model = Device
+    action = VIEW
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        device = self.get_object()
         try:
-            device, secret = services.device_register(
-                actor=request.user,
-                device_id=d["device_id"],
-                kind=d["kind"],
-                area_id=d["area"].pk if d["area"] else None,
-                note=d["note"],
+            self.secret_device, self.secret = services.device_secret_rotate(
+                actor=request.user, device_pk=device.pk
             )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
         except PermissionDenied as exc:
-            form.add_error(None, str(exc))
-        else:
-            return _device_page(request, secret=secret, secret_device=device)
-    return _device_page(request, form=form, status=400)
+            messages.error(request, str(exc))
+            return redirect("sensors:device_list")
+        return self.render_to_response(self.get_context_data())
 
 
-@never_cache
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def device_rotate(request, pk):
-    device = get_visible_or_404(Device, request.user, pk=pk)
-    try:
-        device, secret = services.device_secret_rotate(actor=request.user, device_pk=device.pk)
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-        return redirect("sensors:device_list")
-    return _device_page(request, secret=secret, secret_device=device)
+class DeviceUnbindView(SensorAction):
+    model = Device
+    back_to = "sensors:device_list"
+    success_message = gettext_lazy("已解绑")
+
+    def perform(self, device):
+        reason = self.request.POST.get("reason", "")
+        return services.device_unbind(actor=self.request.user, device_pk=device.pk, reason=reason)
 
 
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def device_unbind(request, pk):
-    device = get_visible_or_404(Device, request.user, pk=pk)
-    _act(
-        request,
-        lambda: services.device_unbind(
-            actor=request.user, device_pk=device.pk, reason=request.POST.get("reason", "")
-        ),
-        _("已解绑"),
-    )
-    return _back(request, "sensors:device_list")
+class DeviceActiveView(SensorAction):
+    model = Device
+
+    @property
+    def active(self) -> bool:
+        return self.request.POST.get("active") == "1"
+
+    def success_text(self, device) -> str:
+        return _("设备已启用") if self.active else _("设备已停用，其上报的事件将被拒绝")
+
+    def perform(self, device):
+        return services.device_set_active(actor=self.request.user, device_pk=device.pk, active=self.active)
+
+    def post(self, request, *args, **kwargs):
+        super().post(request, *args, **kwargs)
+        return redirect("sensors:device_list")  # the device page, whatever ``next`` says
 
 
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def device_active(request, pk):
-    device = get_visible_or_404(Device, request.user, pk=pk)
-    active = request.POST.get("active") == "1"
-    _act(
-        request,
-        lambda: services.device_set_active(actor=request.user, device_pk=device.pk, active=active),
-        _("设备已启用") if active else _("设备已停用，其上报的事件将被拒绝"),
-    )
-    return redirect("sensors:device_list")
-
-
-@capability_required(QUARANTINE_MANAGE)
-@require_POST
-def bind(request):
+class BindView(KitView):
     """Bind a device to a home quarantine (from the device page or the order's page)."""
-    user = request.user
-    form = BindForm(
-        request.POST, devices=selectors.devices_free(user=user), orders=selectors.bindable_orders(user=user)
-    )
-    if not form.is_valid():
-        messages.error(request, _("请选择一个空闲设备和一户正在居家隔离的人员"))
+
+    capability = QUARANTINE_MANAGE
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        user = request.user
+        form = BindForm(
+            request.POST,
+            devices=selectors.devices_free(user=user),
+            orders=selectors.bindable_orders(user=user),
+        )
+        if not form.is_valid():
+            messages.error(request, _("请选择一个空闲设备和一户正在居家隔离的人员"))
+            return _back(request, "sensors:device_list")
+        d = form.cleaned_data
+        run_action(
+            request,
+            lambda: services.device_bind(actor=user, device_pk=d["device"].pk, order_id=d["order"].pk),
+            _("已绑定：%(device)s → %(name)s")
+            % {"device": d["device"].device_id, "name": d["order"].person.name},
+        )
         return _back(request, "sensors:device_list")
-    d = form.cleaned_data
-    _act(
-        request,
-        lambda: services.device_bind(actor=user, device_pk=d["device"].pk, order_id=d["order"].pk),
-        _("已绑定：%(device)s → %(name)s")
-        % {"device": d["device"].device_id, "name": d["order"].person.name},
-    )
-    return _back(request, "sensors:device_list")

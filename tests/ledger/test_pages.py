@@ -189,3 +189,23 @@ def test_settings_need_the_configure_capability(world, rules, client_for):
     assert not RoutingRule.objects.filter(category="labour").exists()
     admin.post("/ledger/settings/", {"form": "due_days", "category": "labour", "days": "5"})
     assert report(world, category="labour").due_days == 5
+
+
+@pytest.mark.parametrize("outsider", ["resident_A", "employee_A", "guard_A", "medic_A", "site_A"])
+def test_the_viewers_pages_refuse_roles_without_ledger_work(world, two, client_for, outsider):
+    client = client_for(outsider)
+    for url in ("/ledger/", "/ledger/export.xlsx", "/ledger/stats/", f"/ledger/problems/{two[0].pk}/"):
+        assert client.get(url).status_code == 403, url
+    # The positive control: the street that handles it.
+    for url in ("/ledger/", "/ledger/export.xlsx", "/ledger/stats/", f"/ledger/problems/{two[0].pk}/"):
+        assert client_for("street_A").get(url).status_code == 200, url
+
+
+def test_only_the_configuring_role_deletes_a_routing_rule(world, rules, client_for):
+    rule = RoutingRule.objects.first()
+    for official in ("street_A", "dept", "leader"):
+        assert client_for(official).post(f"/ledger/settings/rules/{rule.pk}/delete/").status_code == 403
+    assert RoutingRule.objects.filter(pk=rule.pk).exists()
+    # The positive control: the system administrator deletes it.
+    assert client_for("sysadmin").post(f"/ledger/settings/rules/{rule.pk}/delete/").status_code == 302
+    assert not RoutingRule.objects.filter(pk=rule.pk).exists()

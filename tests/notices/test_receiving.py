@@ -115,3 +115,19 @@ def test_drafts_are_invisible_to_recipients(world, client_for, api_for):
 def test_the_inbox_is_for_enterprise_admins(world, client_for):
     for name in ("street_A", "employee_A", "resident_A"):
         assert client_for(name).get("/notices/inbox/").status_code == 403
+
+
+def test_only_an_enterprise_opens_the_inbox_page_and_only_a_sender_drafts(world, publish, client_for):
+    notice = publish("street_A", area="A")
+    url = f"/notices/inbox/{notice.pk}/"
+    for official in ("street_A", "community_A", "dept"):
+        client = client_for(official)
+        assert client.get(url).status_code == 403, official
+        assert client.post(url).status_code == 403, official
+    assert client_for("ent_admin_A").get("/notices/new/").status_code == 403
+    assert client_for("employee_A").get("/notices/inbox/").status_code == 403
+    assert not NoticeRecipient.objects.filter(notice=notice).exclude(viewed_at=None).exists()
+    # The positive controls: the enterprise opens its notice, the street drafts one.
+    assert client_for("ent_admin_A").get(url).status_code == 200
+    assert NoticeRecipient.objects.filter(notice=notice).exclude(viewed_at=None).count() == 1
+    assert client_for("street_A").get("/notices/new/").status_code == 200

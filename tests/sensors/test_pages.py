@@ -237,3 +237,18 @@ def test_lists_do_not_grow_queries_with_rows(world, client_for):
     assert html.count('class="fg-card fg-alert fg-alert-open') == 5 and alerts_five == alerts_one
     devices_five, html = queries("/sensors/devices/")
     assert len(re.findall(r'id="device-\d+"', html)) == 5 and devices_five == devices_one
+
+
+@pytest.mark.parametrize("outsider", ["ent_admin_A", "employee_A", "site_A"])
+def test_binding_is_refused_to_roles_without_quarantine_work_and_across_streets(world, client_for, outsider):
+    dev, _secret = device(world)
+    order = home_order(world)
+    body = {"device": dev.pk, "order": order.pk}
+    assert client_for(outsider).post("/sensors/bind/", body).status_code == 403
+    # Street B's worker sees neither A's device nor A's quarantine in the form: nothing is bound.
+    refused = client_for("community_B").post("/sensors/bind/", body, follow=True)
+    assert "请选择一个空闲设备和一户正在居家隔离的人员" in text(refused)
+    assert not Binding.objects.filter(device=dev).exists()
+    # The positive control: A's own worker binds them.
+    assert client_for("community_A").post("/sensors/bind/", body).status_code == 302
+    assert Binding.objects.get(device=dev, unbound_at__isnull=True).order == order

@@ -210,3 +210,22 @@ def test_settings_page_changes_the_window(world, client_for):
         == 302
     )
     assert rules.window_days() == 60
+
+
+@pytest.mark.parametrize("outsider", ["resident_A", "employee_A", "guard_A", "medic_A", "site_A"])
+def test_the_pages_refuse_roles_that_do_not_read_supervision(world, client_for, outsider):
+    violation = violate(world.users["street_A"], world.enterprises["A1_above_scale"])
+    pages = [
+        reverse("supervision:inspections"),
+        reverse("supervision:violations"),
+        reverse("supervision:listings"),
+        reverse("supervision:inspection_detail", args=[violation.inspection_id]),
+        reverse("supervision:violation_detail", args=[violation.pk]),
+    ]
+    client = client_for(outsider)
+    for url in pages:
+        assert client.get(url).status_code == 403, url
+    # The positive controls: the street that recorded it, and the enterprise's own admin.
+    for reader in ("street_A", "ent_admin_A"):
+        for url in pages:
+            assert client_for(reader).get(url).status_code == 200, (reader, url)

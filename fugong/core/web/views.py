@@ -98,6 +98,7 @@ class ServiceFormView(KitView):
     form_class = None
     success_message: str = ""
     denied_field: str | None = None
+    invalid_status = 400  # some pages have always answered bad input with 200
     denied_message = gettext_lazy("无权执行此操作")
 
     def get_form_kwargs(self) -> dict:
@@ -117,6 +118,11 @@ class ServiceFormView(KitView):
     def get_success_url(self, result) -> str:
         raise NotImplementedError
 
+    def success_response(self, result):
+        """The answer once the service went through: a redirect (a page may render instead, e.g. to
+        show a secret only once)."""
+        return HttpResponseRedirect(resolve_url(self.get_success_url(result)))
+
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self.get_form()))
 
@@ -134,8 +140,8 @@ class ServiceFormView(KitView):
             else:
                 if self.success_message:
                     messages.success(request, self.success_message)
-                return HttpResponseRedirect(resolve_url(self.get_success_url(result)))
-        return self.render_to_response(self.get_context_data(form=form), status=400)
+                return self.success_response(result)
+        return self.render_to_response(self.get_context_data(form=form), status=self.invalid_status)
 
 
 class ServiceActionView(ScopedObjectMixin, KitView):

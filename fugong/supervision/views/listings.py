@@ -1,125 +1,94 @@
 """Pages of the dishonesty list (不诚信企业名单): the list, one listing, its approval by two officers
 and its removal."""
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext_lazy
 
 from fugong.core import access
-from fugong.core.decorators import capability_required
 
 from .. import policies, selectors, services
 from ..choices import ListingStatus
-from ..forms import (
-    ApproveForm,
-    ReasonForm,
-)
-from .base import INELIGIBLE, _page, _require_reader, _taken_or_onto
+from ..forms import ApproveForm, ReasonForm
+from .base import INELIGIBLE, DetailFormPost, DetailPage, ReaderView, _page
 
 
-@login_required
-@require_GET
-def listings(request):
-    user = request.user
-    _require_reader(user)
-    status = request.GET.get("status", "")
-    status = status if status in ListingStatus.values else ""
-    qs = selectors.listing_list(user=user, status=status)
-    return render(
-        request,
-        "supervision/listing_list.html",
-        {
-            "page": _page(request, qs),
-            "status": status,
-            "statuses": ListingStatus.choices,
+class ListingListView(ReaderView):
+    template_name = "supervision/listing_list.html"
+
+    def get_context_data(self, **kwargs):
+        status = self.request.GET.get("status", "")
+        status = status if status in ListingStatus.values else ""
+        qs = selectors.listing_list(user=self.request.user, status=status)
+        return super().get_context_data(
+            page=_page(self.request, qs),
+            status=status,
+            statuses=ListingStatus.choices,
+            ineligible_text=INELIGIBLE,
+            **kwargs,
+        )
+
+
+class ListingPage(DetailPage):
+    selector = selectors.listing_detail
+    template_name = "supervision/listing_detail.html"
+    detail_url = "supervision:listing_detail"
+
+    def page_context(self, listing, **forms) -> dict:
+        user = self.request.user
+        pending = listing.status in (ListingStatus.PROPOSED, ListingStatus.REMOVAL_PROPOSED)
+        return {
+            "listing": listing,
             "ineligible_text": INELIGIBLE,
-        },
-    )
+            "timeline": selectors.timeline(violation=listing.violation),
+            "can_approve": pending
+            and user.can(access.DISHONESTY_APPROVE)
+            and policies.allows(user, policies.APPROVE, listing),
+            "can_remove": listing.status == ListingStatus.ACTIVE
+            and policies.allows(user, policies.REMOVE, listing),
+            "approve_form": forms.get("approve_form") or ApproveForm(initial={"version": listing.version}),
+            "remove_form": forms.get("remove_form") or ReasonForm(initial={"version": listing.version}),
+        }
 
 
-def _listing_context(request, listing, **forms):
-    user = request.user
-    pending = listing.status in (ListingStatus.PROPOSED, ListingStatus.REMOVAL_PROPOSED)
-    return {
-        "listing": listing,
-        "ineligible_text": INELIGIBLE,
-        "timeline": selectors.timeline(violation=listing.violation),
-        "can_approve": pending
-        and user.can(access.DISHONESTY_APPROVE)
-        and policies.allows(user, policies.APPROVE, listing),
-        "can_remove": listing.status == ListingStatus.ACTIVE
-        and policies.allows(user, policies.REMOVE, listing),
-        "approve_form": forms.get("approve_form") or ApproveForm(initial={"version": listing.version}),
-        "remove_form": forms.get("remove_form") or ReasonForm(initial={"version": listing.version}),
-    }
+class ListingDetailView(ListingPage, ReaderView):
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**self.page_context(self.get_object()), **kwargs)
 
 
-@login_required
-@require_GET
-def listing_detail(request, pk: int):
-    _require_reader(request.user)
-    listing = selectors.listing_detail(user=request.user, pk=pk)
-    return render(request, "supervision/listing_detail.html", _listing_context(request, listing))
+class ListingApproveView(ListingPage, DetailFormPost):
+    """The second officer's confirmation (or refusal) of a proposal to list or to remove."""
+
+    capability = access.DISHONESTY_APPROVE
+    form_class = ApproveForm
+    form_name = "approve_form"
+    success_message = gettext_lazy("确认意见已保存。")
+
+    def perform(self, listing, data):
+        return services.listing_approve(
+            actor=self.request.user,
+            listing_id=listing.pk,
+            version=data["version"],
+            approve=data["decision"] == "approve",
+            reason=data["reason"],
+        )
 
 
-@capability_required(access.DISHONESTY_APPROVE)
-@require_POST
-def listing_approve(request, pk: int):
-    user = request.user
-    listing = selectors.listing_detail(user=user, pk=pk)
-    form = ApproveForm(request.POST)
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.listing_approve(
-                actor=user,
-                listing_id=listing.pk,
-                version=data["version"],
-                approve=data["decision"] == "approve",
-                reason=data["reason"],
-            )
-        except ValidationError as exc:
-            if response := _taken_or_onto(request, form, exc, listing.pk, "supervision:listing_detail"):
-                return response
-        else:
-            messages.success(request, _("确认意见已保存。"))
-            return redirect("supervision:listing_detail", listing.pk)
-    return render(
-        request,
-        "supervision/listing_detail.html",
-        _listing_context(request, listing, approve_form=form),
-        status=422,
-    )
+class ListingRemoveView(ListingPage, DetailFormPost):
+    """The proposal to remove a listing, by an officer who decides violations or confirms listings."""
 
+    form_class = ReasonForm
+    form_name = "remove_form"
+    success_message = gettext_lazy("已提议移出，待另一名有确认权限的干部确认后生效。")
 
-@login_required
-@require_POST
-def listing_remove(request, pk: int):
-    user = request.user
-    if not (user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)):
-        raise PermissionDenied
-    listing = selectors.listing_detail(user=user, pk=pk)
-    form = ReasonForm(request.POST)
-    if form.is_valid():
-        try:
-            services.listing_request_removal(
-                actor=user,
-                listing_id=listing.pk,
-                version=form.cleaned_data["version"],
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as exc:
-            if response := _taken_or_onto(request, form, exc, listing.pk, "supervision:listing_detail"):
-                return response
-        else:
-            messages.success(request, _("已提议移出，待另一名有确认权限的干部确认后生效。"))
-            return redirect("supervision:listing_detail", listing.pk)
-    return render(
-        request,
-        "supervision/listing_detail.html",
-        _listing_context(request, listing, remove_form=form),
-        status=422,
-    )
+    def dispatch(self, request, *args, **kwargs):
+        user = request.user
+        if user.is_authenticated and not (
+            user.can(access.VIOLATION_DECIDE) or user.can(access.DISHONESTY_APPROVE)
+        ):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def perform(self, listing, data):
+        return services.listing_request_removal(
+            actor=self.request.user, listing_id=listing.pk, version=data["version"], reason=data["reason"]
+        )
