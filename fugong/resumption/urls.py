@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import command, filings, reports, settings, summary
+from .views import command, filings, reports, reviews, settings, summary
 
 app_name = "resumption"
 urlpatterns = [
@@ -11,10 +11,10 @@ urlpatterns = [
     path("filing/edit/", filings.FilingEditView.as_view(), name="filing_edit"),
     path("filing/submit/", filings.FilingSubmitView.as_view(), name="filing_submit"),
     path("filing/roster-template.xlsx", filings.RosterTemplateView.as_view(), name="roster_template"),
-    path("filings/<int:pk>/", filings.FilingDetailView.as_view(), name="filing_detail"),
-    path("reviews/", filings.ReviewQueueView.as_view(), name="review_queue"),
-    path("reviews/overdue/", filings.ReviewOverdueView.as_view(), name="review_overdue"),
-    path("bulk-filing/", filings.BulkFilingView.as_view(), name="bulk_filing"),
+    path("filings/<int:pk>/", reviews.FilingDetailView.as_view(), name="filing_detail"),
+    path("reviews/", reviews.ReviewQueueView.as_view(), name="review_queue"),
+    path("reviews/overdue/", reviews.ReviewOverdueView.as_view(), name="review_overdue"),
+    path("bulk-filing/", reviews.BulkFilingView.as_view(), name="bulk_filing"),
     path("settings/", settings.SettingsPageView.as_view(), name="settings"),
     # 企业日报
     path("reports/today/", reports.ReportTodayView.as_view(), name="report_today"),
