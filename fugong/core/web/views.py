@@ -123,6 +123,10 @@ class ServiceFormView(KitView):
         show a secret only once)."""
         return HttpResponseRedirect(resolve_url(self.get_success_url(result)))
 
+    def add_service_errors(self, form, exc: ValidationError) -> None:
+        """Where a service's ValidationError lands on the form (a page may place some elsewhere)."""
+        apply_service_errors(form, exc, default=getattr(form, "error_field", None))
+
     def get(self, request, *args, **kwargs):
         return self.render_to_response(self.get_context_data(form=self.get_form()))
 
@@ -132,7 +136,7 @@ class ServiceFormView(KitView):
             try:
                 result = self.perform(form)
             except ValidationError as exc:
-                apply_service_errors(form, exc, default=getattr(form, "error_field", None))
+                self.add_service_errors(form, exc)
             except PermissionDenied as exc:
                 if not self.denied_field:
                     raise

@@ -1,1 +1,1 @@
-"""Pages of resumption, one module per part: filings, reports, command, summary, settings."""
+"""Pages of resumption, one module per part: filings, reviews, reports, command, summary, settings."""

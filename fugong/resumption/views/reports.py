@@ -1,22 +1,18 @@
 """Pages of the daily enterprise report (企业日报): the enterprise's form for today and its own list;
 for officials the day's reports, the missing ones (with an xlsx export) and one report.
 
-Each view checks the capability (403), reads through ``selectors.reports`` (out of scope is a 404) and
-leaves the write to ``services.daily_report_submit``.
+Each view is a kit class (fugong/core/web): it holds its capability (403), reads through
+``selectors.reports`` (out of scope is a 404) and leaves the write to ``services.daily_report_submit``.
 """
 
-from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
 
 from fugong.core import access
-from fugong.core.decorators import capability_required
-from fugong.core.web.views import KitView
+from fugong.core.web.views import KitView, ScopedObjectMixin, ServiceFormView
 from fugong.enterprises.choices import Category
 from fugong.enterprises.selectors import area_choices
 
@@ -24,6 +20,7 @@ from .. import exports, services
 from ..forms.reports import DailyReportForm, ReportFilterForm
 from ..rates import DEFINITIONS
 from ..selectors import reports as selectors
+from .base import AnyCapabilityView, DownloadView
 
 PAGE_SIZE = 50
 
@@ -39,47 +36,70 @@ def _refuse_other_enterprise(request) -> None:
         raise PermissionDenied
 
 
-@capability_required(access.FILING_SUBMIT)
-@require_http_methods(["GET", "POST"])
-def report_today(request):
-    user = request.user
-    enterprise = selectors.own_enterprise(user=user)
-    today = timezone.localdate()
-    existing = selectors.report_of(enterprise=enterprise, day=today)
-    prefill = selectors.report_prefill(enterprise=enterprise, day=today)
-    if request.method == "POST":
+class ReportTodayView(ServiceFormView):
+    """Today's report of the admin's own enterprise: the day's report to correct, or a form prefilled
+    from yesterday's. A form with errors comes back with 200, as the page always did."""
+
+    capability = access.FILING_SUBMIT
+    form_class = DailyReportForm
+    template_name = "resumption/report_today.html"
+
+    @cached_property
+    def enterprise(self):
+        return selectors.own_enterprise(user=self.request.user)
+
+    @cached_property
+    def today(self):
+        return timezone.localdate()
+
+    @cached_property
+    def existing(self):
+        return selectors.report_of(enterprise=self.enterprise, day=self.today)
+
+    @cached_property
+    def prefill(self):
+        return selectors.report_prefill(enterprise=self.enterprise, day=self.today)
+
+    def get_initial(self) -> dict:
+        return _initial_from(self.existing) if self.existing is not None else self.prefill.initial
+
+    def post(self, request, *args, **kwargs):
         _refuse_other_enterprise(request)
-        form = DailyReportForm(request.POST)
-        if form.is_valid():
-            try:
-                _report, created = services.daily_report_submit(
-                    actor=user, enterprise=enterprise, date=form.cleaned_data["date"], **_fields(form)
-                )
-            except ValidationError as exc:
-                form.add_service_errors(exc)
-            else:
-                messages.success(
-                    request,
-                    _("今日日报已报送，感谢配合。")
-                    if created
-                    else _("今日日报已更新（同一天只保留一份，以最后一次提交为准）。"),
-                )
-                return redirect("resumption:report_today")
-    elif existing is not None:
-        form = DailyReportForm(initial=_initial_from(existing))
-    else:
-        form = DailyReportForm(initial=prefill.initial)
-    return render(
-        request,
-        "resumption/report_today.html",
-        {
-            "form": form,
-            "enterprise": enterprise,
-            "today": today,
-            "existing": existing,
-            "prefill": prefill,
-        },
-    )
+        return super().post(request, *args, **kwargs)
+
+    def perform(self, form):
+        _report, self.created = services.daily_report_submit(
+            actor=self.request.user,
+            enterprise=self.enterprise,
+            date=form.cleaned_data["date"],
+            **_fields(form),
+        )
+        return _report
+
+    @property
+    def success_message(self):
+        if self.created:
+            return _("今日日报已报送，感谢配合。")
+        return _("今日日报已更新（同一天只保留一份，以最后一次提交为准）。")
+
+    def get_success_url(self, result) -> str:
+        return "resumption:report_today"
+
+    def add_service_errors(self, form, exc) -> None:
+        form.add_service_errors(exc)  # the form shows an error on its hidden date above the fields
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            enterprise=self.enterprise,
+            today=self.today,
+            existing=self.existing,
+            prefill=self.prefill,
+            **kwargs,
+        )
+
+    def render_to_response(self, context, **kwargs):
+        kwargs.pop("status", None)  # the form page has always answered bad input with 200
+        return super().render_to_response(context, **kwargs)
 
 
 def _fields(form) -> dict:
@@ -123,72 +143,88 @@ def _filter_context(request, form: ReportFilterForm) -> dict:
     }
 
 
-@capability_required(access.REPORT_MONITOR)
-@require_GET
-def report_list(request):
-    user = request.user
-    form = ReportFilterForm(request.GET)
-    filters = form.filters()
-    reports = selectors.reports_of_day(user=user, **filters)
-    page = Paginator(reports, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/report_list.html",
-        {
-            "page": page,
-            "day": filters["day"],
-            "totals": selectors.report_totals(reports),
-            "definition": DEFINITIONS["on_duty"],
-            **_filter_context(request, form),
-        },
-    )
+class ReportFilterMixin:
+    """The day, area and category filters of the officials' lists."""
+
+    capability = access.REPORT_MONITOR
+
+    @cached_property
+    def filter_form(self) -> ReportFilterForm:
+        return ReportFilterForm(self.request.GET)
+
+    @cached_property
+    def filters(self) -> dict:
+        return self.filter_form.filters()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            day=self.filters["day"], **_filter_context(self.request, self.filter_form), **kwargs
+        )
 
 
-@capability_required(access.REPORT_MONITOR)
-@require_GET
-def reports_missing(request):
-    user = request.user
-    form = ReportFilterForm(request.GET)
-    filters = form.filters()
-    missing = selectors.reports_missing(user=user, **filters)
-    page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
-        request,
-        "resumption/report_missing.html",
-        {
-            "page": page,
-            "day": filters["day"],
-            "is_today": filters["day"] == timezone.localdate(),
-            "can_export": user.can(access.ENTERPRISE_EXPORT),
-            **_filter_context(request, form),
-        },
-    )
+class ReportListView(ReportFilterMixin, KitView):
+    """The day's reports in the official's scope, with their totals."""
+
+    template_name = "resumption/report_list.html"
+
+    def get_context_data(self, **kwargs):
+        reports = selectors.reports_of_day(user=self.request.user, **self.filters)
+        page = Paginator(reports, PAGE_SIZE).get_page(self.request.GET.get("page"))
+        return super().get_context_data(
+            page=page,
+            totals=selectors.report_totals(reports),
+            definition=DEFINITIONS["on_duty"],
+            **kwargs,
+        )
 
 
-@capability_required(access.REPORT_MONITOR)
-@capability_required(access.ENTERPRISE_EXPORT)
-@require_GET
-def reports_missing_export(request):
-    user = request.user
-    filters = ReportFilterForm(request.GET).filters()
-    missing = selectors.reports_missing(user=user, **filters)
-    return exports.missing_export(user=user, queryset=missing, day=filters["day"])
+class ReportsMissingView(ReportFilterMixin, KitView):
+    """The enterprises that owe the day's report and have not sent it."""
+
+    template_name = "resumption/report_missing.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        missing = selectors.reports_missing(user=user, **self.filters)
+        return super().get_context_data(
+            page=Paginator(missing, PAGE_SIZE).get_page(self.request.GET.get("page")),
+            is_today=self.filters["day"] == timezone.localdate(),
+            can_export=user.can(access.ENTERPRISE_EXPORT),
+            **kwargs,
+        )
 
 
-@login_required
-@require_GET
-def report_detail(request, pk: int):
-    user = request.user
-    if not (user.can(access.REPORT_MONITOR) or user.can(access.FILING_SUBMIT)):
-        raise PermissionDenied
-    report = selectors.report_get(user=user, pk=pk)
-    return render(
-        request,
-        "resumption/report_detail.html",
-        {
-            "report": report,
-            "is_own": report.enterprise_id == user.scope_enterprise_id,
-            "editable": report.enterprise_id == user.scope_enterprise_id
-            and report.date == timezone.localdate(),
-        },
-    )
+class ReportsMissingExportView(DownloadView):
+    """The missing list as xlsx: monitoring and the export capability both."""
+
+    capability = access.REPORT_MONITOR
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can(access.ENTERPRISE_EXPORT):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def download(self):
+        user = self.request.user
+        filters = ReportFilterForm(self.request.GET).filters()
+        missing = selectors.reports_missing(user=user, **filters)
+        return exports.missing_export(user=user, queryset=missing, day=filters["day"])
+
+
+class ReportDetailView(ScopedObjectMixin, AnyCapabilityView):
+    """One report, for an official in scope or the enterprise's own admin."""
+
+    capabilities = (access.REPORT_MONITOR, access.FILING_SUBMIT)
+    template_name = "resumption/report_detail.html"
+
+    def get_object(self):
+        if not hasattr(self, "_object"):
+            self._object = selectors.report_get(user=self.request.user, pk=self.kwargs["pk"])
+        return self._object
+
+    def get_context_data(self, **kwargs):
+        report, user = self.get_object(), self.request.user
+        own = report.enterprise_id == user.scope_enterprise_id
+        return super().get_context_data(
+            report=report, is_own=own, editable=own and report.date == timezone.localdate(), **kwargs
+        )

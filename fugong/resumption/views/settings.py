@@ -1,13 +1,12 @@
 """The district's resumption settings page: modes per category, dated conditions, commitment text."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
 
 from fugong.core import access
-from fugong.core.decorators import capability_required
+from fugong.core.web.views import KitView
 from fugong.enterprises.choices import Category
 
 from .. import services
@@ -103,32 +102,32 @@ def _settings_post(request, forms, action) -> bool:
     return False
 
 
-@capability_required(access.RESUMPTION_CONFIGURE)
-@require_http_methods(["GET", "POST"])
-def settings_page(request):
-    action = request.POST.get("action", "") if request.method == "POST" else ""
-    forms = _settings_forms(request.POST if action else None, action)
-    status = 200
-    if action:
-        try:
-            if _settings_post(request, forms, action):
-                return redirect("resumption:settings")
-        except PermissionDenied:
-            raise
-        status = 400
-    today = timezone.localdate()
-    return render(
-        request,
-        "resumption/settings_page.html",
-        {
-            **forms,
-            "action": action,
-            "today": today,
-            "conditions": selectors.conditions_overview(on=today),
-            "codes": selectors.condition_codes(),
-            "commitments": selectors.commitment_versions(),
-            "rules": ConditionRule.choices,
-            "categories": dict(Category.choices),
-        },
-        status=status,
-    )
+class SettingsPageView(KitView):
+    """One page, four forms: the posted ``action`` names the one to validate and save; a saved form
+    goes back to the page, a refused one shows the page again with its errors (400)."""
+
+    capability = access.RESUMPTION_CONFIGURE
+    template_name = "resumption/settings_page.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.get_context_data(**_settings_forms(), action=""))
+
+    def post(self, request, *args, **kwargs):
+        action = request.POST.get("action", "")
+        forms = _settings_forms(request.POST if action else None, action)
+        if action and _settings_post(request, forms, action):
+            return redirect("resumption:settings")
+        status = 400 if action else 200
+        return self.render_to_response(self.get_context_data(**forms, action=action), status=status)
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        return super().get_context_data(
+            today=today,
+            conditions=selectors.conditions_overview(on=today),
+            codes=selectors.condition_codes(),
+            commitments=selectors.commitment_versions(),
+            rules=ConditionRule.choices,
+            categories=dict(Category.choices),
+            **kwargs,
+        )
