@@ -20,3 +20,6 @@ class CoreConfig(AppConfig):
     job_kinds = (
         JobKind("core.sweep_uploads", "fugong.core.jobs.builtin.sweep_uploads", _("清理无引用的上传文件")),
     )
+
+    def ready(self):
+        from . import checks  # noqa: F401 (registers the system checks)
