@@ -177,6 +177,11 @@ def write_token_stamps(batch: dict[int, dt.datetime] | None = None) -> int:
         return 0
 
 
+def _revoked(count: int) -> dict:
+    """The audit entry's line for revoked tokens, when there were any."""
+    return {"api_tokens_revoked": count} if count else {}
+
+
 def token_revoke_all(*, user: User) -> int:
     """Delete every API token of ``user``; how many there were. The caller audits it."""
     return ApiToken.objects.filter(user=user).delete()[0]
@@ -366,13 +371,13 @@ def user_reset_password(*, actor: User, user: User, password: str) -> None:
     user.failed_login_count, user.locked_until = 0, None
     user.save(update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"])
     revoked = token_revoke_all(user=user)
-    transaction.on_commit(lambda: throttles.reset(user.username))
+    throttles.reset(user.username)
     audit.record(
         actor=actor,
         obj=user,
         action=AuditAction.UPDATE,
         before={"password": _("（原密码）")},
-        after={"password": _("（已重置）"), "api_tokens_revoked": revoked},
+        after={"password": _("（已重置）"), **_revoked(revoked)},
     )
 
 
@@ -417,7 +422,7 @@ def user_unlock(*, actor: User, user: User) -> User:
     }
     locked.failed_login_count, locked.locked_until = 0, None
     locked.save(update_fields=["failed_login_count", "locked_until"])
-    transaction.on_commit(lambda: throttles.reset(locked.username))
+    throttles.reset(locked.username)  # a cache write: harmless even if the transaction rolls back
     audit.record(
         actor=actor,
         obj=locked,
@@ -444,5 +449,5 @@ def password_change(*, user: User, old_password: str, new_password: str) -> None
         obj=user,
         action=AuditAction.UPDATE,
         before={"password": _("（原密码）")},
-        after={"password": _("（已修改）"), "api_tokens_revoked": revoked},
+        after={"password": _("（已修改）"), **_revoked(revoked)},
     )
