@@ -4,7 +4,7 @@
 import pytest
 from django.test import Client
 
-from fugong.accounts.models import ApiToken, User
+from fugong.accounts.models import User
 from fugong.core.models import AuditEntry
 from tests.world import PASSWORD
 
