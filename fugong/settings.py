@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import dj_database_url
+from csp import constants as csp_constants
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "django_filters",
     "ninja",
+    "django_ratelimit",
     "django_tasks",
     "django_tasks_db",
     "fugong.core",
@@ -97,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # in every environment, so the tests run the pages under it
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "fugong.core.middleware.RequestIdMiddleware",
     "fugong.core.middleware.SessionMiddleware",  # Django's; background polls do not renew the session
@@ -167,8 +170,16 @@ if os.environ.get("REDIS_URL"):
             "LOCATION": os.environ["REDIS_URL"],
         }
     }
+    # django-ratelimit lists django-redis's backend, not Django's own; Django's counts with Redis's
+    # atomic INCRBY, which is all the throttles need.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001"]
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Deliberately silenced: django-ratelimit refuses a per-process cache (E003) because each worker
+    # would count alone. That is right for development and the tests (one process, and the browser
+    # tests' live server shares it); a production without REDIS_URL gets fugong.W001 instead
+    # (core/checks.py), since its throttles then allow up to workers × the limit.
+    SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001"]
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["fugong.accounts.backends.LockoutBackend"]
@@ -191,9 +202,20 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False  # HTMX reads the token from the cookie-less meta tag; kept default for forms
 
-# Lockout after repeated failures and API token lifetime.
+# Throttles (core/throttle.py, django-ratelimit's notation "N/Mm": N counted attempts in M minutes).
+# Login: failures per username+client lock that pair only; failures per client across usernames cap a
+# client trying many names. A stranger elsewhere never locks the real user out (accounts/throttles.py).
 LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+LOGIN_CLIENT_MAX_FAILURES = env_int("LOGIN_CLIENT_MAX_FAILURES", 30)
+FUGONG_THROTTLE_LOGIN_PAIR = f"{LOGIN_MAX_FAILURES}/{LOGIN_LOCKOUT_MINUTES}m"
+FUGONG_THROTTLE_LOGIN_CLIENT = f"{LOGIN_CLIENT_MAX_FAILURES}/{LOGIN_LOCKOUT_MINUTES}m"
+# The public check-in page's identification by name + ID number: failed matches per client and per
+# enterprise link (a name and a birth date leave about a thousand candidates to guess).
+FUGONG_THROTTLE_IDENTIFY_CLIENT = os.environ.get("FUGONG_THROTTLE_IDENTIFY_CLIENT", "10/10m")
+FUGONG_THROTTLE_IDENTIFY_LINK = os.environ.get("FUGONG_THROTTLE_IDENTIFY_LINK", "50/10m")
+# Release-notice verification (public): failed verifications per client.
+FUGONG_THROTTLE_VERIFY_CLIENT = os.environ.get("FUGONG_THROTTLE_VERIFY_CLIENT", "20/10m")
 API_TOKEN_HOURS = env_int("API_TOKEN_HOURS", 24 * 7)
 
 # Import and export limits.
@@ -252,6 +274,35 @@ if PRODUCTION:
     CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    # HSTS (sent on HTTPS answers only): a year by default; subdomains and preload only when the
+    # operator knows every subdomain of the host speaks HTTPS.
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS", False)
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", False)
+
+# Content-Security-Policy (django-csp) everywhere, tests included: only our own vendored assets; an
+# inline <script> runs only with the request's nonce (nonce="{{ request.csp_nonce }}"); no eval
+# (htmx's hx-on and js: values are not used); inline style attributes and <style> blocks stay allowed
+# (the templates use them; htmx injects its indicator style); data: images for the QR codes and
+# Bootstrap's icons; no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", csp_constants.NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+
+# The interactive API docs and the OpenAPI document: open in development, behind a sign-in (session
+# or bearer token) in production unless FUGONG_API_DOCS_PUBLIC=1 (core/api/site.py).
+FUGONG_API_DOCS_PUBLIC = env_bool("FUGONG_API_DOCS_PUBLIC", not PRODUCTION)
 
 # Personal data never reaches the logs: only the request id, method, path and status are logged.
 LOGGING = {

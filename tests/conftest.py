@@ -50,6 +50,16 @@ def django_db_setup(django_db_setup, django_db_blocker, tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Throttle counters (and anything else cached) never leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_content_types():
     """ContentType ids are cached per process; a flushed or rolled-back database may no longer hold them."""
     from django.contrib.contenttypes.models import ContentType

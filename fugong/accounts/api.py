@@ -11,14 +11,15 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from fugong.core.access import CAPABILITIES, USER_MANAGE, Role, scope_kind
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
+from fugong.core.api import ErrorOut, ValidationErrorOut, api, paginate, require
 from fugong.core.masking import mask_phone
+from fugong.core.throttle import client_key, with_retry_after
 
 from . import selectors, services
 from .forms import SERVICE_FIELD_MAP, UserCreateForm, UserEditForm
 from .models import ApiToken, User, hash_token
 from .selectors import UserStatus
-from .services import LoginError, token_issue
+from .services import LoginError, LoginThrottled, token_issue
 
 router = Router(tags=["认证"])
 
@@ -47,14 +48,20 @@ class MeOut(Schema):
 @router.post(
     "/token",
     auth=None,
-    response={200: TokenOut, 401: ErrorOut},
+    response={200: TokenOut, 401: ErrorOut, 429: ErrorOut},
     summary="以用户名和密码换取接口令牌",
-    description="连续失败达到上限（默认 5 次）后账号锁定一段时间，锁定期间即使密码正确也不签发令牌。"
-    "令牌只在此时返回一次，服务器只保存其摘要。",
+    description="同一客户端对同一用户名连续失败达到上限（默认 15 分钟内 5 次），或同一客户端的失败总数达到上限后，"
+    "该客户端须等待一段时间（429，`Retry-After` 为秒数），期间即使密码正确也不签发令牌；"
+    "其他客户端不受影响。用户名不存在与密码错误的回答相同。令牌只在此时返回一次，服务器只保存其摘要。",
 )
 def issue_token(request, payload: TokenIn):
     try:
-        raw, token = token_issue(username=payload.username.strip(), password=payload.password)
+        raw, token = token_issue(
+            username=payload.username.strip(), password=payload.password, client=client_key(request)
+        )
+    except LoginThrottled as exc:
+        response = api.create_response(request, {"detail": exc.message}, status=429)
+        return with_retry_after(response, exc.seconds)
     except LoginError as exc:
         raise HttpError(401, exc.message) from None
     return {"token": raw, "expires_at": timezone.localtime(token.expires_at)}
@@ -239,7 +246,8 @@ def _managed(request, user_id: int) -> User:
     "/password",
     response={204: None, **ERRORS},
     summary="修改自己的密码",
-    description="须给出原密码；新密码按密码规则校验。两者都不会出现在回答中。",
+    description="须给出原密码；新密码按密码规则校验。两者都不会出现在回答中。"
+    "修改成功后该用户的全部接口令牌（包括本次请求所用的）立即作废，须以新密码重新换取。",
 )
 def change_password(request, payload: PasswordChangeIn):
     services.password_change(
@@ -300,7 +308,12 @@ def set_user_active(request, user_id: int, payload: ActiveIn):
     return _user_out(_call(services.user_set_active, actor=request.user, user=user, active=payload.active))
 
 
-@router.post("/users/{int:user_id}/unlock", response={200: UserOut, **ERRORS}, summary="解除登录锁定")
+@router.post(
+    "/users/{int:user_id}/unlock",
+    response={200: UserOut, **ERRORS},
+    summary="解除登录锁定",
+    description="该用户名在所有客户端的登录失败计数清零，并解除管理员设置的锁定。",
+)
 def unlock_user(request, user_id: int):
     user = _managed(request, user_id)
     return _user_out(services.user_unlock(actor=request.user, user=user))
@@ -310,7 +323,7 @@ def unlock_user(request, user_id: int):
     "/users/{int:user_id}/password",
     response={200: PasswordResetOut, **ERRORS},
     summary="重置用户的密码",
-    description="同时解除锁定、作废其接口令牌。给出的密码不会回显；不给出时由系统生成，只在本次回答中出现。",
+    description="同时解除锁定（各客户端的登录失败计数清零）、作废其全部接口令牌。给出的密码不会回显；不给出时由系统生成，只在本次回答中出现。",
 )
 def reset_user_password(request, user_id: int, payload: PasswordResetIn):
     user = _managed(request, user_id)

@@ -6,12 +6,13 @@ from django.utils.translation import gettext_lazy as _
 
 from fugong.areas.models import Department
 from fugong.core.access import Role, ScopeKind, scope_kind
+from fugong.core.throttle import client_key
 from fugong.core.validators import normalize_mobile, validate_mobile
 from fugong.core.web.forms import KitForm
 
 from . import selectors
 from .models import User
-from .services import LoginError, login_attempt, validate_new_password
+from .services import LoginError, LoginThrottled, login_attempt, validate_new_password
 
 
 class LoginForm(forms.Form):
@@ -27,6 +28,7 @@ class LoginForm(forms.Form):
     def __init__(self, request=None, *args, **kwargs):
         self.request = request
         self.user = None
+        self.throttled = 0  # seconds to wait, when the attempt was refused unjudged
         super().__init__(*args, **kwargs)
 
     def clean(self):
@@ -35,8 +37,14 @@ class LoginForm(forms.Form):
             return data
         try:
             self.user = login_attempt(
-                username=data["username"], password=data["password"], request=self.request
+                username=data["username"],
+                password=data["password"],
+                client=client_key(self.request),
+                request=self.request,
             )
+        except LoginThrottled as exc:
+            self.throttled = exc.seconds
+            raise forms.ValidationError(exc.message) from None
         except LoginError as exc:
             raise forms.ValidationError(exc.message) from None
         return data

@@ -10,6 +10,7 @@ from fugong.core.access import GRANTABLE, USER_MANAGE, Role
 from fugong.core.scoping import CHANGE, get_visible_or_404
 from fugong.core.validators import normalize_code
 
+from . import throttles
 from .models import User, enterprise_model
 
 LIST_RELATED = ("scope_area", "scope_enterprise", "department")
@@ -21,10 +22,13 @@ class UserStatus(models.TextChoices):
     LOCKED = "locked", _("锁定")
 
 
-def user_status(user: User) -> str:
+def user_status(user: User, *, throttle: bool = False) -> str:
+    """Locked: an explicit lock, or (``throttle``, one user's page: a cache read each) some client has
+    run out of login attempts for the username; the administrator's 解除锁定 starts every client over."""
     if not user.is_active:
         return UserStatus.INACTIVE
-    return UserStatus.LOCKED if user.is_locked else UserStatus.ACTIVE
+    locked = user.is_locked or (throttle and throttles.blocked_somewhere(user.username))
+    return UserStatus.LOCKED if locked else UserStatus.ACTIVE
 
 
 def user_queryset(*, actor: User, action: str = CHANGE) -> QuerySet[User]:

@@ -1,4 +1,4 @@
-"""Writes about accounts: login with lockout, API tokens, and users managed inside one's scope."""
+"""Writes about accounts: login (throttled), API tokens, and users managed inside one's scope."""
 
 import datetime as dt
 import logging
@@ -11,7 +11,6 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +18,9 @@ from fugong.core import audit
 from fugong.core.access import GRANTABLE, ROLE_LEVELS, USER_MANAGE, Role, ScopeKind, scope_kind
 from fugong.core.compiled import CompiledLookup
 from fugong.core.models import AuditAction
+from fugong.core.throttle import wait_message
 
+from . import throttles
 from .models import ApiToken, User, enterprise_model, hash_token
 
 USER_AUDIT_FIELDS = [
@@ -67,36 +68,35 @@ def generate_password() -> str:
     return secrets.token_urlsafe(12)
 
 
-def login_attempt(*, username: str, password: str, request=None) -> User:
-    """Authenticate, counting failures; lock the account after LOGIN_MAX_FAILURES in a row."""
-    user = User.objects.filter(username=username).first()
-    if user is not None and user.is_locked:
-        minutes = max(1, int((user.locked_until - timezone.now()).total_seconds() // 60) + 1)
-        raise LoginError(
-            _("连续登录失败次数过多，账号已锁定，请%(minutes)d分钟后再试") % {"minutes": minutes}
-        )
+class LoginThrottled(LoginError):
+    """Too many failures from this client: refused before the password is even checked."""
+
+    def __init__(self, seconds: int):
+        super().__init__(wait_message(seconds))
+        self.seconds = seconds
+
+
+def login_attempt(*, username: str, password: str, client: str, request=None) -> User:
+    """Authenticate ``username`` from ``client`` (its address), throttled per username+client and per
+    client (accounts.throttles).
+
+    The answer never tells whether the username exists: a wrong password, an unknown or disabled user
+    all get the same message, Django's backend runs the password hasher for an unknown user too, and a
+    throttled attempt is refused the same way whoever the name belongs to. A throttled attempt is not
+    judged, so a right guess then is refused like a wrong one.
+    """
+    seconds = throttles.wait(username=username, client=client)
+    if seconds:
+        raise LoginThrottled(seconds)
     authed = authenticate(request, username=username, password=password)
     if authed is None:
-        if user is not None:
-            _count_failure(user)
+        throttles.failed(username=username, client=client)
         raise LoginError(_("用户名或密码错误"))
-    if authed.failed_login_count or authed.locked_until:
-        User.objects.filter(pk=authed.pk).update(failed_login_count=0, locked_until=None)
-        authed.failed_login_count, authed.locked_until = 0, None
     return authed
 
 
-def _count_failure(user: User) -> None:
-    with transaction.atomic():
-        User.objects.filter(pk=user.pk).update(failed_login_count=F("failed_login_count") + 1)
-        count = User.objects.values_list("failed_login_count", flat=True).get(pk=user.pk)
-        if count >= settings.LOGIN_MAX_FAILURES:
-            until = timezone.now() + dt.timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
-            User.objects.filter(pk=user.pk).update(locked_until=until, failed_login_count=0)
-
-
-def token_issue(*, username: str, password: str) -> tuple[str, ApiToken]:
-    user = login_attempt(username=username, password=password)
+def token_issue(*, username: str, password: str, client: str) -> tuple[str, ApiToken]:
+    user = login_attempt(username=username, password=password, client=client)
     raw = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
@@ -177,7 +177,13 @@ def write_token_stamps(batch: dict[int, dt.datetime] | None = None) -> int:
         return 0
 
 
+def _revoked(count: int) -> dict:
+    """The audit entry's line for revoked tokens, when there were any."""
+    return {"api_tokens_revoked": count} if count else {}
+
+
 def token_revoke_all(*, user: User) -> int:
+    """Delete every API token of ``user``; how many there were. The caller audits it."""
     return ApiToken.objects.filter(user=user).delete()[0]
 
 
@@ -364,13 +370,14 @@ def user_reset_password(*, actor: User, user: User, password: str) -> None:
     user.password_changed_at = timezone.now()
     user.failed_login_count, user.locked_until = 0, None
     user.save(update_fields=["password", "password_changed_at", "failed_login_count", "locked_until"])
-    ApiToken.objects.filter(user=user).delete()
+    revoked = token_revoke_all(user=user)
+    throttles.reset(user.username)
     audit.record(
         actor=actor,
         obj=user,
         action=AuditAction.UPDATE,
         before={"password": _("（原密码）")},
-        after={"password": _("（已重置）")},
+        after={"password": _("（已重置）"), **_revoked(revoked)},
     )
 
 
@@ -406,7 +413,8 @@ def user_set_active(*, actor: User, user: User, active: bool) -> User:
 
 @transaction.atomic
 def user_unlock(*, actor: User, user: User) -> User:
-    """Lift a lockout after repeated failed logins (解除锁定) before it runs out."""
+    """Lift a lockout (解除锁定) before it runs out: every client's failed-login counters for the
+    username start over, and an explicit lock (``locked_until``) is cleared."""
     locked = _lock_managed(actor=actor, user=user)
     before = {
         "locked_until": str(locked.locked_until) if locked.locked_until else None,
@@ -414,6 +422,7 @@ def user_unlock(*, actor: User, user: User) -> User:
     }
     locked.failed_login_count, locked.locked_until = 0, None
     locked.save(update_fields=["failed_login_count", "locked_until"])
+    throttles.reset(locked.username)  # a cache write: harmless even if the transaction rolls back
     audit.record(
         actor=actor,
         obj=locked,
@@ -426,16 +435,19 @@ def user_unlock(*, actor: User, user: User) -> User:
 
 @transaction.atomic
 def password_change(*, user: User, old_password: str, new_password: str) -> None:
+    """Change one's own password. Every API token of the user is revoked with it: a token taken with
+    the old password (perhaps by whoever learnt it) must not outlive it."""
     if not user.check_password(old_password):
         raise ValidationError({"old_password": _("原密码不正确")})
     validate_new_password(new_password, user)
     user.set_password(new_password)
     user.password_changed_at = timezone.now()
     user.save(update_fields=["password", "password_changed_at"])
+    revoked = token_revoke_all(user=user)
     audit.record(
         actor=user,
         obj=user,
         action=AuditAction.UPDATE,
         before={"password": _("（原密码）")},
-        after={"password": _("（已修改）")},
+        after={"password": _("（已修改）"), **_revoked(revoked)},
     )

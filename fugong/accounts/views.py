@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from fugong.core import audit
 from fugong.core.access import USER_MANAGE
 from fugong.core.scoping import CHANGE
+from fugong.core.throttle import with_retry_after
 from fugong.core.web.views import (
     ScopedDetailView,
     ScopedListView,
@@ -56,7 +57,8 @@ def login_view(request):
         "max_failures": settings.LOGIN_MAX_FAILURES,
         "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
     }
-    return render(request, "accounts/login.html", context)
+    response = render(request, "accounts/login.html", context)
+    return with_retry_after(response, form.throttled) if form.throttled else response
 
 
 @require_POST
@@ -179,7 +181,7 @@ class UserDetailView(ManagedUserMixin, ScopedDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context.update(
-            status=selectors.user_status(self.subject),
+            status=selectors.user_status(self.subject, throttle=True),
             history=audit.history_rows(self.subject),
             memberships=self.subject.group_memberships.select_related("group"),
         )

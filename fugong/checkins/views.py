@@ -8,7 +8,7 @@ import segno
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,11 +21,12 @@ from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.client import client_ip
 from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE, VIEW
+from fugong.core.throttle import wait_message, with_retry_after
 from fugong.core.web.forms import apply_service_errors
 from fugong.core.web.views import KitView, ScopedDetailView, ServiceActionView
 from fugong.enterprises.models import Enterprise
 
-from . import selectors, services
+from . import selectors, services, throttles
 from .forms import AcknowledgeForm, CheckinForm, IdentifyForm, ProxyCheckinForm, SpotCheckForm
 from .models import Alert, EnterpriseLink, Flag
 
@@ -88,11 +89,25 @@ def checkin(request, code):
     return render(request, "checkins/phone.html", {"link": link, "person": person, "form": form})
 
 
+def _throttled(request, link, form, template, context) -> HttpResponse | None:
+    """The page with "try again in N minutes" (429) when this client or link has run out of guesses:
+    asked before matching, so a throttled guess is never judged."""
+    seconds = throttles.wait(request, link)
+    if not seconds:
+        return None
+    form.add_error(None, wait_message(seconds))
+    return with_retry_after(render(request, template, {**context, "form": form}), seconds)
+
+
 def _identify(request, link):
     form = IdentifyForm(request.POST if request.POST.get("action") == "identify" else None)
     if form.is_valid():
+        refused = _throttled(request, link, form, "checkins/phone_identify.html", {"link": link})
+        if refused is not None:
+            return refused
         person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
         if person is None:
+            throttles.failed(request, link)
             # Logged without the name or number typed: repeated failures from one address are guessing.
             security_log.warning(
                 "check-in identification failed: enterprise %s from %s",
@@ -125,11 +140,16 @@ def _proxy(request, link, proxy_person):
         return redirect(request.path)
     form = ProxyCheckinForm(request.POST or None, initial={"key": uuid.uuid4()})
     if request.method == "POST" and form.is_valid():
+        context = {"link": link, "proxy_person": proxy_person}
+        refused = _throttled(request, link, form, "checkins/phone_proxy.html", context)
+        if refused is not None:
+            return refused
         d = form.cleaned_data
         person = selectors.staff_match(
             enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"]
         )
         if person is None:
+            throttles.failed(request, link)
             form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对"))
         else:
             try:

@@ -116,7 +116,7 @@ class HistoryRow:
     request_id: str
 
 
-EXTRA_LABELS = {"password": _("密码"), "members": _("成员")}
+EXTRA_LABELS = {"password": _("密码"), "members": _("成员"), "api_tokens_revoked": _("作废的接口令牌")}
 
 
 def _label(model: type[models.Model], name: str) -> str:

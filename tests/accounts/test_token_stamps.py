@@ -27,7 +27,7 @@ def clock(monkeypatch, settings):
 
 
 def issue(username: str) -> tuple[str, ApiToken]:
-    raw, token = services.token_issue(username=username, password=PASSWORD)
+    raw, token = services.token_issue(username=username, password=PASSWORD, client="127.0.0.1")
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now() - dt.timedelta(days=1))
     return raw, token
 

@@ -39,13 +39,23 @@ def browser():
         browser.close()
 
 
+def csp_violations(page) -> list[str]:
+    """The browser's console reports of Content-Security-Policy violations, gathered as the page runs:
+    every browser test fails if the policy blocked anything on its pages."""
+    seen: list[str] = []
+    page.on("console", lambda m: seen.append(m.text) if "Content Security Policy" in m.text else None)
+    return seen
+
+
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = csp_violations(page)
     yield page
     context.close()
+    assert violations == []
 
 
 @pytest.fixture
@@ -55,8 +65,10 @@ def phone_page(browser):
     )
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations = csp_violations(page)
     yield page
     context.close()
+    assert violations == []
 
 
 @pytest.fixture

@@ -4,9 +4,12 @@ Every error leaves as JSON with a Chinese ``detail`` (and, for bad input, ``erro
 nothing reaches the client as a stack trace. The apps add their routers (``fugong/api.py``).
 """
 
+import functools
 import json
 import logging
 
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
@@ -67,6 +70,32 @@ def unknown_endpoint(request):
     )
 
 
+def docs_sign_in(view):
+    """The docs and the OpenAPI document describe every endpoint: in production only for a signed-in
+    caller (a session, or a bearer token for tools fetching the document), unless
+    settings.FUGONG_API_DOCS_PUBLIC opens them (development's default). Read at each request."""
+
+    @functools.wraps(view)
+    def guarded(request, *args, **kwargs):
+        if settings.FUGONG_API_DOCS_PUBLIC or _signed_in(request):
+            return view(request, *args, **kwargs)
+        if request.path.endswith(".json"):
+            return JsonResponse(
+                {"detail": UNAUTHENTICATED}, status=401, json_dumps_params={"ensure_ascii": False}
+            )
+        return redirect_to_login(request.get_full_path())
+
+    return guarded
+
+
+def _signed_in(request) -> bool:
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_active:
+        return True
+    scheme, _sep, token = request.headers.get("Authorization", "").partition(" ")
+    return scheme.lower() == "bearer" and BearerToken().authenticate(request, token) is not None
+
+
 api = FugongAPI(
     title="fugong 复工 API",
     version="1.0.0",
@@ -79,6 +108,7 @@ api = FugongAPI(
         "**错误**：一律返回 JSON，`detail` 为中文说明；提交的数据有误时返回 422，`errors` 按字段列出原因。"
     ),
     auth=[BearerToken(), Session()],
+    docs_decorator=docs_sign_in,
     urls_namespace="api-1.0.0",
     parser=JsonObjectParser(),
 )

@@ -16,9 +16,11 @@ from pydantic import Field
 
 from fugong.core import uploads
 from fugong.core.access import QUARANTINE_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, ValidationErrorOut, api
 from fugong.core.masking import mask_id_number, mask_name
+from fugong.core.throttle import wait_message, with_retry_after
 
+from .. import throttles
 from ..models import ReleaseNotice
 from ..services import notices as notice_services
 from ..views import notices as notice_views
@@ -222,13 +224,19 @@ def print_notices(request, payload: OrderIdsIn):
     "/verify/{number}/{code}",
     auth=None,
     url_name="release_verify",
-    response={200: VerifyOut, 404: ErrorOut},
+    response={200: VerifyOut, 404: ErrorOut, 429: ErrorOut},
     summary="核验解除隔离通知书（公开，无需登录）",
-    description="二维码链接中的编号与校验码；编号或校验码不符返回 404。",
+    description="二维码链接中的编号与校验码；编号或校验码不符返回 404。"
+    "同一客户端失败次数过多时须等待一段时间（429，`Retry-After` 为秒数），期间不作核验。",
 )
 def verify_notice(request, number: str, code: str):
+    seconds = throttles.wait(request)
+    if seconds:
+        response = api.create_response(request, {"detail": wait_message(seconds)}, status=429)
+        return with_retry_after(response, seconds)
     result = notice_services.notice_verify(number=number, code=code)
     if not result.genuine:
+        throttles.failed(request)
         notice_views.log_failed_verification(request, number)
         return Status(404, {"detail": _("无法核验：编号或校验码不符，该通知书可能是伪造或被篡改的")})
     n = result.notice

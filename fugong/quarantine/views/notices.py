@@ -23,9 +23,10 @@ from fugong.core import uploads
 from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
+from fugong.core.throttle import wait_message, with_retry_after
 
 from .. import jobs as notice_jobs
-from .. import selectors
+from .. import selectors, throttles
 from ..forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
 from ..services import notices as notice_services
 
@@ -220,9 +221,15 @@ def log_failed_verification(request, number: str) -> None:
 
 @require_http_methods(["GET", "POST"])
 def release_verify(request, number, code):
-    """Opened from the notice's QR code, without login: 真实有效, 已作废, or 无法核验 (404)."""
+    """Opened from the notice's QR code, without login: 真实有效, 已作废, or 无法核验 (404); 429 for
+    a client that failed too often, before its number and code are checked."""
+    seconds = throttles.wait(request)
+    if seconds:
+        page = render(request, "429.html", {"message": wait_message(seconds)})
+        return with_retry_after(page, seconds)
     result = notice_services.notice_verify(number=number, code=code)
     if not result.genuine:
+        throttles.failed(request)
         log_failed_verification(request, number)
         return render(request, "quarantine/notice_verify.html", {"valid": False}, status=404)
     form = NoticeFileForm(request.POST or None, request.FILES or None)
