@@ -19,7 +19,6 @@ class HealthConfig(AppConfig):
             "核",
             access.PERSON_MANAGE,
             _("人员与防疫"),
-            badge="fugong.health.selectors.open_discrepancies",
             order=275,
         ),
     )

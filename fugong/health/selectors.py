@@ -127,10 +127,3 @@ def discrepancy_list(*, user, status: str = "") -> QuerySet:
     return qs.select_related("person__area", "typed_area", "created_by", "resolved_by").order_by(
         "-created_at", "-pk"
     )
-
-
-def open_discrepancies(*, user) -> int:
-    """The navigation badge: open entries of the user's review list."""
-    from .models import DiscrepancyStatus
-
-    return discrepancy_list(user=user, status=DiscrepancyStatus.OPEN).count()
