@@ -116,7 +116,14 @@ def person_link(
     name_differs = not _same_name(name, person.name)
     phone_differs = bool(phone) and phone != person.phone
     found = Link(person=person, created=False, owned=False)
-    if claim or name_differs or phone_differs:
+    same = PersonDiscrepancy.objects.filter(
+        person=person,
+        source=source,
+        typed_name=name[:32],
+        typed_phone=phone[:20],
+        status=DiscrepancyStatus.OPEN,
+    ).filter(created_by=actor if getattr(actor, "pk", None) else None)
+    if (claim or name_differs or phone_differs) and not same.exists():  # a roster saved again: once
         found.discrepancy = PersonDiscrepancy.objects.create(
             person=person,
             source=source,
