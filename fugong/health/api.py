@@ -124,6 +124,8 @@ def _item(p: Person, full: bool = False) -> dict:
 
 
 def _detail(user, person: Person, full: bool = False) -> dict:
+    # A registration linked out of scope (services.registration_answer) answers with what was typed.
+    linked = getattr(person, "linked", False)
     employers = [
         {
             "enterprise_id": e.enterprise_id,
@@ -131,7 +133,7 @@ def _detail(user, person: Person, full: bool = False) -> dict:
             "is_local": e.is_local,
             "is_active": e.is_active,
         }
-        for e in selectors.person_employments(user=user, person=person)
+        for e in ([] if linked else selectors.person_employments(user=user, person=person))
     ]
     return {
         **_item(person, full),
@@ -181,7 +183,8 @@ def lookup_person(request, id_number: str):
     "",
     response={201: PersonOut, 403: ErrorOut, 422: ValidationErrorOut},
     summary="登记人员",
-    description="身份证号校验；已登记的身份证号返回 422「该身份证号已登记」。",
+    description="身份证号校验；您可查看的已登记身份证号返回 422「该身份证号已登记」。"
+    "管辖范围外已登记的身份证号与新登记的回答相同（只含所填内容），并提交居住地社区核实。",
 )
 def create_person(request, payload: PersonIn):
     user = request.user
@@ -311,3 +314,113 @@ def merge_person(request, pk: int, payload: MergeIn):
     except PermissionDenied:
         raise Http404 from None
     return _detail(user, survivor)
+
+
+# --- registrations by others to review (登记核实) --------------------------------------------------
+
+
+class DiscrepancyOut(Schema):
+    id: int
+    person_id: int
+    source: str
+    source_label: str
+    status: str
+    status_label: str
+    file_name: str = Field(description="档案中的姓名")
+    file_id_number: str = Field(description="档案中的身份证号（脱敏）")
+    file_phone: str = Field(description="档案中的手机号（脱敏）")
+    file_area_name: str | None
+    typed_name: str = Field(description="登记方填写的姓名")
+    typed_id_number: str = Field(description="登记方填写的身份证号（脱敏）")
+    typed_phone: str = Field(description="登记方填写的手机号（脱敏）")
+    typed_area_name: str | None
+    typed_address: str
+    name_differs: bool
+    phone_differs: bool
+    created_by: str | None
+    created_at: dt.datetime
+    resolution: str
+    note: str
+    resolved_at: dt.datetime | None
+
+
+class DiscrepancyPage(Schema):
+    items: list[DiscrepancyOut]
+    count: int
+
+
+class DiscrepancyQuery(Schema):
+    status: str | None = Field(None, description="open / resolved / rejected；默认全部")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=200)
+
+
+class ResolveIn(Schema):
+    resolution: str = Field(
+        "", description="accept（采用登记的姓名和手机号）/ keep（保留档案）/ different（非同一人）"
+    )
+    note: str = Field("", max_length=200)
+
+
+def _who(user) -> str | None:
+    return (user.full_name or user.username) if user else None
+
+
+def _discrepancy(d) -> dict:
+    p = d.person
+    return {
+        "id": d.pk,
+        "person_id": p.pk,
+        "source": d.source,
+        "source_label": d.get_source_display(),
+        "status": d.status,
+        "status_label": d.get_status_display(),
+        "file_name": p.name,
+        "file_id_number": mask_id_number(p.id_number),
+        "file_phone": mask_phone(p.phone),
+        "file_area_name": p.area.name if p.area_id else None,
+        "typed_name": d.typed_name,
+        "typed_id_number": mask_id_number(d.typed_id_number),
+        "typed_phone": mask_phone(d.typed_phone),
+        "typed_area_name": d.typed_area.name if d.typed_area_id else None,
+        "typed_address": d.typed_address,
+        "name_differs": d.name_differs,
+        "phone_differs": d.phone_differs,
+        "created_by": _who(d.created_by),
+        "created_at": d.created_at,
+        "resolution": d.resolution,
+        "note": d.note,
+        "resolved_at": d.resolved_at,
+    }
+
+
+@router.get(
+    "/discrepancies",
+    response={200: DiscrepancyPage, 403: ErrorOut},
+    summary="登记核实列表",
+    description="其他单位登记时填写了本辖区居民身份证号的记录，档案与填写的两份信息并列；"
+    "只有居住地社区、街镇（及系统管理员）可见，登记方看不到。",
+)
+def list_discrepancies(request, q: Query[DiscrepancyQuery]):
+    require(request.user, PERSON_MANAGE, _("您无权核实人员登记"))
+    rows = selectors.discrepancy_list(user=request.user, status=(q.status or "").strip())
+    rows, count = paginate(rows, q.page, q.page_size)
+    return {"items": [_discrepancy(d) for d in rows], "count": count}
+
+
+@router.post(
+    "/discrepancies/{int:pk}/resolve",
+    response={200: DiscrepancyOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut},
+    summary="处理登记核实",
+    description="accept：档案采用登记方填写的姓名（和手机号）；keep：保留档案；different：非同一人，"
+    "登记方只会看到「请核实身份证号」。不在管辖范围内的记录返回 404。",
+)
+def resolve_discrepancy(request, pk: int, payload: ResolveIn):
+    require(request.user, PERSON_MANAGE, _("您无权核实人员登记"))
+    try:
+        item = services.discrepancy_resolve(
+            actor=request.user, discrepancy_id=pk, resolution=payload.resolution, note=payload.note
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    return _discrepancy(item)

@@ -115,3 +115,15 @@ def can_change(*, user, person: Person) -> bool:
 def registrable_areas(*, user) -> QuerySet:
     """Communities a person may be registered in by this user."""
     return Area.objects.visible_to(user).filter(kind__in=["community", "village", "grid"]).order_by("path")
+
+
+def discrepancy_list(*, user, status: str = "") -> QuerySet:
+    """Registrations by others to review (登记核实): the owning chain's only, open ones first."""
+    from .models import DiscrepancyStatus, PersonDiscrepancy
+
+    qs = PersonDiscrepancy.objects.visible_to(user, VIEW)
+    if status in DiscrepancyStatus.values:
+        qs = qs.filter(status=status)
+    return qs.select_related("person__area", "typed_area", "created_by", "resolved_by").order_by(
+        "-created_at", "-pk"
+    )

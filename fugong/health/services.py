@@ -19,11 +19,19 @@ from fugong.core.access import PERSON_MANAGE
 from fugong.core.area_paths import AUDIT_KEY, follow_move
 from fugong.core.audit import audit_entry, record, snapshot
 from fugong.core.models import AuditAction, AuditEntry
-from fugong.core.scoping import CHANGE
+from fugong.core.scoping import CHANGE, VIEW
 from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
 from fugong.core.xlsx import RowError
 
-from .models import Employment, Person
+from .models import (
+    OWNING_ROLES,
+    DiscrepancyResolution,
+    DiscrepancySource,
+    DiscrepancyStatus,
+    Employment,
+    Person,
+    PersonDiscrepancy,
+)
 
 AUDITED = ["id_number", "name", "phone", "area", "address"]
 DUPLICATE_ID = "该身份证号已登记"
@@ -34,10 +42,8 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
     """The person with this ID number, created when new; a known person keeps their record
     (a merged duplicate answers with the record it was merged into)."""
     id_number = normalize_code(id_number)
-    person = Person.objects.filter(id_number=id_number).first()
+    person = _surviving(Person.objects.filter(id_number=id_number).first())
     if person is not None:
-        while person.merged_into_id:
-            person = Person.objects.get(pk=person.merged_into_id)
         return person, False
     person = Person(id_number=id_number, name=name.strip(), phone=phone, created_by=actor, updated_by=actor)
     person.full_clean()
@@ -47,6 +53,159 @@ def person_get_or_create(*, id_number: str, name: str, phone: str = "", actor=No
     except IntegrityError:  # entered at the same moment elsewhere
         return Person.objects.get(id_number=id_number), False
     return person, True
+
+
+def _surviving(person: Person | None) -> Person | None:
+    while person is not None and person.merged_into_id:
+        person = Person.objects.get(pk=person.merged_into_id)
+    return person
+
+
+def person_owned_by(*, actor, person: Person) -> bool:
+    """Whether ``actor`` is of the person's home community chain (or sysadmin): the side that keeps
+    the file, may see it whole and decides about it. A person without a home has no such chain."""
+    if actor.is_sysadmin:
+        return True
+    path = actor.area_scope_path
+    return bool(actor.role in OWNING_ROLES and path and person.area_path.startswith(path))
+
+
+@dataclass
+class Link:
+    """What a registration by ID number found: the record to link to, whether it was new, whether
+    the registrant is of its owning chain, and the review entry filed for the owning side."""
+
+    person: Person
+    created: bool
+    owned: bool
+    discrepancy: PersonDiscrepancy | None = None
+
+
+def _same_name(a: str, b: str) -> bool:
+    return "".join((a or "").split()) == "".join((b or "").split())
+
+
+@transaction.atomic
+def person_link(
+    *,
+    actor,
+    id_number: str,
+    name: str,
+    phone: str = "",
+    source: str,
+    area: Area | None = None,
+    address: str = "",
+    claim: bool = False,
+) -> Link:
+    """The person with this ID number, created when new (callers validated the input).
+
+    A known record out of the actor's owning chain is linked, never shown: the caller answers with
+    what was typed only. A name or phone that disagrees with the file — or any ``claim`` (a
+    registration of the person as a resident, from 登记人员 / 导入) — files a PersonDiscrepancy that
+    only the owning chain sees, with both versions, to resolve with ``discrepancy_resolve``.
+    """
+    id_number = normalize_code(id_number)
+    name, phone = (name or "").strip(), normalize_mobile(phone)
+    person = _surviving(Person.objects.select_for_update().filter(id_number=id_number).first())
+    if person is None:
+        person, created = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
+        if created:
+            return Link(person=person, created=True, owned=True)
+    if person_owned_by(actor=actor, person=person):
+        return Link(person=person, created=False, owned=True)
+    name_differs = not _same_name(name, person.name)
+    phone_differs = bool(phone) and phone != person.phone
+    found = Link(person=person, created=False, owned=False)
+    same = PersonDiscrepancy.objects.filter(
+        person=person,
+        source=source,
+        typed_name=name[:32],
+        typed_phone=phone[:20],
+        status=DiscrepancyStatus.OPEN,
+    ).filter(created_by=actor if getattr(actor, "pk", None) else None)
+    if (claim or name_differs or phone_differs) and not same.exists():  # a roster saved again: once
+        found.discrepancy = PersonDiscrepancy.objects.create(
+            person=person,
+            source=source,
+            typed_id_number=id_number,
+            typed_name=name[:32],
+            typed_phone=phone[:20],
+            typed_area=area,
+            typed_address=(address or "").strip()[:200],
+            name_differs=name_differs,
+            phone_differs=phone_differs,
+            created_by=actor if getattr(actor, "pk", None) else None,
+        )
+    return found
+
+
+def _require_review(actor) -> None:
+    if not (actor.is_sysadmin or (actor.role in OWNING_ROLES and actor.can(PERSON_MANAGE))):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def discrepancy_resolve(*, actor, discrepancy_id: int, resolution: str, note: str = "") -> PersonDiscrepancy:
+    """The owning chain decides about a registration by somebody else: ``accept`` writes the typed
+    name (and phone, when one was typed) into the file, ``keep`` leaves the file as it is,
+    ``different`` says it is not the same person — the registrant's record then shows only
+    "请核实身份证号", never the file. Out of scope reads as missing (PermissionDenied)."""
+    _require_review(actor)
+    item = (
+        PersonDiscrepancy.objects.visible_to(actor, CHANGE)
+        .select_for_update()
+        .filter(pk=discrepancy_id)
+        .select_related("person")
+        .first()
+    )
+    if item is None:
+        raise PermissionDenied
+    if item.status != DiscrepancyStatus.OPEN:
+        raise ValidationError(_("该条已处理"))
+    if resolution not in DiscrepancyResolution.values:
+        raise ValidationError({"resolution": [_("请选择处理结果")]})
+    note = (note or "").strip()
+    if resolution == DiscrepancyResolution.DIFFERENT and not note:
+        raise ValidationError({"note": [_("请填写处理说明")]})
+    if resolution == DiscrepancyResolution.ACCEPT:
+        _accept_typed(actor=actor, item=item)
+    before = snapshot(item, ["status", "resolution"])
+    item.status = (
+        DiscrepancyStatus.REJECTED
+        if resolution == DiscrepancyResolution.DIFFERENT
+        else DiscrepancyStatus.RESOLVED
+    )
+    item.resolution, item.note = resolution, note[:200]
+    item.resolved_by, item.resolved_at = actor, timezone.now()
+    item.save()
+    record(
+        actor=actor,
+        obj=item,
+        action=AuditAction.UPDATE,
+        before=before,
+        after=snapshot(item, ["status", "resolution", "note"]),
+    )
+    return item
+
+
+def _accept_typed(*, actor, item: PersonDiscrepancy) -> None:
+    person = Person.objects.select_for_update().get(pk=item.person_id)
+    before = snapshot(person, AUDITED)
+    person.name = item.typed_name or person.name
+    person.phone = item.typed_phone or person.phone
+    person.updated_by = actor
+    person.save(update_fields=["name", "phone", "updated_by", "updated_at"])
+    record(actor=actor, obj=person, action=AuditAction.UPDATE, before=before, after=snapshot(person, AUDITED))
+
+
+def discrepancy_verdict(*, person_id: int, actor) -> str:
+    """What the registrant ``actor`` may learn about their registrations of this record: "" while
+    nothing was decided or when it was decided for them, "请核实身份证号" when the owning side said
+    it is not the same person. Nothing else of the owning side's file or decision."""
+    rejected = PersonDiscrepancy.objects.filter(
+        person_id=person_id, created_by=actor, status=DiscrepancyStatus.REJECTED
+    ).exists()
+    return _("请核实身份证号") if rejected else ""
 
 
 def employment_ensure(*, person: Person, enterprise, is_local: bool) -> Employment:
@@ -107,17 +266,54 @@ def _clean_id(id_number: str) -> str:
     return id_number
 
 
+def _visible(actor, id_number: str) -> bool:
+    """Whether the actor may already see the record with this ID number (then it may be named)."""
+    return Person.objects.visible_to(actor, VIEW).filter(id_number=id_number).exists()
+
+
+def registration_answer(*, person: Person, id_number: str, data: dict, area: Area | None) -> Person:
+    """The answer to a registration that linked to a record out of the registrant's scope: a copy of
+    what was typed, carrying the linked record's id, never saved — it reads like a new record."""
+    answer = Person(pk=person.pk, id_number=id_number, area=area, **data)
+    answer.area_path = area.path if area else ""
+    answer.created_at = answer.updated_at = timezone.now()
+    answer.linked = True
+    return answer
+
+
 @transaction.atomic
 def person_create(
     *, actor, id_number: str, name: str, phone: str = "", area: Area | None, address: str = ""
 ) -> Person:
-    """Register a person in the actor's area; an ID number already registered is refused."""
+    """Register a person in the actor's area.
+
+    An ID number the actor can already see is refused ("该身份证号已登记", naming it is no leak).
+    An ID number registered out of the actor's scope answers exactly as a new registration — the
+    same success, the same message, the returned person built from what was typed (``linked`` set,
+    the id of the record it links to) — and files a registration claim (PersonDiscrepancy) for the
+    owning community chain, which decides. Follow-up for the registrant: the record stays with its
+    owning community, so it is not in the registrant's list (opening its id is the 404 of any record
+    out of scope); if the owning side says it is another person, nothing is shown to the registrant
+    but through their own registrations' "请核实身份证号" (``discrepancy_verdict``).
+    """
     _require_manage(actor)
     id_number = _clean_id(id_number)
     data = _clean_fields(name=name, phone=phone, address=address)
     area = _area_in_scope(actor=actor, area=area)
-    if Person.objects.filter(id_number=id_number).exists():
+    if _visible(actor, id_number):
         raise ValidationError({"id_number": [_(DUPLICATE_ID)]}, code="duplicate")
+    if Person.objects.filter(id_number=id_number).exists():
+        link = person_link(
+            actor=actor,
+            claim=True,
+            source=DiscrepancySource.PERSON_CREATE,
+            id_number=id_number,
+            area=area,
+            name=data["name"],
+            phone=data["phone"],
+            address=data["address"],
+        )
+        return registration_answer(person=link.person, id_number=id_number, data=data, area=area)
     person = Person(id_number=id_number, area=area, created_by=actor, updated_by=actor, **data)
     try:
         with transaction.atomic():
@@ -216,7 +412,11 @@ def _import_row(*, actor, number: int, row: dict, areas: dict, seen: dict) -> tu
 @transaction.atomic
 def person_import(*, actor, rows: list[tuple[int, dict]], valid_only: bool = False) -> ImportResult:
     """Register many persons at once; every row is checked (ID number, scope, duplicates in the file
-    and in the registry). Nothing is saved when a row fails, unless ``valid_only``."""
+    and among the records the actor sees). Nothing is saved when a row fails, unless ``valid_only``.
+
+    A row whose ID number is registered out of the actor's scope reads as a new registration (no
+    error, counted in ``created``) and files a registration claim for the owning side, as
+    ``person_create`` does."""
     _require_manage(actor)
     result = ImportResult()
     codes = {(r.get("area") or "").strip() for _n, r in rows}
@@ -228,21 +428,34 @@ def person_import(*, actor, rows: list[tuple[int, dict]], valid_only: bool = Fal
         result.errors.extend(errors)
         if person is not None:
             candidates.append((number, person))
-    known = set(
-        Person.objects.filter(id_number__in=[p.id_number for _n, p in candidates]).values_list(
-            "id_number", flat=True
-        )
+    typed = [p.id_number for _n, p in candidates]
+    known = set(Person.objects.filter(id_number__in=typed).values_list("id_number", flat=True))
+    visible = set(
+        Person.objects.visible_to(actor, VIEW).filter(id_number__in=typed).values_list("id_number", flat=True)
     )
-    fresh = []
+    fresh, claims = [], []
     for number, person in candidates:
-        if person.id_number in known:
+        if person.id_number in visible:
             result.errors.append(RowError(number, str(LABELS["id_number"]), _(DUPLICATE_ID)))
+        elif person.id_number in known:  # out of scope: counted as registered, claimed for the owner
+            claims.append(person)
         else:
             fresh.append(person)
     result.errors.sort(key=lambda e: e.row)
     if result.errors and not valid_only:
         return result
-    result.skipped = len(rows) - len(fresh)
+    result.skipped = len(rows) - len(fresh) - len(claims)
+    for typed_row in claims:
+        person_link(
+            actor=actor,
+            claim=True,
+            source=DiscrepancySource.PERSON_IMPORT,
+            id_number=typed_row.id_number,
+            name=typed_row.name,
+            phone=typed_row.phone,
+            area=typed_row.area,
+            address=typed_row.address,
+        )
     for person in fresh:
         person.area_path = person.area.path if person.area_id else ""
     Person.objects.bulk_create(fresh, batch_size=1000)
@@ -256,7 +469,7 @@ def person_import(*, actor, rows: list[tuple[int, dict]], valid_only: bool = Fal
         ],
         batch_size=1000,
     )
-    result.created = len(fresh)
+    result.created = len(fresh) + len(claims)
     return result
 
 

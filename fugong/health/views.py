@@ -16,12 +16,18 @@ from fugong.core.jobs.exports import queued_response
 from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
-from fugong.core.web.views import KitView, ScopedDetailView, ServiceFormView
+from fugong.core.web.views import (
+    KitView,
+    ScopedDetailView,
+    ScopedListView,
+    ServiceActionView,
+    ServiceFormView,
+)
 from fugong.core.xlsx import SheetError, template_response
 
 from . import exports, selectors, services
 from .forms import IMPORT_COLUMNS, MergeForm, PersonForm, import_rows
-from .models import Person
+from .models import DiscrepancyResolution, DiscrepancyStatus, Person, PersonDiscrepancy
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
@@ -90,7 +96,9 @@ class PersonCreateView(ServiceFormView):
         return services.person_create(actor=self.request.user, **{k: data[k] for k in fields})
 
     def get_success_url(self, result):
-        return reverse("health:person_detail", args=[result.pk])
+        # The list, not the record: a registration linked to a record out of scope answers exactly
+        # like a new one (services.person_create), so neither names the record's page.
+        return reverse("health:person_list")
 
 
 class PersonImportView(KitView):
@@ -240,3 +248,47 @@ class PersonMergeView(PersonChangeMixin, ServiceFormView):
 
     def get_success_url(self, result):
         return reverse("health:person_detail", args=[self.survivor.pk])
+
+
+# --- registrations by others to review (登记核实) --------------------------------------------------
+
+
+class DiscrepancyListView(ScopedListView):
+    """Who typed an ID number of the user's residents from outside, and what they typed."""
+
+    capability = PERSON_MANAGE
+    model = PersonDiscrepancy
+    template_name = "health/discrepancy_list.html"
+
+    def get_status(self) -> str:
+        status = self.request.GET.get("status", DiscrepancyStatus.OPEN)
+        return status if status in DiscrepancyStatus.values else ""
+
+    def filter_queryset(self, queryset, params):
+        return selectors.discrepancy_list(user=self.request.user, status=self.get_status())
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(status=self.get_status(), statuses=DiscrepancyStatus.choices)
+
+
+class DiscrepancyDetailView(ServiceActionView):
+    """Both versions side by side, and the decision (POST: resolution, note)."""
+
+    capability = PERSON_MANAGE
+    model = PersonDiscrepancy
+    template_name = "health/discrepancy_detail.html"
+    success_message = gettext_lazy("已处理")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(resolutions=DiscrepancyResolution.choices, **kwargs)
+
+    def perform(self, obj):
+        services.discrepancy_resolve(
+            actor=self.request.user,
+            discrepancy_id=obj.pk,
+            resolution=self.request.POST.get("resolution", ""),
+            note=self.request.POST.get("note", "")[:200],
+        )
+
+    def get_success_url(self, obj):
+        return reverse("health:discrepancy_detail", args=[obj.pk])

@@ -28,7 +28,7 @@ def can_view(user) -> bool:
 def returnee_list(*, user, q: str = "", handover: str = "") -> QuerySet[Returnee]:
     qs = Returnee.objects.visible_to(user).select_related("person", "destination", "sender_area", "employer")
     if q:
-        qs = qs.filter(Q(person__name__contains=q) | Q(person__id_number=q.upper()))
+        qs = qs.filter(Q(name__contains=q) | Q(person__id_number=q.upper()))  # the typed name
     if handover:
         qs = qs.filter(handover=handover)
     return qs.order_by("-arrival_date", "-id")

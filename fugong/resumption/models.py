@@ -215,6 +215,10 @@ class RosterEntry(models.Model):
         _("健康状况"), max_length=12, choices=HealthState.choices, default=HealthState.HEALTHY
     )
     is_local = models.BooleanField(_("本地员工"), default=True)
+    # As the enterprise typed them: a person on file elsewhere is linked, not shown (blank: the
+    # person was chosen from the enterprise's own staff list).
+    name = models.CharField(_("姓名"), max_length=32, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
 
     class Meta:
         verbose_name = _("返岗人员")
@@ -222,7 +226,15 @@ class RosterEntry(models.Model):
         constraints = [models.UniqueConstraint(fields=["filing", "person"], name="roster_person_unique")]
 
     def __str__(self):
-        return str(self.person)
+        return self.shown_name
+
+    @property
+    def shown_name(self) -> str:
+        return self.name or self.person.name
+
+    @property
+    def shown_phone(self) -> str:
+        return self.phone if self.name else self.person.phone
 
 
 class FilingTransition(models.Model):

@@ -63,6 +63,7 @@ API_FOR = {
     "health:person_merge": "POST /api/v1/persons/{pk}/merge",
     "health:person_import": "POST /api/v1/persons/import",
     "health:person_reveal": "POST /api/v1/persons/{pk}/reveal",
+    "health:discrepancy_detail": "POST /api/v1/persons/discrepancies/{pk}/resolve",
     "checkins:checkin": "POST /api/v1/checkins",
     "checkins:alert_ack": "POST /api/v1/checkins/alerts/{pk}/ack",
     "checkins:flag_check": "POST /api/v1/checkins/flags/{pk}/check",

@@ -73,6 +73,7 @@ def test_the_followers_of_each_mover():
         ("notices.NoticeRecipient", "enterprise"),
     }
     assert labels(Person) == {
+        ("health.PersonDiscrepancy", "person"),
         ("quarantine.Returnee", "person"),
         ("quarantine.Order", "returnee__person"),
         ("quarantine.FollowUp", "order__returnee__person"),

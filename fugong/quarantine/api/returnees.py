@@ -166,9 +166,9 @@ def _returnee_item(r: Returnee) -> dict:
     current = decisions[0] if decisions else None
     return {
         "id": r.pk,
-        "name": r.person.name,
+        "name": r.name,
         "id_number": mask_id_number(r.person.id_number),
-        "phone": mask_phone(r.person.phone),
+        "phone": mask_phone(r.phone),
         "origin": r.origin,
         "arrival_date": r.arrival_date,
         "transport": r.transport,

@@ -134,6 +134,10 @@ class Returnee(TimeStampedModel):
     person = models.ForeignKey(
         "health.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="returns"
     )
+    # As typed by the registrant: what every answer about this return shows (a known person's file
+    # stays with their home community, health.services.person_link).
+    name = models.CharField(_("姓名"), max_length=32, blank=True)
+    phone = models.CharField(_("手机号"), max_length=20, blank=True)
     origin_province = models.CharField(_("来源省份"), max_length=32)
     origin_city = models.CharField(_("来源城市"), max_length=32, blank=True)
     origin_district = models.CharField(_("来源区县"), max_length=32, blank=True)
@@ -162,6 +166,16 @@ class Returnee(TimeStampedModel):
         related_name="+",
     )
     sender_path = models.CharField(max_length=255, blank=True, editable=False)
+    # The receiving side when it is not the destination: the home community of a person already on
+    # file out of the registrant's scope, who decides about the measure (area_path follows it).
+    receiver = models.ForeignKey(
+        "areas.Area",
+        verbose_name=_("接收社区"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     handover = models.CharField(_("交接状态"), max_length=16, choices=Handover.choices, default=Handover.NONE)
     handover_reason = models.CharField(_("退回理由"), max_length=200, blank=True)
     handover_at = models.DateTimeField(_("接收/退回时间"), null=True, blank=True)
@@ -190,15 +204,33 @@ class Returnee(TimeStampedModel):
         return f"{self.person} {self.arrival_date:%m-%d}"
 
     def save(self, *args, **kwargs):
-        self.area_path = self.destination.path
+        self.area_path = self.receiving_area.path
         self.sender_path = self.sender_area.path if self.sender_area_id else ""
         super().save(*args, **kwargs)
+
+    @property
+    def receiving_area(self) -> Area:
+        return self.receiver if self.receiver_id else self.destination
 
     @classmethod
     def area_path_derived(cls, path: str) -> dict:
         """A return registered at the person's home goes where the person moves (save() keeps
-        ``area_path`` equal to the destination's path)."""
-        return {"destination": Area.objects.only("pk").get(path=path).pk}
+        ``area_path`` equal to the receiving side's path): the receiver when there is one (the
+        typed destination stays), else the destination."""
+        pk = Area.objects.only("pk").get(path=path).pk
+        target = cls._meta.get_field("destination").target_field
+        return {
+            "destination": models.Case(
+                models.When(receiver__isnull=True, then=models.Value(pk)),
+                default=models.F("destination"),
+                output_field=target,
+            ),
+            "receiver": models.Case(
+                models.When(receiver__isnull=False, then=models.Value(pk)),
+                default=models.F("receiver"),
+                output_field=target,
+            ),
+        }
 
     @property
     def origin(self) -> str:

@@ -22,7 +22,7 @@ from .base import _covers, _locked, _require
 def handover_accept(*, actor, returnee_id: int) -> Returnee:
     _require(actor, RETURNEE_REGISTER, _("您无权接收返区人员"))
     returnee = _locked(Returnee, actor, returnee_id)
-    if not _covers(actor, returnee.destination):
+    if not _covers(actor, returnee.receiving_area):
         raise PermissionDenied(_("只有目的社区可以接收"))
     if returnee.handover != Handover.PENDING:
         raise ValidationError(_("该人员不在待接收状态"))
@@ -43,7 +43,7 @@ def handover_accept(*, actor, returnee_id: int) -> Returnee:
 def handover_return(*, actor, returnee_id: int, reason: str) -> Returnee:
     _require(actor, RETURNEE_REGISTER, _("您无权退回返区人员"))
     returnee = _locked(Returnee, actor, returnee_id)
-    if not _covers(actor, returnee.destination):
+    if not _covers(actor, returnee.receiving_area):
         raise PermissionDenied(_("只有目的社区可以退回"))
     if returnee.handover != Handover.PENDING:
         raise ValidationError(_("该人员不在待接收状态"))

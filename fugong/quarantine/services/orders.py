@@ -15,6 +15,7 @@ from fugong.core.access import (
     Role,
 )
 from fugong.core.models import AuditAction
+from fugong.health.services import person_owned_by
 
 from ..models import (
     ContactStatus,
@@ -60,6 +61,13 @@ def order_issue(
     returnee = _locked(Returnee, actor, returnee_id)
     if returnee.handover in {Handover.PENDING, Handover.RETURNED}:
         raise ValidationError(_("该人员尚未被目的社区接收，不能下达隔离措施"))
+    # A person living outside the actor's scope gets an order only through an accepted handover.
+    if not (
+        returnee.handover == Handover.ACCEPTED
+        or returnee.person.area_id is None
+        or person_owned_by(actor=actor, person=returnee.person)
+    ):
+        raise ValidationError(_("请先移交接收方接收后再下达隔离措施"))
     decision = returnee.decision
     if decision is None or decision.measure == Measure.MONITORING:
         raise ValidationError(_("该人员的管控措施为健康监测，无需下达隔离措施"))

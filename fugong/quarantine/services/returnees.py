@@ -22,7 +22,8 @@ from fugong.core.access import (
 from fugong.core.models import AuditAction
 from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
 from fugong.enterprises.models import Enterprise
-from fugong.health.services import person_get_or_create
+from fugong.health.models import DiscrepancySource
+from fugong.health.services import person_link
 
 from .. import rules
 from ..models import (
@@ -42,6 +43,8 @@ OLDEST_ARRIVAL_DAYS = 365
 
 RETURNEE_FIELDS = [
     "person",
+    "name",
+    "receiver",
     "origin_province",
     "origin_city",
     "origin_district",
@@ -95,7 +98,13 @@ def returnee_register(
     today: dt.date | None = None,
 ) -> Returnee:
     """Register a return; decide the measure by the rule set in force on the arrival date; hand the
-    person over when the destination community is not the registering one."""
+    person over when the destination community is not the registering one.
+
+    A person already on file out of the registrant's scope (health.services.person_link) is linked,
+    never shown: the return keeps the typed name and phone, and it is handed to the person's home
+    community — pending, in the words of every handover — which decides about any measure (only the
+    receiving side may issue an order). The registrant learns nothing of the file, of another
+    community or of a measure in force there."""
     _require(actor, RETURNEE_REGISTER, _("您无权登记返区人员"))
     today = today or timezone.localdate()
     errors: dict[str, list[str]] = {}
@@ -142,12 +151,20 @@ def returnee_register(
     else:
         sender = actor.scope_area
         handover = Handover.NONE if _covers(actor, destination) else Handover.PENDING
-    person, created = person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)
-    if created and person.area_id is None:  # a new person lives where they return to
+    link = person_link(
+        actor=actor, id_number=id_number, name=name, phone=phone, source=DiscrepancySource.RETURNEE
+    )
+    person, receiver = link.person, None
+    if link.created and person.area_id is None:  # a new person lives where they return to
         person.area, person.address, person.updated_by = destination, address.strip(), actor
         person.save(update_fields=["area", "area_path", "address", "updated_by", "updated_at"])
+    if not link.owned and person.area_id:  # known elsewhere: the home community receives
+        receiver, handover = person.area, Handover.PENDING
     returnee = Returnee.objects.create(
         person=person,
+        name=name.strip()[:32],
+        phone=phone,
+        receiver=receiver,
         origin_province=origin_province.strip(),
         origin_city=origin_city.strip(),
         origin_district=origin_district.strip(),

@@ -90,7 +90,9 @@ def stay_check_in(
     checked_temperature: bool,
     checked_health: bool,
 ) -> Stay:
-    """Check a person under a centralized order into a room, after registration and all checks.
+    """Check a person under a centralized order of the site's area into a room, after registration
+    and all checks; an order elsewhere reads as no order ("未找到…"), so "该人员已入住" answers only
+    for a person of the site's area.
 
     Two concurrent assignments of one room: the partial unique index lets exactly one through."""
     _require(actor, SITE_OPERATE, _("您无权办理入住"))
@@ -103,10 +105,14 @@ def stay_check_in(
         raise ValidationError({"room": [_("请选择本隔离点的房间")]})
     if not (checked_registration and checked_temperature and checked_health):
         raise ValidationError(_("登记、体温检测、核酸/健康状况全部核验达标后方可入住"))
+    # Only an order of the site's area: a person of another area answers like an unknown number.
     order = (
         Order.objects.select_related("person")
         .filter(
-            person__id_number=normalize_code(id_number), status=OrderStatus.ACTIVE, kind=Measure.CENTRALIZED
+            person__id_number=normalize_code(id_number),
+            status=OrderStatus.ACTIVE,
+            kind=Measure.CENTRALIZED,
+            area_path__startswith=site.area_path,
         )
         .first()
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER
 from fugong.enterprises.models import Enterprise
+from fugong.health.services import discrepancy_verdict
 
 from .. import rules, selectors, services
 from ..forms import (
@@ -99,11 +100,9 @@ def returnee_new(request):
                     % {"measure": decision.get_measure_display(), "days": decision.days},
                 )
                 if returnee.handover == Handover.PENDING:
-                    messages.info(
-                        request,
-                        _("目的社区不在您的管辖范围内，已移交 %(area)s，待对方接收。")
-                        % {"area": returnee.destination.name},
-                    )
+                    # The same words for every handover: a person on file in another community is
+                    # handed to it too (services.returnee_register), which must not be named.
+                    messages.info(request, _("已移交接收方，待对方接收。"))
                     return redirect("quarantine:returnee_list")
                 return redirect("quarantine:returnee_detail", pk=returnee.pk)
     return render(request, "quarantine/returnee_new.html", {"form": form}, status=status)
@@ -136,6 +135,7 @@ def returnee_detail(request, pk):
                 initial={"start_date": timezone.localdate()}, area_path=returnee.area_path
             ),
             "return_form": ReasonForm(),
+            "verdict": discrepancy_verdict(person_id=returnee.person_id, actor=user),
         },
     )
 

@@ -185,9 +185,9 @@ def _detail(f: Filing) -> dict:
     fields = {name: getattr(f, name) for name in services.FILING_FIELDS if name != "planned_date"}
     roster = [
         {
-            "name": r.person.name,
+            "name": r.shown_name,  # as typed by the enterprise for a person on file elsewhere
             "id_number": mask_id_number(r.person.id_number),
-            "phone": mask_phone(r.person.phone),
+            "phone": mask_phone(r.shown_phone),
             "last14_location": r.last14_location,
             "health_state": r.health_state,
             "is_local": r.is_local,

@@ -93,6 +93,13 @@ def roster_of(*, filing: Filing) -> QuerySet[RosterEntry]:
     return filing.roster.select_related("person").order_by("person__name", "pk")
 
 
+def roster_typed_names(*, filing: Filing | None) -> dict[int, str]:
+    """person id → the name the enterprise typed on this filing's roster (where it typed one)."""
+    if filing is None or not filing.pk:
+        return {}
+    return dict(filing.roster.exclude(name="").values_list("person_id", "name"))
+
+
 def roster_prefill(*, enterprise: Enterprise, filing: Filing | None) -> list[dict]:
     """The roster the form starts from: the open filing's, else the staff list with what the last
     filing said about each person (collect once: nobody types the staff again)."""
@@ -100,6 +107,7 @@ def roster_prefill(*, enterprise: Enterprise, filing: Filing | None) -> list[dic
         return [
             {
                 "person": r.person,
+                "name": r.name,
                 "last14_location": r.last14_location,
                 "health_state": r.health_state,
                 "is_local": r.is_local,

@@ -229,17 +229,23 @@ def filing_decide(*, actor, filing_id: int, decision: str, reason: str, version:
 # --- filings: the form and the API's roster, bulk filing, the district's settings ------------------
 
 
-def _roster_person(row: dict, allowed: dict, known: dict, actor):
-    """The person of one roster row: a staff member already known (``person_id``) or found or
-    created by ID number (``id_number`` with ``name`` and ``phone``)."""
+def _roster_person(row: dict, allowed: dict, typed: dict, actor):
+    """The person of one roster row and what the enterprise typed for them: a staff member already
+    known (``person_id``; the name typed for them earlier, from ``typed``) or a person linked by ID
+    number (``id_number`` with ``name`` and ``phone``, health.services.person_link).
+
+    A known ID number never answers with its file: a name that disagrees is not an error (an
+    unknown ID number would be accepted all the same) — the row keeps the typed name and phone
+    and the person's home community reviews the difference."""
     from fugong.core.validators import normalize_code, normalize_mobile, validate_id_number, validate_mobile
-    from fugong.health.services import person_get_or_create
+    from fugong.health.models import DiscrepancySource
+    from fugong.health.services import person_link
 
     if row.get("person_id"):
         person = allowed.get(int(row["person_id"])) if str(row["person_id"]).isdigit() else None
         if person is None:
             raise ValidationError({"person": _("该人员不在本企业员工名册中")})
-        return person
+        return person, typed.get(person.pk, {"name": "", "phone": ""})
     errors = {}
     name, id_number = (row.get("name") or "").strip(), normalize_code(row.get("id_number"))
     phone = normalize_mobile(row.get("phone"))
@@ -255,10 +261,10 @@ def _roster_person(row: dict, allowed: dict, known: dict, actor):
             errors[field] = exc.messages[0]
     if errors:
         raise ValidationError(errors)
-    person = known.get(id_number)
-    if person is not None and person.name != name:
-        raise ValidationError({"name": _("该身份证号已登记，但姓名与登记的不一致，请核对")})
-    return person or person_get_or_create(id_number=id_number, name=name, phone=phone, actor=actor)[0]
+    link = person_link(
+        actor=actor, id_number=id_number, name=name, phone=phone, source=DiscrepancySource.ROSTER
+    )
+    return link.person, {"name": name[:32], "phone": phone}
 
 
 @transaction.atomic
@@ -270,7 +276,6 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
     ``health_state`` and ``is_local``. Any bad row refuses the whole save, naming the row
     (``roster.N.field``); nothing is half-saved, new persons included.
     """
-    from fugong.core.validators import normalize_code
     from fugong.health.models import Person
 
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
@@ -283,12 +288,18 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
     allowed = (
         {p.pk: p for p in Person.objects.filter(staff, pk__in=referenced).distinct()} if referenced else {}
     )
-    ids = [normalize_code(r.get("id_number")) for r in roster if not r.get("person_id")]
-    known = {p.id_number: p for p in Person.objects.filter(id_number__in=[i for i in ids if i])}
+    typed = (
+        {
+            r["person_id"]: {"name": r["name"], "phone": r["phone"]}
+            for r in RosterEntry.objects.filter(filing=filing).values("person_id", "name", "phone")
+        }
+        if filing is not None
+        else {}
+    )
     rows, errors, seen = [], {}, set()
     for number, row in enumerate(roster, start=1):
         try:
-            person = _roster_person(row, allowed, known, actor)
+            person, as_typed = _roster_person(row, allowed, typed, actor)
             if person.pk in seen:
                 raise ValidationError({"id_number": _("同一人员在名单中重复出现")})
             if not (row.get("last14_location") or "").strip():
@@ -306,6 +317,7 @@ def filing_fill(*, actor, enterprise, roster: list[dict], **fields) -> Filing:
                 "last14_location": row["last14_location"].strip()[:100],
                 "health_state": row["health_state"],
                 "is_local": bool(row.get("is_local")),
+                **as_typed,
             }
         )
     if errors:

@@ -118,9 +118,12 @@ def _staff_rows(request, enterprise, filing):
                 for r in prefill
             ],
         )
+    typed = selectors.roster_typed_names(filing=filing)
     for form in formset.forms:
         pk = form["person_id"].value()
         form.person = persons.get(int(pk)) if str(pk).isdigit() else None
+        # The name the enterprise typed, for a person on file elsewhere (never the file's).
+        form.shown_name = typed.get(form.person.pk) or form.person.name if form.person else ""
     return formset
 
 
@@ -136,7 +139,7 @@ def _roster_input(staff, new, upload_rows, replace, carried) -> tuple[list[dict]
         for row in carried:
             rows[row["person"].id_number] = (
                 {"person_id": row["person"].pk, **_row_values(row)},
-                f"名单中的「{row['person'].name}」",
+                f"名单中的「{row.get('name') or row['person'].name}」",
             )
         for form in staff.forms:
             data = form.cleaned_data
