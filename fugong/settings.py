@@ -232,6 +232,11 @@ FUGONG_JOB_QUEUED_HOURS = env_int("FUGONG_JOB_QUEUED_HOURS", 24)
 # Result files (large exports, bulk PDFs: personal data) are deleted this many days after the job ended.
 FUGONG_JOB_FILE_DAYS = env_int("FUGONG_JOB_FILE_DAYS", 7)
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+# An xlsx is a zip: its parts are checked against these before anything is parsed (core.xlsx),
+# so a small upload cannot inflate a worker (a 1 MB file can declare 1 GB of XML).
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
+IMPORT_MAX_ZIP_MEMBERS = env_int("IMPORT_MAX_ZIP_MEMBERS", 500)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # A filing's roster is edited inline: ~6 fields a person, up to a few thousand staff.

@@ -9,7 +9,6 @@ notice and has one answered problem waiting for its confirmation; its filing flo
 """
 
 import datetime as dt
-import io
 import struct
 import zlib
 
@@ -181,17 +180,15 @@ def problems_demo(users: dict, *, own: int, served, other) -> str:
 
 
 def _sheet() -> bytes:
-    from openpyxl import Workbook
+    from fugong.core.xlsx import sheet_bytes
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "防疫物资"
-    sheet.append(["物资", "库存", "可用天数"])
-    for row in (["口罩（只）", "", ""], ["消毒液（公斤）", "", ""], ["体温枪（支）", "", ""]):
-        sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    rows = [
+        ["物资", "库存", "可用天数"],
+        ["口罩（只）", "", ""],
+        ["消毒液（公斤）", "", ""],
+        ["体温枪（支）", "", ""],
+    ]
+    return sheet_bytes(rows, title="防疫物资")
 
 
 def notice_demo(users: dict) -> str:

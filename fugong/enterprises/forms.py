@@ -1,5 +1,6 @@
 """The enterprise form: the same validation for the page, the API and (field by field) the import."""
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,7 @@ from fugong.core.web.forms import KitModelForm
 
 from .choices import Category
 from .models import Enterprise
+from .selectors import credit_code_conflict
 
 BASE_FIELDS = [
     "credit_code",
@@ -116,7 +118,20 @@ class EnterpriseForm(KitModelForm):
             self.fields["medic"].queryset = _same_branch(user, Role.MEDIC)
 
     def clean_credit_code(self):
-        return normalize_code(self.cleaned_data["credit_code"])
+        code = normalize_code(self.cleaned_data["credit_code"])
+        conflict = credit_code_conflict(user=self.user, code=code, exclude_pk=self.instance.pk)
+        if conflict:
+            raise ValidationError(conflict, code="unique")
+        return code
+
+    def validate_unique(self):
+        # The credit code's uniqueness is answered by clean_credit_code, in words that depend on
+        # what the user may see; the model's own message would confirm a registration anywhere.
+        exclude = self._get_validation_exclusions() | {"credit_code"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as exc:
+            self._update_errors(exc)
 
     def clean_legal_rep_phone(self):
         return normalize_mobile(self.cleaned_data["legal_rep_phone"])

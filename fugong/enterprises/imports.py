@@ -19,6 +19,7 @@ from fugong.core.xlsx import Column, RowError, SheetError, read_rows
 
 from .choices import Category, Industry
 from .models import Enterprise
+from .selectors import CODE_OUT_OF_SCOPE, CODE_TAKEN_READ_ONLY
 
 LOOKUP_BATCH = 2000
 EXAMPLE_CODE = "91500109MA00000000"  # the template's example row; skipped when left in the file
@@ -253,9 +254,12 @@ def areas_by_code(codes: Iterable[str]) -> dict[str, Area]:
     return found
 
 
-def existing_by_code(*, user, codes: Iterable[str], lock: bool) -> tuple[dict[str, Enterprise], set[int]]:
-    """Enterprises already registered under these codes, and the ids of those ``user`` may change."""
-    found, changeable = {}, set()
+def existing_by_code(
+    *, user, codes: Iterable[str], lock: bool
+) -> tuple[dict[str, Enterprise], set[int], set[int]]:
+    """Enterprises already registered under these codes, the ids of those ``user`` may change and
+    of those ``user`` may see (the others are answered without naming them)."""
+    found, changeable, visible = {}, set(), set()
     for chunk in _batches(sorted(set(codes))):
         qs = Enterprise.objects.filter(credit_code__in=chunk).select_related("area")
         if lock:
@@ -266,7 +270,12 @@ def existing_by_code(*, user, codes: Iterable[str], lock: bool) -> tuple[dict[st
             .filter(credit_code__in=chunk)
             .values_list("pk", flat=True)
         )
-    return found, changeable
+        visible.update(
+            Enterprise.objects.visible_to(user, "view")
+            .filter(credit_code__in=chunk)
+            .values_list("pk", flat=True)
+        )
+    return found, changeable, visible
 
 
 # --- one row --------------------------------------------------------------------------------------
@@ -336,8 +345,10 @@ class RowChecker:
         areas: dict[str, Area],
         existing: dict[str, Enterprise],
         changeable: set[int],
+        visible: set[int] = frozenset(),
     ):
         self.rule, self.areas, self.existing, self.changeable = rule, areas, existing, changeable
+        self.visible = visible
         self.seen: dict[str, int] = {}
 
     def check(self, number: int, raw: dict) -> tuple[RowPlan | None, list[RowError]]:
@@ -421,7 +432,8 @@ class RowChecker:
             return None
         existing = self.existing.get(code)
         if existing is not None and existing.pk not in self.changeable:
-            fail("credit_code", "该统一社会信用代码已登记，且不在您可修改的范围内")
+            # One answer for every code registered out of sight, naming no other party.
+            fail("credit_code", CODE_TAKEN_READ_ONLY if existing.pk in self.visible else CODE_OUT_OF_SCOPE)
             return None
         return existing
 
@@ -440,8 +452,10 @@ def check_rows(*, user, rows: list[tuple[int, dict]], lock: bool = False) -> Imp
     """Validate every row; rows with an error are reported, never half-kept."""
     areas = areas_by_code(raw.get("area_code", "").strip() for _, raw in rows)
     codes = [normalize_code(raw.get("credit_code", "")) for _, raw in rows]
-    existing, changeable = existing_by_code(user=user, codes=[c for c in codes if c], lock=lock)
-    checker = RowChecker(rule=ScopeRule(user), areas=areas, existing=existing, changeable=changeable)
+    existing, changeable, visible = existing_by_code(user=user, codes=[c for c in codes if c], lock=lock)
+    checker = RowChecker(
+        rule=ScopeRule(user), areas=areas, existing=existing, changeable=changeable, visible=visible
+    )
     plan = ImportPlan(total=len(rows))
     for number, raw in rows:
         row, errors = checker.check(number, raw)

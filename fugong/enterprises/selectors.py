@@ -3,6 +3,7 @@
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext_lazy as _
 
 from fugong.areas.models import Area
 from fugong.core import audit
@@ -14,9 +15,30 @@ from .models import Enterprise
 
 LIST_RELATED = ("area", "commissioner")
 
+# A credit code is a natural key: what a refusal says must not tell whether, or where, it is
+# registered outside the user's sight. One answer for every such case; a duplicate the user can see
+# may be named as one.
+CODE_TAKEN = _("该统一社会信用代码已登记，请勿重复录入")
+CODE_TAKEN_READ_ONLY = _("该统一社会信用代码已登记，且不在您可修改的范围内")
+CODE_OUT_OF_SCOPE = _("该统一社会信用代码无法在您的范围内登记，请联系街镇核实")
+
 
 def enterprise_queryset(*, user, action: str = VIEW) -> QuerySet[Enterprise]:
     return Enterprise.objects.visible_to(user, action)
+
+
+def credit_code_conflict(*, user, code: str, exclude_pk: int | None = None) -> str | None:
+    """Why ``user`` cannot give ``code`` to a new (or another) enterprise, or None when it is free:
+    registered and visible to the user, "already registered"; registered anywhere else, the neutral
+    answer, the same for every other street, branch or role."""
+    taken = Enterprise.objects.filter(credit_code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    pk = taken.values_list("pk", flat=True).first() if code else None
+    if pk is None:
+        return None
+    visible = user is not None and Enterprise.objects.visible_to(user, VIEW).filter(pk=pk).exists()
+    return str(CODE_TAKEN if visible else CODE_OUT_OF_SCOPE)
 
 
 def enterprise_filter(*, user, params, request=None) -> EnterpriseFilter:

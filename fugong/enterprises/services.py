@@ -12,6 +12,7 @@ from fugong.core.xlsx import SheetError
 
 from . import imports, signals
 from .models import Enterprise
+from .selectors import CODE_OUT_OF_SCOPE, credit_code_conflict
 
 
 def _assert_in_scope(*, actor, enterprise: Enterprise) -> None:
@@ -20,13 +21,23 @@ def _assert_in_scope(*, actor, enterprise: Enterprise) -> None:
         raise PermissionDenied(_("该企业（或所选区域、类别）不在您的管辖范围内"))
 
 
-def _save(enterprise: Enterprise) -> None:
+def _clean(*, actor, enterprise: Enterprise) -> None:
+    """The model's validation, with the credit code's uniqueness answered as the actor may hear it."""
+    enterprise.full_clean(validate_unique=False)
+    conflict = credit_code_conflict(user=actor, code=enterprise.credit_code, exclude_pk=enterprise.pk)
+    if conflict:
+        raise ValidationError({"credit_code": conflict})
+
+
+def _save(*, actor, enterprise: Enterprise) -> None:
     try:
         with transaction.atomic():
             enterprise.save()
     except IntegrityError as exc:
-        if "credit_code" in str(exc) or "unique" in str(exc).lower():
-            raise ValidationError({"credit_code": _("该统一社会信用代码已登记，请勿重复录入")}) from exc
+        # Registered by someone else since the check: the same words as the check would give now.
+        conflict = credit_code_conflict(user=actor, code=enterprise.credit_code, exclude_pk=enterprise.pk)
+        if conflict or "credit_code" in str(exc):
+            raise ValidationError({"credit_code": conflict or str(CODE_OUT_OF_SCOPE)}) from None
         raise
 
 
@@ -35,8 +46,8 @@ def enterprise_create(*, actor, **fields) -> Enterprise:
     if not actor.can(ENTERPRISE_CREATE):
         raise PermissionDenied(_("您无权登记企业"))
     enterprise = Enterprise(**fields, created_by=actor, updated_by=actor)
-    enterprise.full_clean()
-    _save(enterprise)
+    _clean(actor=actor, enterprise=enterprise)
+    _save(actor=actor, enterprise=enterprise)
     _assert_in_scope(actor=actor, enterprise=enterprise)
     signals.send_changes([(enterprise.pk, None, signals.rate_key(enterprise))])
     audit.record(
@@ -62,8 +73,8 @@ def enterprise_update(*, actor, enterprise: Enterprise, **changes) -> Enterprise
     for name, value in changes.items():
         setattr(locked, name, value)
     locked.updated_by = actor
-    locked.full_clean()
-    _save(locked)
+    _clean(actor=actor, enterprise=locked)
+    _save(actor=actor, enterprise=locked)
     _assert_in_scope(actor=actor, enterprise=locked)
     moved = _follow(moves={locked.pk: (before_key[0], locked.area_path)})
     signals.send_changes([(locked.pk, before_key, signals.rate_key(locked))])

@@ -195,7 +195,7 @@ def test_out_of_scope_area_and_existing_code_are_row_errors(world, client_for):
     response = post(client_for("street_A"), rows)
     assert error_texts(response) == [
         f"第 2 行 「区域编码」：区域编码「{world.areas['B1'].code}」不存在或不在您的管辖范围内",
-        "第 3 行 「统一社会信用代码」：该统一社会信用代码已登记，且不在您可修改的范围内",
+        "第 3 行 「统一社会信用代码」：该统一社会信用代码无法在您的范围内登记，请联系街镇核实",
     ]
     b_existing.refresh_from_db()
     assert b_existing.name == world.enterprises["B1_commerce"].name
