@@ -115,6 +115,7 @@ PYDANTIC_MESSAGES = {
     "model_type": "请求内容格式不正确",
     "dict_type": "请求内容格式不正确",
     "extra_forbidden": "不支持此字段",
+    "finite_number": "应为有限的数字（不接受 NaN 或 Infinity）",
 }
 
 
@@ -183,6 +184,12 @@ def http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, ValueError):  # JSONDecodeError, UnicodeDecodeError
         return _invalid(request, {"__all__": [PYDANTIC_MESSAGES["json_invalid"]]})
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request, exc):
+    # A number past what a date or an SQLite integer holds: the caller's input, not our crash.
+    return _invalid(request, {"__all__": ["提交的数值超出允许范围"]})
 
 
 @api.exception_handler(Exception)
