@@ -1,7 +1,9 @@
 """The one text policy of every input: the base form, the base API schema and the request guard.
 
 - Unicode is normalised (NFKC): full-width letters and digits become ASCII, compatibility forms
-  their plain letter, so one name is stored one way.
+  their plain letter, so one name is stored one way. Chinese punctuation stays as typed: the
+  full-width comma, brackets and the ideographic space are the typography of Chinese text, not
+  variants of ASCII.
 - Control characters are refused (``\\n``, ``\\r`` and ``\\t`` only in multi-line fields), and so are
   the direction overrides and isolates (they make "甲乙" display as "乙甲": a record that lies about
   its own name), lone surrogates, line separators and the other format characters that have no
@@ -13,6 +15,7 @@ Codes (ID numbers, credit codes, phones) have a stricter rule, in ``validators``
 alphabet, full-width forms folded first (:func:`fold_width`).
 """
 
+import re
 import unicodedata
 
 from django.core.exceptions import ValidationError
@@ -30,7 +33,19 @@ JOINERS = frozenset("\u200c\u200d")  # zero-width (non-)joiner: emoji sequences,
 SEPARATORS = frozenset("\u2028\u2029")  # line and paragraph separators break one-line displays
 # Letters and symbols that draw nothing (Hangul fillers, the blank Braille pattern).
 INVISIBLE = frozenset("\u115f\u1160\u3164\uffa0\u2800")
-INVISIBLE_CATEGORIES = ("Z", "C", "M")  # separators, controls/format, combining marks on their own
+INVISIBLE_CATEGORIES = ("Z", "Cc", "Cf", "Cs", "M")  # separators, controls, format, marks alone
+
+
+# Full-width punctuation and symbols (not letters or digits) and the ideographic space: kept.
+CHINESE_PUNCTUATION = re.compile(
+    "([\u3000" + "".join(chr(c) for c in range(0xFF01, 0xFF61) if not chr(c).isalnum()) + "])"
+)
+
+
+def normalize(value: str) -> str:
+    """NFKC, except for Chinese punctuation (each run between two marks normalised on its own)."""
+    parts = CHINESE_PUNCTUATION.split(value)
+    return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
 def is_refused(char: str, *, multiline: bool = False) -> bool:
@@ -88,7 +103,7 @@ def clean_text(value: str, *, label: str, multiline: bool = False, max_length: i
                 code="text_control",
                 params={"field": label, "char": describe(char)},
             )
-    value = unicodedata.normalize("NFKC", value)
+    value = normalize(value)
     if value.strip() and not has_visible(value):  # blank is "required", the field's own message
         raise ValidationError(
             _("「%(field)s」只含有空白或不可见字符，请填写内容"),

@@ -38,8 +38,41 @@ class JsonObjectParser(Parser):
         return data
 
 
+KIT_ANSWERS = {  # what the kit itself answers, whatever the operation: documented on every one
+    "401": ("ErrorOut", "未登录，或令牌无效、已过期", lambda op: bool(op.get("security"))),
+    "403": ("ErrorOut", "无权执行此操作", lambda op: bool(op.get("security"))),
+    "404": ("ErrorOut", "未找到（或不在您的管辖范围内）", lambda op: _has_in(op, "path")),
+    "422": (
+        "ValidationErrorOut",
+        "提交的数据有误：errors 按字段列出原因",
+        lambda op: bool(op.get("parameters") or op.get("requestBody")),
+    ),
+}
+
+
+def _has_in(operation: dict, where: str) -> bool:
+    return any(p.get("in") == where for p in operation.get("parameters", []))
+
+
 class FugongAPI(NinjaAPI):
-    """NinjaAPI whose root and unknown paths answer in JSON, not with the site's HTML 404 page."""
+    """NinjaAPI whose root and unknown paths answer in JSON, not with the site's HTML 404 page, and
+    whose document names on every operation the answers the kit gives for any of them (bad input,
+    no sign-in, a path id not found), so a client, or a fuzzer, can rely on the documented codes."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (shape, description, applies) in KIT_ANSWERS.items():
+                    if status in responses or not applies(operation):
+                        continue
+                    responses[status] = {"description": description}
+                    if shape in components:
+                        ref = {"schema": {"$ref": f"#/components/schemas/{shape}"}}
+                        responses[status]["content"] = {"application/json": ref}
+        return schema
 
     def _get_urls(self):
         urls = super()._get_urls()
