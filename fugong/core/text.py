@@ -48,6 +48,16 @@ def normalize(value: str) -> str:
     return "".join(part if i % 2 else unicodedata.normalize("NFKC", part) for i, part in enumerate(parts))
 
 
+# Fields holding a code (ID number, credit code, phone, area code …), by the last words of their name:
+# only full-width forms are folded there, so that a superscript or a circled digit, which NFKC would
+# turn into an ASCII digit, stays for the code's validator to refuse.
+CODE_NAME = re.compile(r"(^|_)(id_number|credit_code|code|phone|mobile)$")
+
+
+def is_code_field(name: str) -> bool:
+    return bool(CODE_NAME.search(name))
+
+
 def is_refused(char: str, *, multiline: bool = False) -> bool:
     """Whether ``char`` may not appear in a text field (multi-line or not)."""
     if char in MULTI_LINE_CONTROLS:
@@ -93,9 +103,11 @@ def fold_width(value: str) -> str:
     )
 
 
-def clean_text(value: str, *, label: str, multiline: bool = False, max_length: int | None = None) -> str:
-    """``value`` normalised, or ValidationError naming ``label``. Empty stays empty (required is the
-    field's business)."""
+def clean_text(
+    value: str, *, label: str, multiline: bool = False, max_length: int | None = None, code: bool = False
+) -> str:
+    """``value`` normalised (a ``code`` only width-folded), or ValidationError naming ``label``. Empty
+    stays empty (required is the field's business)."""
     for char in value:
         if is_refused(char, multiline=multiline):
             raise ValidationError(
@@ -103,7 +115,7 @@ def clean_text(value: str, *, label: str, multiline: bool = False, max_length: i
                 code="text_control",
                 params={"field": label, "char": describe(char)},
             )
-    value = normalize(value)
+    value = fold_width(value) if code else normalize(value)
     if value.strip() and not has_visible(value):  # blank is "required", the field's own message
         raise ValidationError(
             _("「%(field)s」只含有空白或不可见字符，请填写内容"),

@@ -7,7 +7,7 @@ from ninja import Schema
 from pydantic import ConfigDict, ValidationInfo, field_validator
 from pydantic.fields import FieldInfo
 
-from ..text import clean_text
+from ..text import clean_text, is_code_field
 
 INT32 = (-(2**31), 2**31 - 1)
 # Fields whose text may run over lines (``"multiline": True`` in a field's json_schema_extra says so
@@ -17,7 +17,6 @@ MULTI_LINE_WORDS = frozenset(
     | {"detail", "plan", "basis", "whereabouts", "location", "symptoms", "measures"}
 )
 VERBATIM_WORDS = ("password", "secret", "token")  # typed as they are: no normalisation, no length
-BOUNDS = (annotated_types.Ge, annotated_types.Gt, annotated_types.Le, annotated_types.Lt)
 
 
 class ErrorOut(Schema):
@@ -38,6 +37,14 @@ def _multiline(name: str, field: FieldInfo) -> bool:
     return bool(extra.get("multiline")) or name.rsplit("_", 1)[-1] in MULTI_LINE_WORDS
 
 
+def _outside_int32(value: int, field: FieldInfo) -> bool:
+    """Past 32 bits on a side where the field declares no bound of its own (``ge=1`` alone still
+    leaves the top at 2**31 - 1: a page number of 10**23 would otherwise reach SQL as an offset)."""
+    lower = any(isinstance(m, annotated_types.Ge | annotated_types.Gt) for m in field.metadata)
+    upper = any(isinstance(m, annotated_types.Le | annotated_types.Lt) for m in field.metadata)
+    return (not lower and value < INT32[0]) or (not upper and value > INT32[1])
+
+
 def apply_policy(value, *, name: str, field: FieldInfo):
     """The text policy on a str (or each str of a list), the 32-bit range on an int whose field
     declares no range of its own. Raises ValueError with the Chinese message."""
@@ -50,16 +57,11 @@ def apply_policy(value, *, name: str, field: FieldInfo):
                 label=field.title or name,
                 multiline=_multiline(name, field),
                 max_length=_max_length(field),
+                code=is_code_field(name),
             )
         except ValidationError as exc:
             raise ValueError(exc.messages[0]) from None
-    bounded = any(isinstance(m, BOUNDS) for m in field.metadata)
-    if (
-        isinstance(value, int)
-        and not isinstance(value, bool)
-        and not bounded
-        and not INT32[0] <= value <= INT32[1]
-    ):
+    if isinstance(value, int) and not isinstance(value, bool) and _outside_int32(value, field):
         raise ValueError(f"「{field.title or name}」应为 {INT32[0]} 到 {INT32[1]} 之间的整数")
     return value
 

@@ -153,7 +153,13 @@ PYDANTIC_MESSAGES = {
 
 
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "paging")]
+    # ("body", "payload", "name") → "name": the source, then the parameter's name, are dropped; a field
+    # that is itself called "body" or "path" (a notice's body) keeps its name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]
+    if parts and parts[0] in ("payload", "filters", "paging"):
+        parts = parts[1:]
     return ".".join(parts) or "__all__"
 
 

@@ -7,7 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db.backends.base.operations import BaseDatabaseOperations
 from django.forms.utils import pretty_name
 
-from ..text import clean_text
+from ..text import clean_text, is_code_field
 
 INT32 = (-(2**31), 2**31 - 1)
 
@@ -44,13 +44,16 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
             field.queryset = queryset.visible_to(user)
 
 
-def _text_to_python(field: forms.CharField, label: str, original):
+def _text_to_python(field: forms.CharField, name: str, label: str, original):
     multiline = isinstance(field.widget, forms.Textarea)
+    code = is_code_field(name)
 
     def to_python(value):
         value = original(value)
         if isinstance(value, str):  # a UUIDField, say, gives no str: nothing to clean
-            value = clean_text(value, label=label, multiline=multiline, max_length=field.max_length)
+            value = clean_text(
+                value, label=label, multiline=multiline, max_length=field.max_length, code=code
+            )
         return value
 
     return to_python
@@ -73,7 +76,7 @@ def apply_input_policy(form: forms.BaseForm) -> None:
     for name, field in form.fields.items():
         if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
             label = str(field.label) if field.label else pretty_name(name)
-            field.to_python = _text_to_python(field, label, field.to_python)
+            field.to_python = _text_to_python(field, name, label, field.to_python)
         elif isinstance(field, forms.IntegerField) and not isinstance(
             field, forms.FloatField | forms.DecimalField
         ):
