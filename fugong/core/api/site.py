@@ -6,6 +6,7 @@ nothing reaches the client as a stack trace. The apps add their routers (``fugon
 
 import json
 import logging
+import re
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -152,6 +153,9 @@ PYDANTIC_MESSAGES = {
 }
 
 
+UNION_MEMBER = re.compile(r"^(float|int|str|bool|none|decimal|date|datetime|uuid|[a-z-]+\[.*\])$")
+
+
 def _field_name(loc) -> str:
     # ("body", "payload", "name") → "name": the source, then the parameter's name, are dropped; a field
     # that is itself called "body" or "path" (a notice's body) keeps its name.
@@ -160,6 +164,8 @@ def _field_name(loc) -> str:
         parts = parts[1:]
     if parts and parts[0] in ("payload", "filters", "paging"):
         parts = parts[1:]
+    # The members of a union (``float | str``) are named in the location: the field is the field.
+    parts = [p for p in parts if not UNION_MEMBER.match(p)]
     return ".".join(parts) or "__all__"
 
 
