@@ -92,7 +92,7 @@ def test_page_refuses_a_non_finite_temperature(phone, temperature):
 
     page = response.content.decode()
     assert response.status_code == 200 and "打卡成功" not in page and "提交打卡" in page
-    assert "请填写体温" in page or "不超过 5 字符" in page  # "Infinity" is also past the 5 characters
+    assert "请填写体温" in page or "「体温（℃）」最多5个字符" in page  # "Infinity" is past the 5 characters
     assert not Checkin.objects.exists()
 
 
