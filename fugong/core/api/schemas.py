@@ -14,7 +14,7 @@ INT32 = (-(2**31), 2**31 - 1)
 # for any other): the last word of the field's name.
 MULTI_LINE_WORDS = frozenset(
     {"note", "notes", "reason", "description", "text", "body", "content", "answer", "comment", "remark"}
-    | {"detail", "plan", "basis", "whereabouts", "location", "symptoms", "measures"}
+    | {"detail", "plan", "basis", "whereabouts", "location", "symptoms", "measures", "appeal", "summary"}
 )
 VERBATIM_WORDS = ("password", "secret", "token")  # typed as they are: no normalisation, no length
 
