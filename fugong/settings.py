@@ -108,6 +108,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "fugong.core.middleware.RequestGuardMiddleware",  # control characters, oversized bodies, ids past 64 bits: 4xx
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "fugong.core.middleware.HtmxSignInMiddleware",  # an HTMX request after sign-out: the whole page to sign-in
 ]

@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from fugong.core.access import CAPABILITIES, USER_MANAGE, Role, scope_kind
-from fugong.core.api import ErrorOut, ValidationErrorOut, api, paginate, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, api, paginate, require
 from fugong.core.masking import mask_phone
 from fugong.core.throttle import client_key, with_retry_after
 
@@ -24,7 +24,7 @@ from .services import LoginError, LoginThrottled, token_issue
 router = Router(tags=["认证"])
 
 
-class TokenIn(Schema):
+class TokenIn(In):
     username: str
     password: str
 
@@ -107,7 +107,7 @@ def me(request):
 # --- one's own password, and the users one manages: the same services as the pages -------------------
 
 
-class PasswordChangeIn(Schema):
+class PasswordChangeIn(In):
     old_password: str = Field(..., min_length=1, max_length=128)
     new_password: str = Field(..., min_length=1, max_length=128)
 
@@ -131,7 +131,7 @@ class UserPage(Schema):
     count: int
 
 
-class UserQuery(Schema):
+class UserQuery(In):
     q: str = Field("", max_length=64, description="用户名或姓名")
     role: Role | None = None
     status: UserStatus | None = None
@@ -145,7 +145,7 @@ SCOPE_CODE_HELP = (
 )
 
 
-class UserIn(Schema):
+class UserIn(In):
     username: str = Field(..., min_length=1, max_length=150)
     full_name: str = Field(..., min_length=1, max_length=64)
     phone: str = Field("", max_length=20)
@@ -155,7 +155,7 @@ class UserIn(Schema):
     password: str = Field(..., min_length=1, max_length=128, description="初始密码；不会出现在任何回答中")
 
 
-class UserPatch(Schema):
+class UserPatch(In):
     """Only the fields given change."""
 
     full_name: str | None = Field(None, min_length=1, max_length=64)
@@ -165,11 +165,11 @@ class UserPatch(Schema):
     department_code: str | None = Field(None, max_length=32)
 
 
-class ActiveIn(Schema):
+class ActiveIn(In):
     active: bool
 
 
-class PasswordResetIn(Schema):
+class PasswordResetIn(In):
     password: str | None = Field(
         None, min_length=1, max_length=128, description="新密码；不填则由系统生成，并只在本次回答中出现一次"
     )

@@ -9,7 +9,7 @@ from ninja.files import UploadedFile
 from pydantic import Field
 
 from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate, require
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError
 
@@ -27,7 +27,7 @@ class AreaOut(Schema):
     parent_code: str | None
 
 
-class AreaQuery(Schema):
+class AreaQuery(In):
     kind: AreaKind | None = Field(
         None, description="只列出此类型：district / street / town / park / community / village / grid"
     )
@@ -79,14 +79,14 @@ class GroupPage(Schema):
     count: int
 
 
-class GroupQuery(Schema):
+class GroupQuery(In):
     q: str = Field("", max_length=64, description="工作组名称、区域或职责")
     kind: GroupKind | None = None
     page: int = Field(1, ge=1, le=100_000)
     page_size: int = Field(50, ge=1, le=500)
 
 
-class GroupIn(Schema):
+class GroupIn(In):
     name: str = Field(..., min_length=1, max_length=100)
     kind: GroupKind
     area_code: str = Field(..., max_length=32, description="负责区域的区划编码（须在管辖范围内）")
@@ -94,7 +94,7 @@ class GroupIn(Schema):
     note: str = Field("", max_length=255)
 
 
-class GroupPatch(Schema):
+class GroupPatch(In):
     """Only the fields given change."""
 
     name: str | None = Field(None, min_length=1, max_length=100)
@@ -104,7 +104,7 @@ class GroupPatch(Schema):
     note: str | None = Field(None, max_length=255)
 
 
-class MemberIn(Schema):
+class MemberIn(In):
     username: str = Field(..., min_length=1, max_length=150)
     duty: MemberDuty = MemberDuty.MEMBER
 

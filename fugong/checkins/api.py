@@ -16,7 +16,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT, Role
-from fugong.core.api import ErrorOut, Session, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, In, Session, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import get_visible_or_404
 from fugong.enterprises.models import Enterprise
@@ -29,7 +29,7 @@ from .wave import AUTH, checkin_out, fast_checkin
 router = Router(tags=["健康打卡"])
 
 
-class CheckinIn(Schema):
+class CheckinIn(In):
     key: str | None = Field(None, description="客户端生成的幂等键（UUID）；也可放在 Idempotency-Key 请求头")
     temperature: float | str = Field(description="体温 ℃，35.0–42.0")
     symptom: str = Field("none", description="none 无 / fever 发热 / cough 咳嗽 / fatigue 乏力 / other 其他")
@@ -80,7 +80,7 @@ class AlertPage(Schema):
     unacknowledged: int
 
 
-class AckIn(Schema):
+class AckIn(In):
     outcome: str = Field("", description="处置结果")
 
 
@@ -98,7 +98,7 @@ class FlagOut(Schema):
     checked_at: dt.datetime | None
 
 
-class SpotCheckIn(Schema):
+class SpotCheckIn(In):
     # Optional in the schema so that a flag out of scope answers 404 before the body is judged.
     result: str = Field("", description="genuine 抽查属实 / scripted 疑似代刷/脚本 / unreachable 联系不上")
     note: str = Field("", max_length=200, description="抽查说明")
@@ -116,20 +116,20 @@ class MissedPage(Schema):
     count: int
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     enterprise_id: int | None = None
     day: dt.date | None = None
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
 
-class AlertQuery(Schema):
+class AlertQuery(In):
     pending: bool = False
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
 
-class MissedQuery(Schema):
+class MissedQuery(In):
     enterprise_id: int
     day: dt.date | None = None
     page: int = Field(1, ge=1)

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from fugong.core.validators import validate_id_number
+from fugong.core.web.forms import KitForm
 
 from .choices import SpotResult, Symptom
 
 
-class IdentifyForm(forms.Form):
+class IdentifyForm(KitForm):
     name = forms.CharField(label=_("姓名"), max_length=32)
     id_number = forms.CharField(
         label=_("身份证号"),
@@ -19,7 +20,7 @@ class IdentifyForm(forms.Form):
         return self.cleaned_data["id_number"].strip().upper()
 
 
-class CheckinForm(forms.Form):
+class CheckinForm(KitForm):
     key = forms.UUIDField(widget=forms.HiddenInput)
     temperature = forms.CharField(
         label=_("体温（℃）"),

@@ -77,6 +77,8 @@ def link_for(*, enterprise) -> EnterpriseLink:
 def parse_temperature(value) -> Decimal:
     try:
         t = Decimal(str(value).strip()).quantize(Decimal("0.1"))
+        if not t.is_finite():  # NaN quantizes to NaN, and then cannot even be compared
+            raise InvalidOperation
     except (InvalidOperation, ValueError, TypeError):
         raise ValidationError({"temperature": _("请填写体温，例如 36.5")}) from None
     if not (Decimal(str(TEMP_MIN)) <= t <= Decimal(str(TEMP_MAX))):

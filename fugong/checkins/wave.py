@@ -20,9 +20,13 @@ those of the operation.
 
 import functools
 import json
+import math
+
+from django.core.exceptions import ValidationError
 
 from fugong.core.access import CHECKIN_SUBMIT
 from fugong.core.api import BearerToken, api
+from fugong.core.text import clean_text
 
 from . import selectors, services
 
@@ -82,7 +86,20 @@ def _payload(request) -> dict | None:
         types = _TYPES.get(name)
         if types is None or not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
             return None
+        if not _clean(name, value):  # NaN, or text the policy would change or refuse: the slow path says so
+            return None
     return data
+
+
+def _clean(name: str, value) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, str):
+        try:
+            return clean_text(value, label=name) == value
+        except ValidationError:
+            return False
+    return True
 
 
 def fast_checkin(run):

@@ -11,16 +11,26 @@ import re
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from .text import describe, fold_width
+
 CREDIT_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 CREDIT_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 ID_CHECK = "10X98765432"
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")  # ASCII digits only: \d matches every script's
 
 
 def normalize_code(value: str) -> str:
-    """Upper-case and strip spaces, as people paste codes from Excel and WeChat."""
-    return re.sub(r"\s+", "", str(value or "")).upper()
+    """Full-width forms folded to ASCII, spaces stripped, ASCII letters upper-cased, as people paste
+    codes from Excel and WeChat. Any other character is kept (not upper-cased: "ß" would become "SS")
+    for the validator to refuse: superscripts and other scripts' digits are not digits of a code."""
+    code = re.sub(r"\s+", "", fold_width(str(value or "")))
+    return "".join(c.upper() if c.isascii() else c for c in code)
+
+
+def _non_ascii(value: str) -> str:
+    """The characters of ``value`` outside ASCII (printable ones as they are, others by code point)."""
+    return "、".join(dict.fromkeys(c if c.isprintable() else describe(c) for c in value if not c.isascii()))
 
 
 def credit_code_check_char(first17: str) -> str:
@@ -30,6 +40,12 @@ def credit_code_check_char(first17: str) -> str:
 
 def validate_credit_code(value: str) -> None:
     code = normalize_code(value)
+    if not code.isascii():
+        raise ValidationError(
+            "统一社会信用代码只能由数字和大写字母组成，含有不允许的字符：%(chars)s",
+            code="credit_chars",
+            params={"chars": _non_ascii(code)},
+        )
     if len(code) != 18:
         raise ValidationError(
             "统一社会信用代码应为18位，当前为%(n)d位", code="credit_length", params={"n": len(code)}
@@ -60,6 +76,12 @@ def id_number_birth_date(value: str) -> dt.date | None:
 
 def validate_id_number(value: str, today: dt.date | None = None) -> None:
     number = normalize_code(value)
+    if not number.isascii():
+        raise ValidationError(
+            "身份证号只能由数字0–9和X组成，含有不允许的字符：%(chars)s",
+            code="id_chars",
+            params={"chars": _non_ascii(number)},
+        )
     if len(number) != 18:
         raise ValidationError("身份证号应为18位，当前为%(n)d位", code="id_length", params={"n": len(number)})
     if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
@@ -73,13 +95,13 @@ def validate_id_number(value: str, today: dt.date | None = None) -> None:
 
 
 def validate_mobile(value: str) -> None:
-    phone = re.sub(r"[\s-]", "", str(value or ""))
-    if phone.startswith("+86"):
-        phone = phone[3:]
+    phone = normalize_mobile(value)
     if not MOBILE_RE.match(phone):
         raise ValidationError("请输入11位手机号码（1开头）", code="mobile")
 
 
 def normalize_mobile(value: str) -> str:
-    phone = re.sub(r"[\s-]", "", str(value or ""))
+    """Full-width digits folded, spaces and dashes stripped, +86 dropped; other scripts' digits kept
+    for ``validate_mobile`` to refuse."""
+    phone = re.sub(r"[\s-]", "", fold_width(str(value or "")))
     return phone[3:] if phone.startswith("+86") else phone

@@ -7,6 +7,7 @@ from django.utils import timezone
 from ninja import Schema
 from pydantic import Field
 
+from fugong.core.api import In
 from fugong.core.masking import mask_phone
 
 from .models import Enterprise
@@ -48,7 +49,7 @@ class EnterprisePage(Schema):
     count: int = Field(description="符合筛选条件的企业总数（不受分页影响）")
 
 
-class EnterpriseIn(Schema):
+class EnterpriseIn(In):
     credit_code: str = Field(description="18位统一社会信用代码")
     name: str
     legal_rep_name: str
@@ -72,7 +73,7 @@ class EnterpriseIn(Schema):
     working_group: int | None = Field(None, description="工作组编号（需有分配权限）")
 
 
-class EnterprisePatch(Schema):
+class EnterprisePatch(In):
     """Only the fields sent are changed; the rest keep their current values."""
 
     credit_code: str | None = None
@@ -95,7 +96,7 @@ class EnterprisePatch(Schema):
     working_group: int | None = None
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     q: str | None = Field(None, description="按名称、信用代码（前缀）或法定代表人搜索")
     area: str | None = Field(None, description="区划编码：该区划及其全部下级")
     category: str | None = Field(None, description="企业类别编码")
@@ -110,7 +111,7 @@ class ListQuery(Schema):
     page_size: int = Field(50, ge=1, le=200, description="每页条数，默认 50，最多 200")
 
 
-class HistoryQuery(Schema):
+class HistoryQuery(In):
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 

@@ -17,7 +17,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate, require
 from fugong.core.masking import mask_id_number, mask_phone
 from fugong.core.scoping import CHANGE
 from fugong.core.xlsx import SheetError
@@ -62,14 +62,14 @@ class PersonOut(PersonItem):
     )
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     q: str | None = Field(None, description="姓名，或完整身份证号 / 完整手机号（精确匹配）")
     area: str | None = Field(None, description="区划编码（管辖范围内）")
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
 
-class PersonIn(Schema):
+class PersonIn(In):
     id_number: str = Field(max_length=24)
     name: str = Field(max_length=32)
     phone: str = Field("", max_length=20)
@@ -77,14 +77,14 @@ class PersonIn(Schema):
     address: str = Field("", max_length=200)
 
 
-class PersonUpdateIn(Schema):
+class PersonUpdateIn(In):
     name: str = Field(max_length=32)
     phone: str = Field("", max_length=20)
     area_code: str
     address: str = Field("", max_length=200)
 
 
-class MergeIn(Schema):
+class MergeIn(In):
     # Optional in the schema so that a record out of scope answers 404 before the body is judged.
     survivor_id: int | None = Field(None, description="保留记录的 id；本记录（路径中的 id）并入其中")
     reason: str = Field("", max_length=200)

@@ -18,7 +18,7 @@ from pydantic import Field
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Department
 from fugong.core.access import PROBLEM_OVERSEE, SUPERVISION_CONFIGURE, Role
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate
 
 from . import policies, selectors, services
 from .choices import ProblemCategory
@@ -88,7 +88,7 @@ class ProblemOut(ProblemItem):
     actions: dict[str, bool] = Field(description="调用者此刻可以执行的操作")
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     status: str | None = Field(None, description="open / in_progress / answered / confirmed / reopened")
     category: str | None = Field(None, description="问题类别编码")
     overdue: bool = False
@@ -101,7 +101,7 @@ class ListQuery(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class ProblemIn(Schema):
+class ProblemIn(In):
     enterprise_id: int | None = Field(None, description="企业管理员可省略（本企业）")
     category: str
     title: str = Field(max_length=100)
@@ -109,7 +109,7 @@ class ProblemIn(Schema):
     green_channel: bool = False
 
 
-class VersionIn(Schema):
+class VersionIn(In):
     version: int | None = Field(None, description="读取诉求时的 version，原样带回")
 
 
@@ -126,7 +126,7 @@ class ExtendIn(VersionIn):
     reason: str = ""
 
 
-class ApproveIn(Schema):
+class ApproveIn(In):
     approve: bool = True
     note: str = Field("", description="不批准时必填")
 
@@ -403,7 +403,7 @@ class DueDaysOut(Schema):
     days: int
 
 
-class DueDaysIn(Schema):
+class DueDaysIn(In):
     category: ProblemCategory
     days: int = Field(..., ge=1, le=90, description="办理时限（工作日）；已登记的诉求保留原时限")
 
@@ -416,7 +416,7 @@ class RuleOut(Schema):
     assignee: str | None = Field(description="承办人用户名")
 
 
-class RuleIn(Schema):
+class RuleIn(In):
     category: ProblemCategory
     area_code: str | None = Field(None, max_length=32, description="街镇或全区（为空）；更具体的区域优先")
     department_code: str = Field(..., min_length=1, max_length=32)

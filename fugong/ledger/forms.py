@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from fugong.accounts.models import User
 from fugong.areas.models import Area, Department
 from fugong.core.access import Role
+from fugong.core.text import MULTI_LINE_MAX
 from fugong.core.web.forms import KitForm
 
 from .choices import ProblemCategory
@@ -50,6 +51,7 @@ class StartForm(VersionForm):
 class AnswerForm(VersionForm):
     answer = forms.CharField(
         label=_("答复内容"),
+        max_length=MULTI_LINE_MAX,
         widget=forms.Textarea(attrs=TEXTAREA),
         help_text=_("办理结果和依据；企业确认后办结"),
     )
@@ -59,6 +61,7 @@ class ExtensionForm(VersionForm):
     days = forms.IntegerField(label=_("延期（工作日）"), min_value=1, max_value=30, initial=3)
     reason = forms.CharField(
         label=_("延期理由"),
+        max_length=MULTI_LINE_MAX,
         widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
         help_text=_("须由上一级审批"),
     )
@@ -92,7 +95,9 @@ class ConfirmForm(VersionForm):
 
 class ReopenForm(VersionForm):
     reason = forms.CharField(
-        label=_("要求重新办理的理由"), widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2})
+        label=_("要求重新办理的理由"),
+        max_length=MULTI_LINE_MAX,
+        widget=forms.Textarea(attrs={**TEXTAREA, "rows": 2}),
     )
 
 

@@ -12,7 +12,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import NOTICE_PUBLISH, NOTICE_RECEIVE
-from fugong.core.api import ErrorOut, ValidationErrorOut, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, require
 from fugong.core.scoping import CHANGE
 from fugong.core.uploads import serve
 
@@ -57,7 +57,7 @@ class NoticePage(Schema):
     count: int
 
 
-class NoticeIn(Schema):
+class NoticeIn(In):
     title: str = Field("", description="标题")
     body: str = Field("", description="正文（纯文本，换行保留）")
     target_area_code: str = Field("", description="发送范围的区划编码（含下级区域），须在本人管辖范围内")
@@ -68,7 +68,7 @@ class NoticeIn(Schema):
     target_key_industry: bool = Field(False, description="仅重点产业企业")
 
 
-class NoticePatch(Schema):
+class NoticePatch(In):
     """Only the fields given change (a draft only)."""
 
     title: str | None = None
@@ -79,11 +79,11 @@ class NoticePatch(Schema):
     target_key_industry: bool | None = None
 
 
-class PublishIn(Schema):
+class PublishIn(In):
     expected_count: int | None = Field(None, description="确认时看到的收件企业数；与当前不符时不发布（422）")
 
 
-class RemindIn(Schema):
+class RemindIn(In):
     only_unread: bool = Field(False, description="只提醒从未打开的企业；默认提醒所有未确认的企业")
 
 
@@ -113,7 +113,7 @@ class ReadListOut(Schema):
     items: list[RecipientOut]
 
 
-class ReadListQuery(Schema):
+class ReadListQuery(In):
     state: ReadState | None = None
     q: str | None = None
     category: str | None = None
@@ -122,7 +122,7 @@ class ReadListQuery(Schema):
     page_size: int = Field(50, ge=1, le=500)
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     q: str | None = None
     status: str | None = None
     page: int = Field(1, ge=1)

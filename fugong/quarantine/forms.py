@@ -138,8 +138,8 @@ class SiteForm(KitForm):
         label=_("所在区域"), queryset=Area.objects.filter(kind__in=["street", "community"])
     )
     address = forms.CharField(label=_("地址"), max_length=200, required=False)
-    rooms = forms.CharField(
-        label=_("房间号"), required=False, help_text=_("以空格或逗号分隔，如 101 102 103")
+    rooms = forms.CharField(  # a hotel's whole list of rooms: longer than the one-line default
+        label=_("房间号"), max_length=5000, required=False, help_text=_("以空格或逗号分隔，如 101 102 103")
     )
 
 

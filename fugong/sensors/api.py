@@ -20,7 +20,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate, require
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_phone
 from fugong.core.scoping import get_visible_or_404
@@ -55,7 +55,7 @@ DENIED = gettext_lazy("您无权管理门磁设备与告警")
 # Device events -----------------------------------------------------------------------------------
 
 
-class EventIn(Schema):
+class EventIn(In):
     event_id: str = Field(
         "", description="设备生成的事件编号：同一设备内唯一，重发时保持不变；1–64位可见字符"
     )
@@ -147,7 +147,7 @@ class DevicePage(Schema):
     count: int
 
 
-class DeviceIn(Schema):
+class DeviceIn(In):
     device_id: str = Field("", description="设备编号，3–64位字母、数字或 . _ : -")
     kind: str = Field("door", description="door 门磁；infrared 红外感应摄像头")
     area_code: str = Field("", description="所属区域的区划编码；不填为本人管辖区域")
@@ -158,22 +158,22 @@ class DeviceSecretOut(DeviceOut):
     secret: str = Field(description="设备密钥，仅此一次显示，平台只保存其摘要，请立即写入设备")
 
 
-class BindIn(Schema):
+class BindIn(In):
     order_id: int | None = Field(None, description="正在执行的居家隔离措施编号")
 
 
-class ActiveIn(Schema):
+class ActiveIn(In):
     # Optional in the schema so that a device out of scope answers 404 before the body is judged.
     active: bool | None = Field(
         None, description="true 启用；false 停用（停用后其上报的事件被拒绝，并自动解绑）"
     )
 
 
-class UnbindIn(Schema):
+class UnbindIn(In):
     reason: str = ""
 
 
-class PageQuery(Schema):
+class PageQuery(In):
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
@@ -344,7 +344,7 @@ class AlertQuery(PageQuery):
     status: str = Field("", description="open 待处置；acknowledged 处置中；closed 已办结；不填为全部")
 
 
-class CloseIn(Schema):
+class CloseIn(In):
     outcome: str = Field(
         "",
         description="at_home 人员在家；turned_back 外出已劝返；false_alarm 误报；device_fault 设备故障；"

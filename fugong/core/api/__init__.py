@@ -3,7 +3,7 @@
 from .auth import BearerToken, Session
 from .guards import require
 from .pagination import paginate
-from .schemas import ErrorOut, ValidationErrorOut
+from .schemas import ErrorOut, In, ValidationErrorOut
 from .site import api
 
-__all__ = ["BearerToken", "ErrorOut", "Session", "ValidationErrorOut", "api", "paginate", "require"]
+__all__ = ["BearerToken", "ErrorOut", "In", "Session", "ValidationErrorOut", "api", "paginate", "require"]

@@ -7,6 +7,7 @@ nothing reaches the client as a stack trace. The apps add their routers (``fugon
 import functools
 import json
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
@@ -41,8 +42,41 @@ class JsonObjectParser(Parser):
         return data
 
 
+KIT_ANSWERS = {  # what the kit itself answers, whatever the operation: documented on every one
+    "401": ("ErrorOut", "未登录，或令牌无效、已过期", lambda op: bool(op.get("security"))),
+    "403": ("ErrorOut", "无权执行此操作", lambda op: bool(op.get("security"))),
+    "404": ("ErrorOut", "未找到（或不在您的管辖范围内）", lambda op: _has_in(op, "path")),
+    "422": (
+        "ValidationErrorOut",
+        "提交的数据有误：errors 按字段列出原因",
+        lambda op: bool(op.get("parameters") or op.get("requestBody")),
+    ),
+}
+
+
+def _has_in(operation: dict, where: str) -> bool:
+    return any(p.get("in") == where for p in operation.get("parameters", []))
+
+
 class FugongAPI(NinjaAPI):
-    """NinjaAPI whose root and unknown paths answer in JSON, not with the site's HTML 404 page."""
+    """NinjaAPI whose root and unknown paths answer in JSON, not with the site's HTML 404 page, and
+    whose document names on every operation the answers the kit gives for any of them (bad input,
+    no sign-in, a path id not found), so a client, or a fuzzer, can rely on the documented codes."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        components = schema.get("components", {}).get("schemas", {})
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, (shape, description, applies) in KIT_ANSWERS.items():
+                    if status in responses or not applies(operation):
+                        continue
+                    responses[status] = {"description": description}
+                    if shape in components:
+                        ref = {"schema": {"$ref": f"#/components/schemas/{shape}"}}
+                        responses[status]["content"] = {"application/json": ref}
+        return schema
 
     def _get_urls(self):
         urls = super()._get_urls()
@@ -145,11 +179,23 @@ PYDANTIC_MESSAGES = {
     "model_type": "请求内容格式不正确",
     "dict_type": "请求内容格式不正确",
     "extra_forbidden": "不支持此字段",
+    "finite_number": "应为有限的数字（不接受 NaN 或 Infinity）",
 }
 
 
+UNION_MEMBER = re.compile(r"^(float|int|str|bool|none|decimal|date|datetime|uuid|[a-z-]+\[.*\])$")
+
+
 def _field_name(loc) -> str:
-    parts = [str(p) for p in loc if p not in ("body", "payload", "query", "path", "filters", "paging")]
+    # ("body", "payload", "name") → "name": the source, then the parameter's name, are dropped; a field
+    # that is itself called "body" or "path" (a notice's body) keeps its name.
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "form", "file", "header", "cookie"):
+        parts = parts[1:]
+    if parts and parts[0] in ("payload", "filters", "paging"):
+        parts = parts[1:]
+    # The members of a union (``float | str``) are named in the location: the field is the field.
+    parts = [p for p in parts if not UNION_MEMBER.match(p)]
     return ".".join(parts) or "__all__"
 
 
@@ -213,6 +259,12 @@ def http_error(request, exc: HttpError):
     if isinstance(exc.__cause__, ValueError):  # JSONDecodeError, UnicodeDecodeError
         return _invalid(request, {"__all__": [PYDANTIC_MESSAGES["json_invalid"]]})
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+@api.exception_handler(OverflowError)
+def overflow(request, exc):
+    # A number past what a date or an SQLite integer holds: the caller's input, not our crash.
+    return _invalid(request, {"__all__": ["提交的数值超出允许范围"]})
 
 
 @api.exception_handler(Exception)

@@ -1,8 +1,15 @@
 """Base forms: styled for Bootstrap, dropdowns narrowed to what the user may see, service errors
-mapped onto fields."""
+mapped onto fields, every text cleaned by the one text policy and every number within its column."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db.backends.base.operations import BaseDatabaseOperations
+from django.forms.utils import pretty_name
+
+from ..text import clean_text, is_code_field
+
+INT32 = (-(2**31), 2**31 - 1)
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError, default: str | None = None) -> None:
@@ -37,6 +44,51 @@ def restrict_choices(form: forms.BaseForm, user) -> None:
             field.queryset = queryset.visible_to(user)
 
 
+def _text_to_python(field: forms.CharField, name: str, label: str, original):
+    multiline = isinstance(field.widget, forms.Textarea)
+    code = is_code_field(name)
+
+    def to_python(value):
+        value = original(value)
+        if isinstance(value, str):  # a UUIDField, say, gives no str: nothing to clean
+            value = clean_text(
+                value, label=label, multiline=multiline, max_length=field.max_length, code=code
+            )
+        return value
+
+    return to_python
+
+
+def column_range(form: forms.BaseForm, name: str) -> tuple[int, int]:
+    """The range of the model column behind ``name`` (a 32-bit integer when there is none): the same
+    on every database, SQLite included, which would store any 64-bit value."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    try:
+        internal = model._meta.get_field(name).get_internal_type() if model else None
+    except FieldDoesNotExist:
+        internal = None
+    return BaseDatabaseOperations.integer_field_ranges.get(internal, INT32)
+
+
+def apply_input_policy(form: forms.BaseForm) -> None:
+    """Every text field cleaned by the text policy (passwords left as typed); every integer field
+    bounded to its column. Floats and decimals are refused non-finite by Django itself."""
+    for name, field in form.fields.items():
+        if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.PasswordInput):
+            label = str(field.label) if field.label else pretty_name(name)
+            field.to_python = _text_to_python(field, name, label, field.to_python)
+        elif isinstance(field, forms.IntegerField) and not isinstance(
+            field, forms.FloatField | forms.DecimalField
+        ):
+            low, high = column_range(form, name)
+            if field.min_value is None:
+                field.min_value = low
+                field.validators.append(MinValueValidator(low))
+            if field.max_value is None:
+                field.max_value = high
+                field.validators.append(MaxValueValidator(high))
+
+
 class KitFormMixin:
     """``user=`` narrows the dropdowns; the form styles itself; ``add_service_errors`` maps a service's
     ValidationError. Subclasses declare model choice fields with their full queryset."""
@@ -48,6 +100,7 @@ class KitFormMixin:
         self.user = user
         if user is not None:
             restrict_choices(self, user)
+        apply_input_policy(self)
         style(self)
 
     def add_service_errors(self, exc: ValidationError) -> None:

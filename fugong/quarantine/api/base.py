@@ -5,9 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Schema
 
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, In, ValidationErrorOut
 
 WRITE = {403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
@@ -26,7 +25,7 @@ def _get(fn, **kwargs) -> Model:
         raise Http404 from None
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
 
 

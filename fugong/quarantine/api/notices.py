@@ -16,7 +16,7 @@ from pydantic import Field
 
 from fugong.core import uploads
 from fugong.core.access import QUARANTINE_MANAGE
-from fugong.core.api import ErrorOut, ValidationErrorOut, api
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, api
 from fugong.core.masking import mask_id_number, mask_name
 from fugong.core.throttle import wait_message, with_retry_after
 
@@ -59,13 +59,13 @@ class NoticeOut(Schema):
     revoke_reason: str
 
 
-class DeliveryIn(Schema):
+class DeliveryIn(In):
     method: str = Field("", description="home 入户送达 / in_person 当面领取 / wechat 微信 / sms 短信")
     with_doctor_id: int | None = Field(None, description="同行的家庭医生（用户 id），可空")
     note: str = ""
 
 
-class OrderIdsIn(Schema):
+class OrderIdsIn(In):
     order_ids: list[int] = Field(default_factory=list, description="隔离措施 id，最多 500 个")
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from ninja import Router, Schema, Status
 
 from fugong.core.access import QUARANTINE_MANAGE, SITE_OPERATE
-from fugong.core.api import ErrorOut, paginate
+from fugong.core.api import ErrorOut, In, paginate
 
 from .. import selectors, services
 from ..models import FollowUp, Order
@@ -54,7 +54,7 @@ class OrderPage(Schema):
     count: int
 
 
-class FollowUpIn(Schema):
+class FollowUpIn(In):
     method: str = ""
     status: str = ""
     temperature: Decimal | None = None
@@ -62,12 +62,12 @@ class FollowUpIn(Schema):
     note: str = ""
 
 
-class ChangeIn(Schema):
+class ChangeIn(In):
     new_end: dt.date | None = None
     reason: str = ""
 
 
-class TransferIn(Schema):
+class TransferIn(In):
     hospital: str = ""
 
 

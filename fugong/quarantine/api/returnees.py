@@ -18,7 +18,7 @@ from pydantic import Field
 
 from fugong.areas.models import Area
 from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, RETURNEE_REGISTER
-from fugong.core.api import ErrorOut, paginate
+from fugong.core.api import ErrorOut, In, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 
 from .. import rules, selectors, services
@@ -74,7 +74,7 @@ class ReturneePage(Schema):
     count: int
 
 
-class ReturneeIn(Schema):
+class ReturneeIn(In):
     id_number: str = ""
     name: str = ""
     phone: str = ""
@@ -89,13 +89,13 @@ class ReturneeIn(Schema):
     employer_id: int | None = None
 
 
-class DecisionIn(Schema):
+class DecisionIn(In):
     measure: str = ""
     days: int | None = None
     reason: str = ""
 
 
-class OrderIn(Schema):
+class OrderIn(In):
     start_date: dt.date | None = None
     responsible_id: int | None = None
     doctor_id: int | None = None
@@ -130,7 +130,7 @@ class RiskAreaOut(Schema):
     effective_to: dt.date | None
 
 
-class RiskAreaIn(Schema):
+class RiskAreaIn(In):
     province: str = ""
     city: str = ""
     district: str = ""
@@ -140,7 +140,7 @@ class RiskAreaIn(Schema):
     note: str = ""
 
 
-class EndIn(Schema):
+class EndIn(In):
     effective_to: dt.date | None = None
 
 
@@ -276,13 +276,13 @@ def issue_order(request, id: int, payload: OrderIn):
     return Status(201, _order(request.user, order.pk))
 
 
-class RuleIn(Schema):
+class RuleIn(In):
     condition: str = Field("", description="high / medium / key / outside_city / any")
     measure: str = Field("", description="centralized / home / monitoring")
     days: int = 0
 
 
-class RuleSetIn(Schema):
+class RuleSetIn(In):
     name: str = ""
     effective_from: dt.date | None = None
     legal_basis: str = ""

@@ -8,7 +8,7 @@ from pydantic import Field
 
 from fugong.accounts.models import User
 from fugong.core.access import QUARANTINE_CONFIGURE, QUARANTINE_MANAGE, SITE_OPERATE
-from fugong.core.api import ErrorOut
+from fugong.core.api import ErrorOut, In
 from fugong.core.masking import mask_name
 
 from .. import selectors, services
@@ -46,7 +46,7 @@ class OccupancyOut(Schema):
     text: str
 
 
-class CheckInIn(Schema):
+class CheckInIn(In):
     room_id: int | None = None
     id_number: str = ""
     checked_registration: bool = False
@@ -54,18 +54,18 @@ class CheckInIn(Schema):
     checked_health: bool = False
 
 
-class SiteIn(Schema):
+class SiteIn(In):
     name: str = ""
     area_id: int | None = None
     address: str = ""
     rooms: list[str] = Field(default_factory=list, description="房间号")
 
 
-class RoomIn(Schema):
+class RoomIn(In):
     number: str = ""
 
 
-class StaffIn(Schema):
+class StaffIn(In):
     username: str = Field("", description="隔离点工作人员账号")
 
 

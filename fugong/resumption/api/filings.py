@@ -15,7 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.core import access
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate
 from fugong.core.masking import mask_id_number, mask_phone
 
 from .. import services
@@ -105,7 +105,7 @@ class FilingOut(FilingItem):
     transitions: list[TransitionOut]
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     status: str | None = Field(None, description="draft / submitted / returned / approved / filed / rejected")
     category: str | None = Field(None, description="企业类别编码")
     overdue: bool = Field(False, description="只看已超时的待审核备案")
@@ -113,7 +113,7 @@ class ListQuery(Schema):
     page_size: int = Field(50, ge=1, le=200)
 
 
-class RosterIn(Schema):
+class RosterIn(In):
     name: str
     id_number: str
     phone: str
@@ -122,7 +122,7 @@ class RosterIn(Schema):
     is_local: bool = True
 
 
-class FilingIn(Schema):
+class FilingIn(In):
     planned_date: dt.date = Field(description="今天起半年以内")
     prevention_plan: str
     masks_stock: int = Field(ge=0)
@@ -140,19 +140,19 @@ class FilingIn(Schema):
 
 # Bodies of actions on one filing are checked after the filing is found, so that a filing out of
 # scope answers 404 whatever the body holds.
-class SubmitIn(Schema):
+class SubmitIn(In):
     signatory_name: str = Field("", description="承诺人（法定代表人或授权人）姓名")
     accept: bool = Field(False, description="须为 true：已阅读并接受当前承诺书")
 
 
-class BulkIn(Schema):
+class BulkIn(In):
     enterprise_ids: list[int] = Field(
         default_factory=list, max_length=500, description="个体工商户、九小场所的 id"
     )
     note: str = Field("", max_length=150, description="备注，如：已上门核实防控措施")
 
 
-class DecideIn(Schema):
+class DecideIn(In):
     decision: str = Field("", description="approve 审核通过 / return 退回修改 / reject 不予复工")
     reason: str = Field("", description="审核意见，必填")
     version: int | None = Field(None, description="读取备案时的 version，原样带回")

@@ -14,7 +14,7 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from fugong.core.access import RATES_VIEW
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, In, ValidationErrorOut
 from fugong.enterprises.choices import Category, Industry
 
 from .. import services
@@ -80,7 +80,7 @@ class TrendOut(Schema):
     items: list[FiguresOut] = Field(description="逐日数据，最后一天为 date；没有晚间快照的日子复工率为 null")
 
 
-class RatesQuery(Schema):
+class RatesQuery(In):
     area: str | None = Field(None, description="区划编码，默认为本人管辖区域（系统管理员为全区）")
     date: str | None = Field(None, description="日期 YYYY-MM-DD，默认为今天，不能晚于今天")
     category: str | None = Field(None, description="企业类别编码；部门人员仅限本部门主管类别")
@@ -200,12 +200,12 @@ class StatusOut(Schema):
     out_of_scope_reason: str
 
 
-class OutOfScopeIn(Schema):
+class OutOfScopeIn(In):
     out_of_scope: bool = Field(True, description="true 不纳入统计 / false 恢复纳入统计")
     reason: str = Field("", max_length=200, description="理由，必填")
 
 
-class StatusIn(Schema):
+class StatusIn(In):
     state: str = Field("", description="suspended 停工整改 / resumed_again 整改后复工")
     reason: str = Field("", max_length=200, description="理由，必填")
 

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.core.access import ENTERPRISE_EXPORT, FILING_SUBMIT, REPORT_MONITOR
-from fugong.core.api import ErrorOut, ValidationErrorOut, paginate, require
+from fugong.core.api import ErrorOut, In, ValidationErrorOut, paginate, require
 from fugong.core.masking import mask_phone
 
 from .. import exports, services
@@ -52,7 +52,7 @@ class ReportPage(Schema):
     count: int = Field(description="符合筛选条件的日报总数（不受分页影响）")
 
 
-class ReportIn(Schema):
+class ReportIn(In):
     date: dt.date | None = Field(None, description="日报日期，只能是今天（默认今天）")
     enterprise_id: int | None = Field(None, description="企业编号，默认本企业；只能是本企业")
     staff_on_duty: int | None = Field(None, description="今日到岗人数，不超过职工总数")
@@ -68,7 +68,7 @@ class ReportIn(Schema):
     problems_note: str = Field("", description="情况说明；发现问题或有健康异常人员时必填")
 
 
-class ListQuery(Schema):
+class ListQuery(In):
     date: str | None = Field(
         None, description="日期 YYYY-MM-DD；官员默认今天，企业管理员不填则列出本企业全部日报"
     )
@@ -78,7 +78,7 @@ class ListQuery(Schema):
     page_size: int = Field(50, ge=1, le=200, description="每页条数，默认 50，最多 200")
 
 
-class MissingQuery(Schema):
+class MissingQuery(In):
     date: str | None = Field(None, description="日期 YYYY-MM-DD，默认今天")
     area: str | None = Field(None, description="区划编码：该区划及其全部下级")
     category: str | None = Field(None, description="企业类别编码")

@@ -15,7 +15,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from fugong.core import access
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, In, ValidationErrorOut
 from fugong.enterprises.choices import Category
 
 from .. import services
@@ -60,12 +60,12 @@ class SettingsOut(Schema):
     commitment_current: str | None = Field(description="今天生效的承诺书版本号")
 
 
-class PolicyIn(Schema):
+class PolicyIn(In):
     mode: str = Field("", description="filing / review")
     review_working_days: int | None = Field(None, description="1–15 个工作日")
 
 
-class ConditionIn(Schema):
+class ConditionIn(In):
     code: str = Field("", description="与已有条件相同的编码即为该条件的新版本")
     title: str = ""
     rule: str = ""
@@ -75,11 +75,11 @@ class ConditionIn(Schema):
     effective_from: dt.date | None = Field(None, description="不早于今天")
 
 
-class ConditionEndIn(Schema):
+class ConditionEndIn(In):
     effective_to: dt.date | None = Field(None, description="最后适用的一天，不早于今天")
 
 
-class CommitmentIn(Schema):
+class CommitmentIn(In):
     version: str = ""
     text: str = ""
     effective_from: dt.date | None = Field(None, description="不早于今天")

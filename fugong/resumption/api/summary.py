@@ -12,7 +12,7 @@ from ninja import Query, Router, Schema, Status
 from ninja.errors import HttpError
 
 from fugong.core.access import RATES_VIEW, RESUMPTION_CONFIGURE
-from fugong.core.api import require
+from fugong.core.api import In, require
 from fugong.core.scoping import get_visible_or_404
 
 from .. import summary
@@ -23,7 +23,7 @@ router = Router(tags=["复工复产"])
 PAGE_SIZE = 50
 
 
-class SummaryQuery(Schema):
+class SummaryQuery(In):
     area: str | None = None
     date: str | None = None
 
@@ -83,12 +83,12 @@ class RunPage(Schema):
     items: list[RunOut]
 
 
-class RunsQuery(Schema):
+class RunsQuery(In):
     date: dt.date | None = None
     page: int = 1
 
 
-class StartIn(Schema):
+class StartIn(In):
     date: dt.date | None = None
 
 

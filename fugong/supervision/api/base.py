@@ -1,10 +1,9 @@
 """Pieces shared by the supervision API: error responses, the reader check, paging."""
 
 from django.core.exceptions import PermissionDenied
-from ninja import Schema
 from pydantic import Field
 
-from fugong.core.api import ErrorOut, ValidationErrorOut
+from fugong.core.api import ErrorOut, In, ValidationErrorOut
 
 from .. import selectors
 
@@ -22,6 +21,6 @@ def _page(qs, page: int, size: int) -> tuple[list, int]:
     return list(qs[(page - 1) * size : page * size]), count
 
 
-class PageQuery(Schema):
+class PageQuery(In):
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)

@@ -12,6 +12,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.core import access
+from fugong.core.api import In
 
 from .. import selectors, services
 from .base import ERRORS, PageQuery, _page, _reader
@@ -19,18 +20,18 @@ from .base import ERRORS, PageQuery, _page, _reader
 router = Router()  # tagged where fugong.supervision.api gathers the parts
 
 
-class ItemIn(Schema):
+class ItemIn(In):
     item_id: int
     result: str = Field(description="pass 符合 / fail 不符合 / na 不适用")
     note: str = ""
 
 
-class FindingIn(Schema):
+class FindingIn(In):
     description: str
     deadline: dt.date = Field(description="不能早于检查日期")
 
 
-class InspectionIn(Schema):
+class InspectionIn(In):
     enterprise_id: int
     date: dt.date
     items: list[ItemIn] = Field(max_length=100)
@@ -38,7 +39,7 @@ class InspectionIn(Schema):
     note: str = ""
 
 
-class FollowupIn(Schema):
+class FollowupIn(In):
     date: dt.date | None = None
     items: list[ItemIn] = Field(default_factory=list, max_length=100)
     findings: list[FindingIn] = Field(default_factory=list, max_length=50)

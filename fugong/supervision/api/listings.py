@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Query, Router, Schema, Status
 
 from fugong.core import access
+from fugong.core.api import In
 
 from .. import selectors, services
 from .base import ERRORS, INELIGIBLE, PageQuery, _page, _reader
@@ -14,12 +15,12 @@ from .base import ERRORS, INELIGIBLE, PageQuery, _page, _reader
 router = Router()  # tagged where fugong.supervision.api gathers the parts
 
 
-class ReasonIn(Schema):
+class ReasonIn(In):
     reason: str = ""
     version: int | None = None
 
 
-class ApproveIn(Schema):
+class ApproveIn(In):
     approve: bool = True
     reason: str = ""
     version: int | None = None

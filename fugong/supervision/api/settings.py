@@ -9,6 +9,7 @@ from ninja import Router, Schema, Status
 from pydantic import Field
 
 from fugong.core import access
+from fugong.core.api import In
 
 from .. import rules, selectors, services
 from ..services.config import DENIED
@@ -31,18 +32,18 @@ class SettingsOut(Schema):
     checklist: list[ChecklistItemOut] = Field(description="今天生效的检查项")
 
 
-class WindowIn(Schema):
+class WindowIn(In):
     window_days: int = Field(..., ge=1, le=3650, description="违规累计期限（天）")
 
 
-class ChecklistItemIn(Schema):
+class ChecklistItemIn(In):
     code: str = Field(..., min_length=1, max_length=32, pattern=r"^[-a-zA-Z0-9_]+$")
     title: str = Field(..., min_length=1, max_length=100)
     effective_from: dt.date | None = Field(None, description="生效日期，默认今天")
     sort_order: int | None = Field(None, ge=0)
 
 
-class ChecklistEndIn(Schema):
+class ChecklistEndIn(In):
     last_day: dt.date | None = Field(None, description="最后使用的一天，默认今天")
 
 

@@ -7,6 +7,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from fugong.core import access
+from fugong.core.api import In
 
 from .. import selectors, services
 from .base import ERRORS, INELIGIBLE, PageQuery, _page, _reader
@@ -14,7 +15,7 @@ from .base import ERRORS, INELIGIBLE, PageQuery, _page, _reader
 router = Router()  # tagged where fugong.supervision.api gathers the parts
 
 
-class ViolationIn(Schema):
+class ViolationIn(In):
     description: str = ""
     finding_id: int | None = None
 
@@ -52,13 +53,13 @@ class ViolationPageOut(Schema):
     count: int
 
 
-class DecideIn(Schema):
+class DecideIn(In):
     step: str = Field("", description="留空即确认系统建议；legal_rep / leader / officer / other")
     reason: str = ""
     version: int | None = None
 
 
-class TextIn(Schema):
+class TextIn(In):
     text: str = ""
 
 
