@@ -19,7 +19,9 @@ class CoreConfig(AppConfig):
     )
     job_kinds = (
         JobKind("core.sweep_uploads", "fugong.core.jobs.builtin.sweep_uploads", _("清理无引用的上传文件")),
-        JobKind("core.sweep_jobs", "fugong.core.jobs.builtin.sweep_jobs", _("清理中断的任务与过期的结果文件")),
+        JobKind(
+            "core.sweep_jobs", "fugong.core.jobs.builtin.sweep_jobs", _("清理中断的任务与过期的结果文件")
+        ),
     )
 
     def ready(self):

@@ -20,17 +20,23 @@ def is_htmx(request) -> bool:
 
 
 class KitView(LoginRequiredMixin, TemplateView):
-    """Signed in (else the login page), holding ``capability`` (else 403), then the page.
+    """Signed in (else the login page), holding ``capability`` — or, for a page several roles share,
+    any one of ``capabilities`` — (else 403), then the page; which rows are reached stays the
+    selectors' (``visible_to``) answer.
 
     ``fragment_template`` answers an HTMX request with the part of the page it swaps."""
 
     capability: str | None = None
+    capabilities: tuple[str, ...] = ()
     fragment_template: str | None = None
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
-        if self.capability and not request.user.can(self.capability):
+        user = request.user
+        if self.capability and not user.can(self.capability):
+            raise PermissionDenied
+        if self.capabilities and not any(user.can(c) for c in self.capabilities):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

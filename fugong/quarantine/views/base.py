@@ -1,5 +1,5 @@
-"""Pieces shared by the quarantine pages: a gate for pages open to several capabilities, a read in
-scope (404), actions."""
+"""Pieces shared by the quarantine pages: a read in scope (404), actions. (A page open to several
+capabilities is a KitView with ``capabilities``.)"""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -7,22 +7,9 @@ from django.http import Http404, HttpResponseRedirect
 
 from fugong.core.actions import run_action
 from fugong.core.scoping import VIEW
-from fugong.core.web.views import KitView, ServiceActionView
+from fugong.core.web.views import ServiceActionView
 
 PAGE_SIZE = 50
-
-
-class AnyCapability(KitView):
-    """KitView for the pages several roles share (site staff, street, district): holding any one of
-    ``capabilities`` lets the user in; which rows they reach is still ``visible_to``'s answer."""
-
-    capabilities: tuple[str, ...] = ()
-
-    def dispatch(self, request, *args, **kwargs):
-        user = request.user
-        if user.is_authenticated and not any(user.can(c) for c in self.capabilities):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
 
 
 def _require(user, *capabilities) -> None:

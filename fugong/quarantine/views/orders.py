@@ -12,7 +12,7 @@ from fugong.core.web.views import ScopedDetailView, ScopedListView, ScopedObject
 from .. import selectors, services
 from ..forms import ChangeEndForm, DeliveryForm, FollowUpForm, ReasonForm, TransferForm
 from ..models import Order, OrderStatus, Stay
-from .base import PAGE_SIZE, AnyCapability, FormAction, _get
+from .base import PAGE_SIZE, FormAction, _get
 
 
 def _detail_url(order) -> str:
@@ -30,7 +30,7 @@ class OrderObject(ScopedObjectMixin):
         return self._object
 
 
-class OrderDetailView(OrderObject, AnyCapability, ScopedDetailView):
+class OrderDetailView(OrderObject, ScopedDetailView):
     capabilities = (QUARANTINE_MANAGE, SITE_OPERATE)
     template_name = "quarantine/order_detail.html"
     context_object_name = "o"

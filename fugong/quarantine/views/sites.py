@@ -16,7 +16,6 @@ from fugong.core.web.views import ScopedDetailView, ServiceActionView, ServiceFo
 from .. import selectors, services
 from ..forms import CheckInForm, SiteForm
 from ..models import Room, Site, Stay
-from .base import AnyCapability
 
 READERS = (QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
 
@@ -25,7 +24,7 @@ def _detail_url(site_id: int) -> str:
     return reverse("quarantine:site_detail", kwargs={"pk": site_id})
 
 
-class SiteListView(AnyCapability, ServiceFormView):
+class SiteListView(ServiceFormView):
     """The sites in scope with their occupancy; the district sets a new one up from the same page."""
 
     capabilities = READERS
@@ -62,7 +61,7 @@ class SiteListView(AnyCapability, ServiceFormView):
         return _detail_url(result.pk)
 
 
-class SiteDetailView(AnyCapability, ScopedDetailView):
+class SiteDetailView(ScopedDetailView):
     capabilities = READERS
     model = Site
     template_name = "quarantine/site_detail.html"

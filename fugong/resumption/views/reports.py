@@ -20,7 +20,7 @@ from .. import exports, services
 from ..forms.reports import DailyReportForm, ReportFilterForm
 from ..rates import DEFINITIONS
 from ..selectors import reports as selectors
-from .base import AnyCapabilityView, DownloadView
+from .base import DownloadView
 
 PAGE_SIZE = 50
 
@@ -211,7 +211,7 @@ class ReportsMissingExportView(DownloadView):
         return exports.missing_export(user=user, queryset=missing, day=filters["day"])
 
 
-class ReportDetailView(ScopedObjectMixin, AnyCapabilityView):
+class ReportDetailView(ScopedObjectMixin, KitView):
     """One report, for an official in scope or the enterprise's own admin."""
 
     capabilities = (access.REPORT_MONITOR, access.FILING_SUBMIT)

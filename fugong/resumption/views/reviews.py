@@ -20,7 +20,7 @@ from .. import services
 from ..choices import FilingStatus
 from ..forms.filings import BulkFilingForm, DecisionForm
 from ..selectors import filings as selectors
-from .base import PAGE_SIZE, AnyCapabilityView
+from .base import PAGE_SIZE
 
 ROSTER_SHOWN = 300
 
@@ -76,7 +76,7 @@ class ReviewOverdueView(KitView):
         return super().get_context_data(groups=groups, page=page, now=timezone.now(), **kwargs)
 
 
-class FilingDetailView(ScopedObjectMixin, AnyCapabilityView):
+class FilingDetailView(ScopedObjectMixin, KitView):
     """One filing for its enterprise, its officials and its reviewers; a reviewer in scope decides it
     here (POST). Out of scope is a 404; a decision from outside the review scope a 403."""
 
