@@ -299,3 +299,30 @@ def test_a_rejected_roster_holds_nobody(world, linked, client_for, api_for):
     save_roster(api_for, [])
     assert not Employment.objects.get(person=linked, enterprise=enterprise).is_active
     assert_gone(world, linked, client_for, api_for)
+
+
+# --- cost -----------------------------------------------------------------------------------------------
+
+
+def test_the_level_is_one_query_and_the_list_does_not_grow_with_staff_rows(world, linked, client_for):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from fugong.health.selectors import person_access
+
+    for who, level in (("ent_admin_A", "employment"), ("community_B", "file"), ("community_A2", "")):
+        with CaptureQueriesContext(connection) as queries:
+            assert person_access(user=world.users[who], person=linked) == level
+        assert len(queries) == 1, who
+    client = client_for("street_A")
+    client.get("/people/")
+    with CaptureQueriesContext(connection) as few:
+        client.get("/people/")
+    for i in range(15):  # staff living in street B, seen by street A through the employment
+        p = resident(world, "B1", 500 + i)
+        Employment.objects.create(person=p, enterprise=world.enterprises["A1_above_scale"])
+        resident(world, "A1", 600 + i)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get("/people/").content.decode()
+    assert "居民514" in page and "居民614" in page
+    assert len(many) == len(few) <= 12
