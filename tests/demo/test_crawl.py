@@ -42,7 +42,7 @@ MIN_ROUTES = {
     "leader": 35,
     "jxw": 41,
     "tiansheng": 84,
-    "chaoyang": 73,
+    "chaoyang": 72,  # its people pages are staff views (edit, merge are the home chain's: health.policies)
     "community": 51,  # no 现场检查 on the industrial firms it sees: it inspects only small businesses
     "grid": 45,
     "commissioner": 30,
