@@ -338,6 +338,18 @@ def assert_refused(client: Client, url: str, data: dict, secrets: list[str], who
         assert_shows_none(response, secrets, where)
 
 
+def assert_linked(client: Client, url: str, data: dict, hidden: list[str], who: str):
+    """A user linked to the row through a relation reads it (GET gets in) and is shown none of what
+    the relation does not open, whatever the method; the caller checks that nothing changed."""
+    for method in METHODS:
+        response = request(client, method, url, data, url.startswith("/api/"))
+        where = f"{who} {method.upper()} {url} → {response.status_code}"
+        assert response.status_code < 500, where
+        if method == "get":
+            assert response.status_code not in REFUSED, f"the linked user is refused: {where}"
+        assert_shows_none(response, hidden, where)
+
+
 # --- the tests -------------------------------------------------------------------------------------------
 
 
@@ -364,6 +376,7 @@ def test_parametrised_route_refuses_outsiders_and_lets_its_insider_in(world, rou
     clients = Clients(world)
     made_by: dict = {}
     cases = []  # (boundary, url, secrets, request body, whether the body is a valid one)
+    linked = []  # (boundary, url, hidden strings, request body): users who reach it through a relation
     for target in targets_of(key):
         for boundary in target.boundaries:
             cache = (target.make, boundary.inside)
@@ -373,6 +386,8 @@ def test_parametrised_route_refuses_outsiders_and_lets_its_insider_in(world, rou
             data = target.data(made) if target.data else payload(world, boundary.inside)
             url = build_url(pattern_route, made)
             cases.append((boundary, url, secrets_of(made), data, bool(target.data)))
+            if boundary.linked:
+                linked.append((boundary, url, target.hidden(made), data))
     # Outsiders use the client of the route (a session for a page, a token for the API); across
     # the street boundary the API is also tried with a session.
     outsiders = [
@@ -388,7 +403,10 @@ def test_parametrised_route_refuses_outsiders_and_lets_its_insider_in(world, rou
     before = fingerprint()
     for boundary, url, found, data, name, client in outsiders:
         assert_refused(client, url, data, found, f"{boundary}: {name}")
-    assert fingerprint() == before, f"{key}: a refused request changed data"
+    for boundary, url, hidden, data in linked:
+        for name in boundary.linked:
+            assert_linked(clients.for_url(name, url), url, data, hidden, f"{boundary}: {name}")
+    assert fingerprint() == before, f"{key}: a refused or linked user's request changed data"
     methods = operation_methods(pattern, key)
     for boundary, url, _found, data, valid in cases:
         client = clients.for_url(boundary.insider, url)
@@ -403,7 +421,8 @@ def test_list_shows_its_insider_one_of_two(world, route):
     url = build_url(pattern_route, {})
     clients = Clients(world)
     for listing, boundary in [(x, b) for x in listings_of(key) for b in x.boundaries]:
-        inside = listing.shows(listing.make(world, boundary.inside))
+        listing_row = listing.make(world, boundary.inside)
+        inside = listing.shows(listing_row)
         across = listing.shows(listing.make(world, boundary.across)) if boundary.across else None
         response = clients.for_url(boundary.insider, url).get(url)
         where = f"{key} {boundary}: {boundary.insider} GET {url} → {response.status_code}"
@@ -416,6 +435,12 @@ def test_list_shows_its_insider_one_of_two(world, route):
             response = clients.for_url(name, url).get(url)
             assert response.status_code < 500, f"{name} GET {url} → {response.status_code}"
             assert_shows_none(response, [inside], f"{key} {boundary}: {name} GET {url}")
+        for name in boundary.linked:  # they list the row, shown only what the relation opens
+            response = clients.for_url(name, url).get(url)
+            where = f"{key} {boundary}: {name} GET {url} → {response.status_code}"
+            assert response.status_code == 200, where
+            assert inside in text_of(response), f"{where} does not show the linked row {inside!r}"
+            assert_shows_none(response, listing.hidden(listing_row), where)
 
 
 @pytest.mark.parametrize("route", PLAIN_ROUTES, ids=route_id)

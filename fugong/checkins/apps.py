@@ -19,6 +19,7 @@ class CheckinsConfig(AppConfig):
             "checkins/_person_checkins.html",
             "fugong.checkins.selectors.person_file_checkins",
             order=20,
+            limited_safe=True,  # the enterprise's own rows: shown to its side (health.policies)
         ),
     )
 

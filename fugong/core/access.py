@@ -197,8 +197,9 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             CHECKIN_SUBMIT,
         }
     ),
+    # PERSON_VIEW for the employer's side: the staff view of its own active staff (health.policies).
     Role.COMMISSIONER: frozenset(
-        _OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE, CHECKIN_MONITOR}
+        _OFFICIAL | {PERSONAL_UNMASK, INSPECT, PROBLEM_REPORT, PROBLEM_HANDLE, CHECKIN_MONITOR, PERSON_VIEW}
     ),
     Role.MEDIC: frozenset({ENTERPRISE_VIEW, AREA_VIEW, PERSON_VIEW, CHECKIN_MONITOR, QUARANTINE_MANAGE}),
     Role.SITE_STAFF: frozenset({SITE_OPERATE}),
@@ -213,6 +214,7 @@ CAPABILITIES: dict[str, frozenset[str]] = {
             NOTICE_RECEIVE,
             CHECKIN_MONITOR,
             RETURNEE_REGISTER,
+            PERSON_VIEW,  # its own active staff, as staff (health.policies)
         }
     ),
     Role.EMPLOYEE: frozenset({CHECKIN_SUBMIT}),

@@ -40,20 +40,25 @@ class Section:
     """A card that another app adds to a page of a lower app (``page``: "person_file", "area_detail").
 
     ``read(user=…, obj=…)`` returns the rows the viewer may see, or None to leave the card out; the
-    app's own ``template`` renders them as ``rows`` (with ``obj``)."""
+    app's own ``template`` renders them as ``rows`` (with ``obj``). ``limited_safe``: the card may
+    also be shown to a viewer who reaches the object only through a narrower relation (a person's
+    employer sees the file's employment-safe cards only — its own check-ins and rosters)."""
 
     page: str
     key: str
     template: str
     read: str
     order: int = 0
+    limited_safe: bool = False
 
 
-def sections(page: str, *, user, obj) -> list[dict]:
-    """The cards of ``page`` for this viewer and object, in order, each with its rows."""
+def sections(page: str, *, user, obj, limited: bool = False) -> list[dict]:
+    """The cards of ``page`` for this viewer and object, in order, each with its rows; ``limited``
+    keeps only the cards that declare themselves ``limited_safe``."""
     cards = []
     for section in sorted(
-        (s for s in contributions("page_sections") if s.page == page), key=lambda s: s.order
+        (s for s in contributions("page_sections") if s.page == page and (s.limited_safe or not limited)),
+        key=lambda s: s.order,
     ):
         rows = reader(section.read)(user=user, obj=obj)
         if rows is not None:

@@ -25,6 +25,7 @@ from fugong.core.xlsx import SheetError
 from . import selectors, services
 from .forms import import_rows
 from .models import Person
+from .policies import FILE
 
 router = Router(tags=["人员档案"])
 
@@ -34,9 +35,13 @@ class PersonItem(Schema):
     name: str
     id_number: str = Field(description="默认脱敏；full=1 且有权限时为完整号码（查看会被记录）")
     phone: str
+    access: str = Field(
+        description="file：居住地社区、街镇可见完整档案；employment：通过本单位在册员工关系可见，"
+        "仅姓名、脱敏号码和本单位的用工信息，居住社区、地址等为 null"
+    )
     area_code: str | None
     area_name: str | None
-    address: str
+    address: str | None
     created_at: dt.datetime
 
 
@@ -55,7 +60,7 @@ class EmployerOut(Schema):
 class PersonOut(PersonItem):
     merged_into: int | None = Field(description="已合并时为保留记录的 id")
     merged_at: dt.datetime | None
-    merge_reason: str
+    merge_reason: str | None
     employers: list[EmployerOut]
     possible_duplicates: list[int] = Field(
         [], description="登记时：同名且手机号相同的已登记人员 id（仅提示，不阻止登记）"
@@ -110,22 +115,34 @@ class ImportOut(Schema):
     errors: list[RowErrorOut]
 
 
-def _item(p: Person, full: bool = False) -> dict:
-    return {
+def _item(p: Person, level: str, full: bool = False) -> dict:
+    """One person as the viewer's level shows them (health.policies): the home and the file only at
+    FILE level, full numbers only there and only on request."""
+    item = {
         "id": p.pk,
         "name": p.name,
         "id_number": p.id_number if full else mask_id_number(p.id_number),
         "phone": p.phone if full else mask_phone(p.phone),
-        "area_code": p.area.code if p.area_id else None,
-        "area_name": p.area.name if p.area_id else None,
-        "address": p.address,
+        "access": level,
+        "area_code": None,
+        "area_name": None,
+        "address": None,
         "created_at": p.created_at,
     }
+    if level == FILE:
+        item.update(
+            area_code=p.area.code if p.area_id else None,
+            area_name=p.area.name if p.area_id else None,
+            address=p.address,
+        )
+    return item
 
 
 def _detail(user, person: Person, full: bool = False) -> dict:
-    # A registration linked out of scope (services.registration_answer) answers with what was typed.
+    # A registration linked out of scope (services.registration_answer) answers with what was typed,
+    # as a new person's registration answers its registrant: at file level, with no employers.
     linked = getattr(person, "linked", False)
+    level = FILE if linked else selectors.person_access(user=user, person=person)
     employers = [
         {
             "enterprise_id": e.enterprise_id,
@@ -133,13 +150,14 @@ def _detail(user, person: Person, full: bool = False) -> dict:
             "is_local": e.is_local,
             "is_active": e.is_active,
         }
-        for e in ([] if linked else selectors.person_employments(user=user, person=person))
+        for e in ([] if linked else selectors.person_employments(user=user, person=person, level=level))
     ]
+    file = level == FILE
     return {
-        **_item(person, full),
+        **_item(person, level, full and file),
         "merged_into": person.merged_into_id,
-        "merged_at": person.merged_at,
-        "merge_reason": person.merge_reason,
+        "merged_at": person.merged_at if file else None,
+        "merge_reason": person.merge_reason if file else None,
         "employers": employers,
     }
 
@@ -161,7 +179,7 @@ def list_persons(request, q: Query[ListQuery]):
     require(request.user, PERSON_VIEW, _("您无权查看人员档案"))
     f = selectors.PersonFilter(q=(q.q or "").strip()[:64], area=(q.area or "").strip()[:32])
     rows, count = paginate(selectors.person_list(user=request.user, f=f), q.page, q.page_size)
-    return {"items": [_item(p) for p in rows], "count": count}
+    return {"items": [_item(p, p.access_level) for p in rows], "count": count}
 
 
 @router.get(
@@ -254,6 +272,8 @@ def get_person(request, pk: int, full: bool = False):
     person = selectors.person_get(user=user, pk=pk)
     if full:
         require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
+        if selectors.person_access(user=user, person=person) != FILE:  # a staff view reveals nothing
+            raise PermissionDenied(_("您无权查看完整个人信息"))
         services.person_reveal(actor=user, person=person)
     return _detail(user, person, full=full)
 
@@ -263,12 +283,12 @@ def get_person(request, pk: int, full: bool = False):
     response={200: RevealOut, 403: ErrorOut, 404: ErrorOut},
     summary="显示完整信息（留痕）",
     description="返回完整的身份证号和手机号，仅限有权查看完整个人信息的角色；每次查看都记入个人信息查看记录。"
-    "管辖范围外的人员返回 404。",
+    "管辖范围外的人员，以及仅通过本单位在册员工关系可见的人员，返回 404。",
 )
 def reveal_person(request, pk: int):
     user = request.user
     require(user, PERSON_VIEW, _("您无权查看人员档案"))
-    person = selectors.person_get(user=user, pk=pk)
+    person = selectors.person_get(user=user, pk=pk, action=FILE)  # the file's numbers: its chain only
     require(user, PERSONAL_UNMASK, _("您无权查看完整个人信息"))
     return services.person_reveal(actor=user, person=person)
 

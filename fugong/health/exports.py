@@ -1,5 +1,9 @@
 """The registry export: the list the user sees, masked unless a role allowed to unmask asks for the
 full numbers — and then the export is logged with its row count. Watermarked with who and when.
+
+Only FILE-level rows (health.policies): the persons of the exporter's own home chain. A person seen
+only through an active employment is listed on the page (masked, without home), never exported
+here, so a bulk file of a district's people never gathers other communities' residents.
 Not capped: above ``settings.FUGONG_EXPORT_INLINE_ROWS`` rows the same file is written by a job
 (core.jobs) and downloaded from 我的任务."""
 
@@ -84,7 +88,7 @@ def run_export_job(job) -> dict:
     if user is None or not user.is_active or not user.can(PERSON_MANAGE):
         raise JobError(_("发起人已无权导出人员档案"))
     f = PersonFilter.from_params(QueryDict(job.params.get("query", "")))
-    queryset = person_list(user=user, f=f)
+    queryset = person_list(user=user, f=f, files_only=True)
     total = queryset.count()
     full = wants_full(user, bool(job.params.get("full")))
     handle, filename, count = _write(

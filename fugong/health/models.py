@@ -3,10 +3,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from fugong.core.access import Role
 from fugong.core.models import TimeStampedModel, pattern_index
 from fugong.core.scoping import ScopedManager, subtree_q
 from fugong.core.validators import validate_id_number, validate_mobile
+
+from .policies import OWNERS
 
 
 class Person(TimeStampedModel):
@@ -82,28 +83,12 @@ class Person(TimeStampedModel):
 
     @classmethod
     def scope_filter(cls, user, action):
-        """Residents of one's area, or staff of an enterprise one may see (or change).
+        """The person policy (health.policies): "view" is the union of the home community chain
+        (the file) and an active employment at an enterprise one sees (the staff view, rendered
+        with less); "change" is the home chain's street and community officers only."""
+        from .policies import PERSON
 
-        Street and community officers register and correct the residents of their area, so the
-        area grants "change" too; the district leader's area grant is for viewing only.
-        """
-        if user.is_sysadmin:
-            return Q()
-        from fugong.enterprises.models import Enterprise
-
-        staff = Q(
-            pk__in=Employment.objects.filter(
-                enterprise__in=Enterprise.objects.visible_to(user, action)
-            ).values("person_id")
-        )
-        if user.role in {Role.DISTRICT_LEADER, Role.STREET_OFFICER, Role.COMMUNITY_WORKER}:
-            area = subtree_q(user.area_scope_path)
-            if area is None or (action != "view" and user.role == Role.DISTRICT_LEADER):
-                return staff
-            return staff | area
-        if user.role in {Role.ENTERPRISE_ADMIN, Role.COMMISSIONER, Role.MEDIC, Role.DEPARTMENT_OFFICER}:
-            return staff
-        return None
+        return PERSON.scope_filter(user, action, cls)
 
 
 class Employment(models.Model):
@@ -129,8 +114,9 @@ class Employment(models.Model):
         return f"{self.person} @ {self.enterprise}"
 
 
-# Roles whose area grant owns the files of the residents under it (register, correct, review).
-OWNING_ROLES = frozenset({Role.STREET_OFFICER, Role.COMMUNITY_WORKER})
+# Roles whose area grant owns the files of the residents under it (register, correct, review): the
+# policy's CHANGE grant (health.policies.OWNERS), one definition.
+OWNING_ROLES = OWNERS
 
 
 class DiscrepancySource(models.TextChoices):

@@ -15,6 +15,7 @@ from fugong.core.scoping import CHANGE, VIEW
 from fugong.core.validators import id_number_check_digit, normalize_code, normalize_mobile
 
 from .models import Employment, Person
+from .policies import EMPLOYMENT, FILE, NONE, level_expression
 
 
 @dataclass(frozen=True)
@@ -44,9 +45,12 @@ def _search(qs: QuerySet, q: str) -> QuerySet:
     return qs.filter(name__icontains=q)
 
 
-def person_list(*, user, f: PersonFilter = PersonFilter()) -> QuerySet:
-    """Living records (tombstones left out) in the viewer's scope, newest first."""
-    qs = Person.objects.visible_to(user, VIEW).filter(merged_into__isnull=True)
+def person_list(*, user, f: PersonFilter = PersonFilter(), files_only: bool = False) -> QuerySet:
+    """Living records (tombstones left out) in the viewer's scope, newest first; each row carries
+    ``access_level`` (FILE or EMPLOYMENT, health.policies), so a staff row is rendered as such.
+    ``files_only``: the FILE-level rows alone (the registry export)."""
+    qs = Person.objects.visible_to(user, FILE if files_only else VIEW).filter(merged_into__isnull=True)
+    qs = qs.annotate(access_level=level_expression(user))
     if f.area:
         area = Area.objects.visible_to(user).filter(code=f.area).first()
         qs = qs.filter(area_path__startswith=area.path) if area else qs.none()
@@ -55,13 +59,15 @@ def person_list(*, user, f: PersonFilter = PersonFilter()) -> QuerySet:
 
 
 def person_get(*, user, pk, action: str = VIEW) -> Person:
-    """One visible person; a merged record is visible to whoever sees the record it went into."""
+    """One person the user reaches for ``action`` (VIEW, FILE or CHANGE: health.policies); a merged
+    record is visible to whoever sees the record it went into."""
     visible = Person.objects.visible_to(user, action)
     try:
         return visible.get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         pass
-    tombstone = Person.objects.filter(pk=pk, merged_into__in=visible).first() if action == VIEW else None
+    readable = action in (VIEW, FILE)
+    tombstone = Person.objects.filter(pk=pk, merged_into__in=visible).first() if readable else None
     if tombstone is None:
         raise Http404
     return tombstone
@@ -94,9 +100,25 @@ def _visible_enterprises(user):
     return Enterprise.objects.visible_to(user, VIEW)
 
 
-def person_employments(*, user, person: Person) -> list[Employment]:
-    """Employers the viewer may see (an employer outside their scope stays unnamed)."""
+def person_access(*, user, person: Person) -> str:
+    """The viewer's level on this person (health.policies: FILE, EMPLOYMENT or NONE), in one query.
+    A merged record (a tombstone) has no scope of its own: the level is that on its survivor."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NONE
+    pk = person.merged_into_id or person.pk
+    level = (
+        Person.objects.filter(pk=pk).annotate(level=level_expression(user)).values_list("level", flat=True)
+    )
+    return next(iter(level), NONE)
+
+
+def person_employments(*, user, person: Person, level: str = FILE) -> list[Employment]:
+    """Employers the viewer may see (an employer outside their scope stays unnamed); at the
+    EMPLOYMENT level only the active employments there — the one the relation rests on, not the
+    person's other or past employers."""
     qs = person.employments.filter(enterprise__in=_visible_enterprises(user))
+    if level != FILE:
+        qs = qs.filter(is_active=True) if level == EMPLOYMENT else qs.none()
     return list(qs.select_related("enterprise").order_by("-is_active", "-since"))
 
 

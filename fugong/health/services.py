@@ -218,6 +218,16 @@ def employment_ensure(*, person: Person, enterprise, is_local: bool) -> Employme
     return employment
 
 
+def employment_end(*, person_ids, enterprise) -> int:
+    """End these persons' employments at ``enterprise`` (kept, ``is_active=False``: the staff list's
+    history); an ended employment opens nothing of the person any more (health.policies)."""
+    if not person_ids:
+        return 0
+    return Employment.objects.filter(enterprise=enterprise, person_id__in=person_ids, is_active=True).update(
+        is_active=False
+    )
+
+
 def _require_manage(actor) -> None:
     if not actor.can(PERSON_MANAGE):
         raise PermissionDenied

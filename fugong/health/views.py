@@ -28,6 +28,7 @@ from fugong.core.xlsx import SheetError, template_response
 from . import exports, selectors, services
 from .forms import IMPORT_COLUMNS, MergeForm, PersonForm, import_rows
 from .models import DiscrepancyResolution, DiscrepancyStatus, Person, PersonDiscrepancy
+from .policies import FILE
 
 PAGE_SIZE = 50
 ERRORS_SHOWN = 200
@@ -53,11 +54,13 @@ class PersonListView(KitView):
 @capability_required(PERSON_MANAGE)
 @require_GET
 def person_export(request):
-    """The filtered list as xlsx, masked; ``full=1`` for a role allowed to unmask, logged."""
+    """The filtered list as xlsx, masked; ``full=1`` for a role allowed to unmask, logged. Only the
+    files of the viewer's home chain (FILE level): staff seen through an employment are not exported
+    here — an employer's staff list is its roster (exports.py)."""
     user = request.user
     f = selectors.PersonFilter.from_params(request.GET)
     full = exports.wants_full(user, request.GET.get("full") == "1")
-    queryset = selectors.person_list(user=user, f=f)
+    queryset = selectors.person_list(user=user, f=f, files_only=True)
     if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
         job = exports.person_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
         return queued_response(request, job, rows=rows)
@@ -152,7 +155,15 @@ class PersonDetailView(ScopedDetailView):
 
     def get_context_data(self, **kwargs):
         user, person = self.request.user, self.get_object()
+        level = selectors.person_access(user=user, person=person)
+        if level != FILE:  # the staff view (health.policies): name, masked numbers, its own cards
+            return super().get_context_data(
+                level=level,
+                employments=selectors.person_employments(user=user, person=person, level=level),
+                sections=sections("person_file", user=user, obj=person, limited=True),
+            )
         return super().get_context_data(
+            level=level,
             revealed=self.revealed,
             employments=selectors.person_employments(user=user, person=person),
             sections=sections("person_file", user=user, obj=person),  # cards of the apps above
@@ -173,6 +184,12 @@ class PersonRevealView(PersonDetailView):
         if request.user.is_authenticated and not request.user.can(PERSON_VIEW):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self):
+        """Only the file is revealed: a person seen through an employment is not found here."""
+        if not hasattr(self, "_object"):
+            self._object = selectors.person_get(user=self.request.user, pk=self.kwargs["pk"], action=FILE)
+        return self._object
 
     def post(self, request, *args, **kwargs):
         self.revealed = services.person_reveal(actor=request.user, person=self.get_object())

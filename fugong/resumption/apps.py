@@ -19,6 +19,7 @@ class ResumptionConfig(AppConfig):
             "resumption/_person_rosters.html",
             "fugong.resumption.selectors.filings.person_file_rosters",
             order=10,
+            limited_safe=True,  # the enterprise's own rows: shown to its side (health.policies)
         ),
     )
 

@@ -42,9 +42,9 @@ MIN_ROUTES = {
     "leader": 35,
     "jxw": 41,
     "tiansheng": 84,
-    "chaoyang": 73,
+    "chaoyang": 72,  # its people pages are staff views (edit, merge are the home chain's: health.policies)
     "community": 51,  # no 现场检查 on the industrial firms it sees: it inspects only small businesses
-    "grid": 45,
+    "grid": 44,  # like chaoyang: the staff it sees live outside its grid (no edit, merge)
     "commissioner": 30,
     "medic": 24,
     "site": 4,

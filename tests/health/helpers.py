@@ -24,8 +24,11 @@ def person(world, area_key: str, seq: int, *, name: str = "", phone: str = "") -
     )
 
 
-def staff(world, enterprise_key: str, seq: int) -> Person:
-    p = Person.objects.create(id_number=id_no(seq), name=f"员工{seq}", phone=fake.mobile(seq))
+def staff(world, enterprise_key: str, seq: int, *, home: str | None = None) -> Person:
+    """A member of the enterprise's staff, living in ``home`` (an area key; by default the
+    enterprise's own community, whose chain holds the file — health.policies)."""
+    area = world.areas[home] if home else world.enterprises[enterprise_key].area
+    p = Person.objects.create(id_number=id_no(seq), name=f"员工{seq}", phone=fake.mobile(seq), area=area)
     Employment.objects.create(person=p, enterprise=world.enterprises[enterprise_key])
     return p
 

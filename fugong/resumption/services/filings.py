@@ -99,8 +99,14 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
 
     ``roster`` rows are dicts with ``person`` (health.Person), ``last14_location``, ``health_state``
     and ``is_local``; the staff list of the enterprise is updated from them (collect once).
+
+    The staff list follows the roster both ways, since an active employment opens the person's staff
+    view to the enterprise's side (health.policies): a person added is on the staff list; a person
+    taken off this roster leaves it (their Employment ends) unless a roster of another filing of the
+    same enterprise that is still open (draft, submitted, returned) or in force (approved, filed)
+    holds them — a rejected filing's roster holds nobody.
     """
-    from fugong.health.services import employment_ensure
+    from fugong.health.services import employment_end, employment_ensure
 
     if actor.role != Role.ENTERPRISE_ADMIN or actor.scope_enterprise_id != enterprise.pk:
         raise PermissionDenied(_("只有本企业管理员可以填报复工备案"))
@@ -118,7 +124,8 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
         filing = Filing.objects.select_for_update().get(pk=filing.pk, enterprise=enterprise)
         if filing.status not in (FilingStatus.DRAFT, FilingStatus.RETURNED):
             raise ValidationError(_("该备案已提交，不能再修改"))
-        before = _picture(filing, list(filing.roster.values_list("person_id", flat=True)))
+        kept = list(filing.roster.values_list("person_id", flat=True))
+        before = _picture(filing, kept)
     for name, value in fields.items():
         setattr(filing, name, value)
     filing.updated_by = actor
@@ -132,6 +139,9 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
     RosterEntry.objects.bulk_create([RosterEntry(filing=filing, **row) for row in roster])
     for row in roster:
         employment_ensure(person=row["person"], enterprise=enterprise, is_local=row["is_local"])
+    if before:
+        removed = set(kept) - {row["person"].pk for row in roster}
+        employment_end(person_ids=removed - _held_elsewhere(filing, removed), enterprise=enterprise)
     audit.record(
         actor=actor,
         obj=filing,
@@ -140,6 +150,19 @@ def filing_save(*, actor, enterprise, filing: Filing | None = None, roster: list
         after=_picture(filing, [row["person"].pk for row in roster]),
     )
     return filing
+
+
+ROSTER_HOLDS = [*OPEN_FILING, FilingStatus.APPROVED, FilingStatus.FILED]
+
+
+def _held_elsewhere(filing: Filing, person_ids: set[int]) -> set[int]:
+    """Of ``person_ids``, those on the roster of another open or in-force filing of the enterprise."""
+    if not person_ids:
+        return set()
+    others = RosterEntry.objects.filter(
+        filing__enterprise_id=filing.enterprise_id, filing__status__in=ROSTER_HOLDS, person_id__in=person_ids
+    ).exclude(filing=filing)
+    return set(others.values_list("person_id", flat=True))
 
 
 @transaction.atomic
