@@ -3,7 +3,7 @@
 import datetime as dt
 
 from fugong.core import fake
-from fugong.health.models import Employment, Person
+from fugong.health.models import DiscrepancySource, Employment, Person, PersonDiscrepancy
 from tests.scope import COMMUNITY, RELATION, RELATION_CHANGE, RELATION_ENDED, STREET, Listing, Target
 
 
@@ -58,6 +58,26 @@ def name(row) -> str:
     return row.name
 
 
+def discrepancy(world, side) -> PersonDiscrepancy:
+    """Someone of another street typed the side's resident's ID number with another name (登记核实):
+    the resident's home chain reviews it; nobody else, the registrant included, sees it."""
+    resident = person(world, side)
+    made, _ = PersonDiscrepancy.objects.get_or_create(
+        person=resident,
+        typed_name=f"{resident.name}别名",
+        defaults={
+            "source": DiscrepancySource.PERSON_CREATE,
+            "typed_id_number": resident.id_number,
+            "name_differs": True,
+        },
+    )
+    return made
+
+
+def typed(row) -> str:
+    return row.typed_name
+
+
 # Residents are the street's and the community's; staff are seen as staff by the employer's side
 # while the employment lasts (health.policies).
 PERSON = (
@@ -78,6 +98,9 @@ TARGETS = {
     "api-1.0.0:update_person": PERSON,
     "api-1.0.0:merge_person": PERSON_CHANGE,
     "api-1.0.0:reveal_person": PERSON_CHANGE,
+    # The review of a registration by a known ID number: the home chain's alone.
+    "health:discrepancy_detail": Target(discrepancy, STREET, COMMUNITY),
+    "api-1.0.0:resolve_discrepancy": Target(discrepancy, STREET, COMMUNITY),
 }
 # Lists show staff rows masked and without the home; the export holds the home chain's files only.
 LISTED = (
@@ -88,6 +111,8 @@ LISTED = (
 LISTS = {
     "health:person_list": LISTED,
     "api-1.0.0:list_persons": LISTED,
+    "health:discrepancy_list": Listing(discrepancy, typed, STREET, COMMUNITY),
+    "api-1.0.0:list_discrepancies": Listing(discrepancy, typed, STREET, COMMUNITY),
     "health:person_export": (
         Listing(person, name, STREET, COMMUNITY),
         Listing(linked_person, name, RELATION_CHANGE, RELATION_ENDED),
