@@ -369,13 +369,13 @@ class DiscrepancyPage(Schema):
     count: int
 
 
-class DiscrepancyQuery(Schema):
+class DiscrepancyQuery(In):
     status: str | None = Field(None, description="open / resolved / rejected；默认全部")
     page: int = Field(1, ge=1)
     page_size: int = Field(50, ge=1, le=200)
 
 
-class ResolveIn(Schema):
+class ResolveIn(In):
     resolution: str = Field(
         "", description="accept（采用登记的姓名和手机号）/ keep（保留档案）/ different（非同一人）"
     )
