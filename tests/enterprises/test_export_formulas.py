@@ -44,7 +44,7 @@ def test_the_api_export_is_the_same_writer(world, api_for):
 
 def test_a_control_character_in_a_name_does_not_break_the_export(world, client_for, caplog):
     Enterprise.objects.filter(pk=world.enterprises["A1_commerce"].pk).update(
-        name=CONTROL_NAME, address="地址\x00\x0b末尾"
+        name=CONTROL_NAME, address="地址\x01\x0b末尾"
     )
     content = body(client_for("street_A").get(URL))
     written = values(content)
