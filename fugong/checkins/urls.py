@@ -4,8 +4,8 @@ from . import views
 
 app_name = "checkins"
 urlpatterns = [
-    path("e/<str:code>/", views.checkin, name="checkin"),
-    path("mine/", views.mine, name="mine"),
+    path("e/<str:code>/", views.CheckinView.as_view(), name="checkin"),
+    path("mine/", views.MineView.as_view(), name="mine"),
     path("enterprise/<int:pk>/link/", views.EnterpriseLinkView.as_view(), name="enterprise_link"),
     path("alerts/", views.AlertListView.as_view(), name="alerts"),
     path("alerts/<int:pk>/ack/", views.AlertAckView.as_view(), name="alert_ack"),

@@ -15,11 +15,10 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views import View
 
 from fugong.core.access import CHECKIN_MONITOR, CHECKIN_SUBMIT
 from fugong.core.client import client_ip
-from fugong.core.decorators import capability_required
 from fugong.core.scoping import CHANGE, VIEW
 from fugong.core.throttle import wait_message, with_retry_after
 from fugong.core.web.forms import apply_service_errors
@@ -37,133 +36,145 @@ PAGE_SIZE = 50
 security_log = logging.getLogger("fugong.checkins.security")
 
 
-def _remembered(request, link):
-    """The person this phone (or this account) identified as, if still on the staff list."""
-    identity = selectors.identity_of(request.user)
-    if identity is not None and identity.enterprise_id == link.enterprise_id:
-        return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=identity.person_id)
-    raw = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
-    if raw and raw.isdigit():
-        return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=int(raw))
-    return None
+class CheckinView(View):
+    """The phone check-in behind the QR link: public on purpose (no sign-in — the phone identifies by
+    name and ID number, remembered in a signed cookie), guesses throttled by ``throttles``; so a plain
+    Django View, not a KitView. GET and POST both answer the page; ``?proxy=1`` checks in for someone else."""
 
+    http_method_names = ["get", "post"]
 
-def _record(request, link, form, person_id, *, proxy=False, proxy_person=None):
-    d = form.cleaned_data
-    proxy_user = request.user if proxy else None
-    return services.checkin_record(
-        person_id=person_id,
-        enterprise_id=link.enterprise_id,
-        key=d["key"],
-        temperature=d["temperature"],
-        symptom=d["symptom"],
-        risk_contact=d["risk_contact"],
-        whereabouts=d["whereabouts"],
-        proxy_user=proxy_user,
-        proxy_person_id=getattr(proxy_person, "pk", None),
-    )
+    def get(self, request, code):
+        return self.page(request, code)
 
+    def post(self, request, code):
+        return self.page(request, code)
 
-@require_http_methods(["GET", "POST"])
-def checkin(request, code):
-    link = selectors.link_by_token(code)
-    if link is None:
-        raise Http404
-    person = _remembered(request, link)
-    action = request.POST.get("action")
-    if request.method == "POST" and action == "forget":
-        response = redirect(request.path)
-        response.delete_cookie(COOKIE)
-        return response
-    if request.GET.get("proxy"):
-        return _proxy(request, link, person)
-    if person is None:
-        return _identify(request, link)
-    form = CheckinForm(request.POST if action == "checkin" else None, initial={"key": uuid.uuid4()})
-    if action == "checkin" and form.is_valid():
-        try:
-            row, _created = _record(request, link, form, person.pk)
-            return render(request, "checkins/phone_done.html", {"link": link, "person": person, "row": row})
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-    return render(request, "checkins/phone.html", {"link": link, "person": person, "form": form})
-
-
-def _throttled(request, link, form, template, context) -> HttpResponse | None:
-    """The page with "try again in N minutes" (429) when this client or link has run out of guesses:
-    asked before matching, so a throttled guess is never judged."""
-    seconds = throttles.wait(request, link)
-    if not seconds:
-        return None
-    form.add_error(None, wait_message(seconds))
-    return with_retry_after(render(request, template, {**context, "form": form}), seconds)
-
-
-def _identify(request, link):
-    form = IdentifyForm(request.POST if request.POST.get("action") == "identify" else None)
-    if form.is_valid():
-        refused = _throttled(request, link, form, "checkins/phone_identify.html", {"link": link})
-        if refused is not None:
-            return refused
-        person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
-        if person is None:
-            throttles.failed(request, link)
-            # Logged without the name or number typed: repeated failures from one address are guessing.
-            security_log.warning(
-                "check-in identification failed: enterprise %s from %s",
-                link.enterprise_id,
-                client_ip(request),
-            )
-            form.add_error(
-                None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单")
-            )
-        else:
-            services.identity_bind(user=request.user, person=person, enterprise=link.enterprise)
+    def page(self, request, code):
+        link = selectors.link_by_token(code)
+        if link is None:
+            raise Http404
+        person = self.remembered(link)
+        action = request.POST.get("action")
+        if request.method == "POST" and action == "forget":
             response = redirect(request.path)
-            response.set_signed_cookie(
-                COOKIE,
-                str(person.pk),
-                salt=COOKIE_SALT,
-                max_age=COOKIE_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
+            response.delete_cookie(COOKIE)
             return response
-    return render(request, "checkins/phone_identify.html", {"link": link, "form": form})
-
-
-def _proxy(request, link, proxy_person):
-    """A family member (identified on this phone) or a signed-in worker checks in for someone else."""
-    if proxy_person is None and not request.user.is_authenticated:
-        messages.info(request, _("代他人打卡前，请先核验您自己的身份"))
-        return redirect(request.path)
-    form = ProxyCheckinForm(request.POST or None, initial={"key": uuid.uuid4()})
-    if request.method == "POST" and form.is_valid():
-        context = {"link": link, "proxy_person": proxy_person}
-        refused = _throttled(request, link, form, "checkins/phone_proxy.html", context)
-        if refused is not None:
-            return refused
-        d = form.cleaned_data
-        person = selectors.staff_match(
-            enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"]
-        )
+        if request.GET.get("proxy"):
+            return self.proxy(link, person)
         if person is None:
-            throttles.failed(request, link)
-            form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对"))
-        else:
+            return self.identify(link)
+        form = CheckinForm(request.POST if action == "checkin" else None, initial={"key": uuid.uuid4()})
+        if action == "checkin" and form.is_valid():
             try:
-                row, _created = _record(request, link, form, person.pk, proxy=True, proxy_person=proxy_person)
+                row, _created = self.record(link, form, person.pk)
                 return render(
-                    request,
-                    "checkins/phone_done.html",
-                    {"link": link, "person": person, "row": row, "proxy": True},
+                    request, "checkins/phone_done.html", {"link": link, "person": person, "row": row}
                 )
             except ValidationError as exc:
                 apply_service_errors(form, exc)
-    return render(
-        request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person}
-    )
+        return render(request, "checkins/phone.html", {"link": link, "person": person, "form": form})
+
+    def remembered(self, link):
+        """The person this phone (or this account) identified as, if still on the staff list."""
+        request = self.request
+        identity = selectors.identity_of(request.user)
+        if identity is not None and identity.enterprise_id == link.enterprise_id:
+            return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=identity.person_id)
+        raw = request.get_signed_cookie(COOKIE, default=None, salt=COOKIE_SALT)
+        if raw and raw.isdigit():
+            return selectors.staff_member(enterprise_id=link.enterprise_id, person_id=int(raw))
+        return None
+
+    def record(self, link, form, person_id, *, proxy=False, proxy_person=None):
+        d = form.cleaned_data
+        proxy_user = self.request.user if proxy else None
+        return services.checkin_record(
+            person_id=person_id,
+            enterprise_id=link.enterprise_id,
+            key=d["key"],
+            temperature=d["temperature"],
+            symptom=d["symptom"],
+            risk_contact=d["risk_contact"],
+            whereabouts=d["whereabouts"],
+            proxy_user=proxy_user,
+            proxy_person_id=getattr(proxy_person, "pk", None),
+        )
+
+    def throttled(self, link, form, template, context) -> HttpResponse | None:
+        """The page with "try again in N minutes" (429) when this client or link has run out of
+        guesses: asked before matching, so a throttled guess is never judged."""
+        seconds = throttles.wait(self.request, link)
+        if not seconds:
+            return None
+        form.add_error(None, wait_message(seconds))
+        return with_retry_after(render(self.request, template, {**context, "form": form}), seconds)
+
+    def identify(self, link):
+        request = self.request
+        form = IdentifyForm(request.POST if request.POST.get("action") == "identify" else None)
+        if form.is_valid():
+            refused = self.throttled(link, form, "checkins/phone_identify.html", {"link": link})
+            if refused is not None:
+                return refused
+            person = selectors.staff_match(enterprise_id=link.enterprise_id, **form.cleaned_data)
+            if person is None:
+                throttles.failed(request, link)
+                # Logged without the name or number typed: repeated failures from one address are guessing.
+                security_log.warning(
+                    "check-in identification failed: enterprise %s from %s",
+                    link.enterprise_id,
+                    client_ip(request),
+                )
+                form.add_error(
+                    None, _("本企业员工名单中没有这个姓名和身份证号，请核对，或联系企业管理员把您加入名单")
+                )
+            else:
+                services.identity_bind(user=request.user, person=person, enterprise=link.enterprise)
+                response = redirect(request.path)
+                response.set_signed_cookie(
+                    COOKIE,
+                    str(person.pk),
+                    salt=COOKIE_SALT,
+                    max_age=COOKIE_AGE,
+                    httponly=True,
+                    samesite="Lax",
+                    secure=request.is_secure(),
+                )
+                return response
+        return render(request, "checkins/phone_identify.html", {"link": link, "form": form})
+
+    def proxy(self, link, proxy_person):
+        """A family member (identified on this phone) or a signed-in worker checks in for someone else."""
+        request = self.request
+        if proxy_person is None and not request.user.is_authenticated:
+            messages.info(request, _("代他人打卡前，请先核验您自己的身份"))
+            return redirect(request.path)
+        form = ProxyCheckinForm(request.POST or None, initial={"key": uuid.uuid4()})
+        if request.method == "POST" and form.is_valid():
+            context = {"link": link, "proxy_person": proxy_person}
+            refused = self.throttled(link, form, "checkins/phone_proxy.html", context)
+            if refused is not None:
+                return refused
+            d = form.cleaned_data
+            person = selectors.staff_match(
+                enterprise_id=link.enterprise_id, name=d["name"], id_number=d["id_number"]
+            )
+            if person is None:
+                throttles.failed(request, link)
+                form.add_error(None, _("本企业员工名单中没有这个姓名和身份证号，请核对"))
+            else:
+                try:
+                    row, _created = self.record(link, form, person.pk, proxy=True, proxy_person=proxy_person)
+                    return render(
+                        request,
+                        "checkins/phone_done.html",
+                        {"link": link, "person": person, "row": row, "proxy": True},
+                    )
+                except ValidationError as exc:
+                    apply_service_errors(form, exc)
+        return render(
+            request, "checkins/phone_proxy.html", {"link": link, "form": form, "proxy_person": proxy_person}
+        )
 
 
 class EnterpriseLinkView(ScopedDetailView):
@@ -271,12 +282,16 @@ class FlagCheckView(ServiceActionView):
         return "checkins:flags"
 
 
-@capability_required(CHECKIN_SUBMIT)
-@require_GET
-def mine(request):
+class MineView(KitView):
     """An employee's own check-in: straight to their enterprise's QR page; others are told where to scan."""
-    # Only an existing link (made when the enterprise admin opened its QR page): a GET writes nothing.
-    link = EnterpriseLink.objects.filter(enterprise_id=request.user.scope_enterprise_id).first()
-    if request.user.scope_enterprise_id and link is not None:
-        return redirect("checkins:checkin", code=link.token)
-    return render(request, "checkins/mine.html", {})
+
+    capability = CHECKIN_SUBMIT
+    http_method_names = ["get"]
+    template_name = "checkins/mine.html"
+
+    def get(self, request, *args, **kwargs):
+        # Only an existing link (made when the enterprise admin opened its QR page): a GET writes nothing.
+        link = EnterpriseLink.objects.filter(enterprise_id=request.user.scope_enterprise_id).first()
+        if request.user.scope_enterprise_id and link is not None:
+            return redirect("checkins:checkin", code=link.token)
+        return render(request, "checkins/mine.html", {})
