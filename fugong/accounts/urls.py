@@ -4,8 +4,8 @@ from . import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", views.login_view, name="login"),
-    path("logout/", views.logout_view, name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
     path("password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/new/", views.UserCreateView.as_view(), name="user_create"),

@@ -8,8 +8,8 @@ from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from fugong.core import audit
 from fugong.core.access import USER_MANAGE
@@ -45,26 +45,42 @@ def _safe_next(request, target: str) -> str:
     return target if target and allowed else "/"
 
 
-@sensitive_post_parameters("password")
-def login_view(request):
-    form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        login(request, form.user)
-        return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next") or "/"))
-    context = {
-        "form": form,
-        "next": request.GET.get("next", ""),
-        "max_failures": settings.LOGIN_MAX_FAILURES,
-        "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
-    }
-    response = render(request, "accounts/login.html", context)
-    return with_retry_after(response, form.throttled) if form.throttled else response
+@method_decorator(sensitive_post_parameters("password"), name="dispatch")
+class LoginView(View):
+    """The sign-in page: public by nature, so a plain Django View (not a KitView, which would send
+    the visitor to this very page). A throttled sign-in answers with Retry-After."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, *args, **kwargs):
+        return self.page(request)
+
+    def post(self, request, *args, **kwargs):
+        return self.page(request)
+
+    def page(self, request):
+        form = LoginForm(request, data=request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            login(request, form.user)
+            return redirect(_safe_next(request, request.POST.get("next") or request.GET.get("next") or "/"))
+        context = {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "max_failures": settings.LOGIN_MAX_FAILURES,
+            "lockout_minutes": settings.LOGIN_LOCKOUT_MINUTES,
+        }
+        response = render(request, "accounts/login.html", context)
+        return with_retry_after(response, form.throttled) if form.throttled else response
 
 
-@require_POST
-def logout_view(request):
-    logout(request)
-    return redirect("accounts:login")
+class LogoutView(View):
+    """Sign out (POST only), back to the sign-in page; open to anyone, as signing out always was."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        logout(request)
+        return redirect("accounts:login")
 
 
 @hide_passwords
