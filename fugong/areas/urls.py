@@ -5,8 +5,8 @@ from . import views
 app_name = "areas"
 urlpatterns = [
     path("", views.AreaListView.as_view(), name="list"),
-    path("import/", views.area_import, name="import"),
-    path("import/template.xlsx", views.area_import_template, name="import_template"),
+    path("import/", views.AreaImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.AreaImportTemplateView.as_view(), name="import_template"),
     path("departments/", views.DepartmentListView.as_view(), name="departments"),
     path("groups/", views.GroupListView.as_view(), name="groups"),
     path("groups/new/", views.GroupCreateView.as_view(), name="group_create"),

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy
 
 from fugong.core import audit
 from fugong.core.access import AREA_IMPORT, AREA_VIEW, GROUP_MANAGE
-from fugong.core.decorators import capability_required
 from fugong.core.registry import sections
 from fugong.core.scoping import CHANGE
 from fugong.core.web.views import (
@@ -62,32 +61,43 @@ class AreaDetailView(ScopedDetailView):
         )
 
 
-@capability_required(AREA_IMPORT)
-def area_import(request):
-    form = AreaImportForm(request.POST or None, request.FILES or None)
-    context = {"form": form, "columns": imports.COLUMNS}
-    if request.method != "POST":
-        return render(request, "areas/area_import.html", context)
-    try:
-        parsed = imports.parse_rows(request.FILES.get("file"))
-        result = services.area_import(actor=request.user, parsed=parsed)
-    except SheetError as exc:
-        context["sheet_error"] = exc.message
-    except imports.AreaImportError as exc:
-        context["row_errors"] = exc.errors
-    else:
-        messages.success(
-            request,
-            _("导入完成：新增 %(c)d 个区划，更新 %(u)d 个，未变 %(n)d 个")
-            % {"c": result.created, "u": result.updated, "n": result.unchanged},
-        )
-        return redirect("areas:list")
-    return render(request, "areas/area_import.html", context, status=400)
+class AreaImportView(KitView):
+    """The area sheet upload: GET shows the form, POST imports (a bad sheet or bad rows: 400)."""
+
+    capability = AREA_IMPORT
+    template_name = "areas/area_import.html"
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, {"form": AreaImportForm(), "columns": imports.COLUMNS})
+
+    def post(self, request, *args, **kwargs):
+        form = AreaImportForm(request.POST or None, request.FILES or None)
+        context = {"form": form, "columns": imports.COLUMNS}
+        try:
+            parsed = imports.parse_rows(request.FILES.get("file"))
+            result = services.area_import(actor=request.user, parsed=parsed)
+        except SheetError as exc:
+            context["sheet_error"] = exc.message
+        except imports.AreaImportError as exc:
+            context["row_errors"] = exc.errors
+        else:
+            messages.success(
+                request,
+                _("导入完成：新增 %(c)d 个区划，更新 %(u)d 个，未变 %(n)d 个")
+                % {"c": result.created, "u": result.updated, "n": result.unchanged},
+            )
+            return redirect("areas:list")
+        return render(request, self.template_name, context, status=400)
 
 
-@capability_required(AREA_IMPORT)
-def area_import_template(request):
-    return template_response(imports.COLUMNS, filename="行政区划导入模板.xlsx", title="行政区划")
+class AreaImportTemplateView(KitView):
+    """The empty area sheet (xlsx) to fill in."""
+
+    capability = AREA_IMPORT
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return template_response(imports.COLUMNS, filename="行政区划导入模板.xlsx", title="行政区划")
 
 
 class DepartmentListView(KitView):
