@@ -8,8 +8,8 @@ urlpatterns = [
     path("new/", views.EnterpriseCreateView.as_view(), name="create"),
     path("<int:pk>/", views.EnterpriseDetailView.as_view(), name="detail"),
     path("<int:pk>/edit/", views.EnterpriseEditView.as_view(), name="edit"),
-    path("<int:pk>/reveal/", views.enterprise_reveal, name="reveal"),
-    path("import/", views.enterprise_import, name="import"),
-    path("import/template.xlsx", views.enterprise_import_template, name="import_template"),
-    path("export.xlsx", views.enterprise_export, name="export"),
+    path("<int:pk>/reveal/", views.EnterpriseRevealView.as_view(), name="reveal"),
+    path("import/", views.EnterpriseImportView.as_view(), name="import"),
+    path("import/template.xlsx", views.EnterpriseImportTemplateView.as_view(), name="import_template"),
+    path("export.xlsx", views.EnterpriseExportView.as_view(), name="export"),
 ]

@@ -9,10 +9,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from fugong.core import access
-from fugong.core.decorators import capability_required
 from fugong.core.jobs.exports import queued_response
 from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import links
@@ -98,16 +96,26 @@ class EnterpriseDetailView(ScopedDetailView):
         return {**super().get_context_data(**kwargs), **_detail_context(self.request, self.get_object())}
 
 
-@capability_required(access.ENTERPRISE_VIEW)
-@capability_required(access.PERSONAL_UNMASK)
-@require_POST
-def enterprise_reveal(request, pk: int):
-    """Full phone numbers: an HTMX fragment, or the whole page when JavaScript is off."""
-    enterprise = selectors.enterprise_detail(user=request.user, pk=pk)
-    phones = services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)
-    if request.headers.get("HX-Request"):
-        return render(request, "enterprises/_contacts.html", {"enterprise": enterprise, "phones": phones})
-    return render(request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise, phones))
+class EnterpriseRevealView(KitView):
+    """Full phone numbers (POST only, for who holds both the view and the unmask capability): an
+    HTMX fragment, or the whole page when JavaScript is off."""
+
+    capability = access.ENTERPRISE_VIEW
+    http_method_names = ["post"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.can(access.PERSONAL_UNMASK):
+            raise PermissionDenied  # both refusals are the same 403
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        enterprise = selectors.enterprise_detail(user=request.user, pk=self.kwargs["pk"])
+        phones = services.enterprise_phones_reveal(actor=request.user, enterprise=enterprise)
+        if request.headers.get("HX-Request"):
+            return render(request, "enterprises/_contacts.html", {"enterprise": enterprise, "phones": phones})
+        return render(
+            request, "enterprises/enterprise_detail.html", _detail_context(request, enterprise, phones)
+        )
 
 
 class EnterpriseCreateView(ServiceFormView):
@@ -171,43 +179,64 @@ class EnterpriseEditView(EnterpriseCreateView):
         return _("已保存企业「%(name)s」的修改") % {"name": self.saved.name}
 
 
-@capability_required(access.ENTERPRISE_IMPORT)
-@require_http_methods(["GET", "POST"])
-def enterprise_import(request):
-    user = request.user
-    context = {"columns": imports.COLUMNS, "max_rows": settings.IMPORT_MAX_ROWS, "errors_shown": ERRORS_SHOWN}
-    if request.method == "GET":
-        return render(request, "enterprises/import.html", context)
-    valid_only = request.POST.get("valid_only") in {"on", "1", "true"}
-    context["valid_only"] = valid_only
-    try:
-        result = services.enterprise_import(
-            actor=user, upload=request.FILES.get("file"), valid_only=valid_only
-        )
-    except SheetError as exc:
-        context["sheet_error"] = exc.message
-        return render(request, "enterprises/import.html", context, status=400)
-    except PermissionDenied as exc:
-        context["sheet_error"] = str(exc)
-        return render(request, "enterprises/import.html", context, status=403)
-    context.update(result=result, errors=result.errors[:ERRORS_SHOWN])
-    return render(request, "enterprises/import.html", context, status=200 if result.saved else 400)
+class EnterpriseImportView(KitView):
+    """The registry sheet upload: GET shows the form, POST imports (all rows, or only the valid ones);
+    a bad sheet 400, a refused one 403, rows with errors and nothing saved 400."""
+
+    capability = access.ENTERPRISE_IMPORT
+    http_method_names = ["get", "post"]
+    template_name = "enterprises/import.html"
+
+    def context(self) -> dict:
+        return {
+            "columns": imports.COLUMNS,
+            "max_rows": settings.IMPORT_MAX_ROWS,
+            "errors_shown": ERRORS_SHOWN,
+        }
+
+    def get(self, request, *args, **kwargs):
+        return render(request, self.template_name, self.context())
+
+    def post(self, request, *args, **kwargs):
+        context = self.context()
+        valid_only = request.POST.get("valid_only") in {"on", "1", "true"}
+        context["valid_only"] = valid_only
+        try:
+            result = services.enterprise_import(
+                actor=request.user, upload=request.FILES.get("file"), valid_only=valid_only
+            )
+        except SheetError as exc:
+            context["sheet_error"] = exc.message
+            return render(request, self.template_name, context, status=400)
+        except PermissionDenied as exc:
+            context["sheet_error"] = str(exc)
+            return render(request, self.template_name, context, status=403)
+        context.update(result=result, errors=result.errors[:ERRORS_SHOWN])
+        return render(request, self.template_name, context, status=200 if result.saved else 400)
 
 
-@capability_required(access.ENTERPRISE_IMPORT)
-@require_GET
-def enterprise_import_template(request):
-    return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
+class EnterpriseImportTemplateView(KitView):
+    """The empty registry sheet (xlsx) to fill in."""
+
+    capability = access.ENTERPRISE_IMPORT
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return template_response(imports.COLUMNS, filename="企业名录导入模板.xlsx", title="企业名录")
 
 
-@capability_required(access.ENTERPRISE_EXPORT)
-@require_GET
-def enterprise_export(request):
-    user = request.user
-    f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
-    full = exports.wants_full(user, request.GET.get("full") == "1")
-    queryset = selectors.stable_order(f.qs)
-    if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
-        job = exports.enterprise_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
-        return queued_response(request, job, rows=rows)
-    return exports.enterprise_export(user=user, queryset=queryset, full=full)
+class EnterpriseExportView(KitView):
+    """The filtered list as xlsx, streamed; too many rows become a job (downloaded from 我的任务)."""
+
+    capability = access.ENTERPRISE_EXPORT
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        f = selectors.enterprise_filter(user=user, params=request.GET, request=request)
+        full = exports.wants_full(user, request.GET.get("full") == "1")
+        queryset = selectors.stable_order(f.qs)
+        if rows := large_export(queryset):
+            job = exports.enterprise_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
+            return queued_response(request, job, rows=rows)
+        return exports.enterprise_export(user=user, queryset=queryset, full=full)
