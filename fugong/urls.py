@@ -8,7 +8,7 @@ handler404 = core_views.error_404
 handler500 = core_views.error_500
 
 urlpatterns = [
-    path("healthz", core_views.healthz, name="healthz"),
+    path("healthz", core_views.HealthzView.as_view(), name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
     path("accounts/", include("fugong.accounts.urls")),
