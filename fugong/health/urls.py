@@ -5,10 +5,10 @@ from . import views
 app_name = "health"
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="person_list"),
-    path("export/", views.person_export, name="person_export"),
+    path("export/", views.PersonExportView.as_view(), name="person_export"),
     path("new/", views.PersonCreateView.as_view(), name="person_new"),
     path("import/", views.PersonImportView.as_view(), name="person_import"),
-    path("import/template/", views.person_import_template, name="person_import_template"),
+    path("import/template/", views.PersonImportTemplateView.as_view(), name="person_import_template"),
     path("discrepancies/", views.DiscrepancyListView.as_view(), name="discrepancy_list"),
     path("discrepancies/<int:pk>/", views.DiscrepancyDetailView.as_view(), name="discrepancy_detail"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person_detail"),

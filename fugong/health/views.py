@@ -8,10 +8,8 @@ from django.core.paginator import Paginator
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
 
 from fugong.core.access import PERSON_MANAGE, PERSON_VIEW, PERSONAL_UNMASK
-from fugong.core.decorators import capability_required
 from fugong.core.jobs.exports import queued_response
 from fugong.core.jobs.exports import rows_if_too_large as large_export
 from fugong.core.registry import sections
@@ -51,20 +49,23 @@ class PersonListView(KitView):
         )
 
 
-@capability_required(PERSON_MANAGE)
-@require_GET
-def person_export(request):
+class PersonExportView(KitView):
     """The filtered list as xlsx, masked; ``full=1`` for a role allowed to unmask, logged. Only the
     files of the viewer's home chain (FILE level): staff seen through an employment are not exported
     here — an employer's staff list is its roster (exports.py)."""
-    user = request.user
-    f = selectors.PersonFilter.from_params(request.GET)
-    full = exports.wants_full(user, request.GET.get("full") == "1")
-    queryset = selectors.person_list(user=user, f=f, files_only=True)
-    if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
-        job = exports.person_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
-        return queued_response(request, job, rows=rows)
-    return exports.person_export(user=user, queryset=queryset, full=full)
+
+    capability = PERSON_MANAGE
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        user = request.user
+        f = selectors.PersonFilter.from_params(request.GET)
+        full = exports.wants_full(user, request.GET.get("full") == "1")
+        queryset = selectors.person_list(user=user, f=f, files_only=True)
+        if rows := large_export(queryset):  # a job whose file is downloaded from 我的任务
+            job = exports.person_export_enqueue(user=user, query=request.GET.urlencode(), full=full)
+            return queued_response(request, job, rows=rows)
+        return exports.person_export(user=user, queryset=queryset, full=full)
 
 
 class PersonCreateView(ServiceFormView):
@@ -134,9 +135,14 @@ class PersonImportView(KitView):
         return self.render_to_response(context, status=200 if saved else 400)
 
 
-@capability_required(PERSON_MANAGE)
-def person_import_template(request):
-    return template_response(IMPORT_COLUMNS, filename="人员登记导入模板.xlsx", title="人员登记")
+class PersonImportTemplateView(KitView):
+    """The empty registration sheet (xlsx) to fill in."""
+
+    capability = PERSON_MANAGE
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        return template_response(IMPORT_COLUMNS, filename="人员登记导入模板.xlsx", title="人员登记")
 
 
 class PersonDetailView(ScopedDetailView):
