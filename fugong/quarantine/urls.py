@@ -4,13 +4,13 @@ from .views import handovers, notices, orders, returnees, sites
 
 app_name = "quarantine"
 urlpatterns = [
-    path("", returnees.returnee_list, name="returnee_list"),
-    path("returnees/new/", returnees.returnee_new, name="returnee_new"),
-    path("returnees/<int:pk>/", returnees.returnee_detail, name="returnee_detail"),
-    path("returnees/<int:pk>/accept/", handovers.returnee_accept, name="returnee_accept"),
-    path("returnees/<int:pk>/return/", handovers.returnee_return, name="returnee_return"),
-    path("returnees/<int:pk>/decide/", returnees.returnee_decide, name="returnee_decide"),
-    path("returnees/<int:pk>/order/", returnees.returnee_order, name="returnee_order"),
+    path("", returnees.ReturneeListView.as_view(), name="returnee_list"),
+    path("returnees/new/", returnees.ReturneeNewView.as_view(), name="returnee_new"),
+    path("returnees/<int:pk>/", returnees.ReturneeDetailView.as_view(), name="returnee_detail"),
+    path("returnees/<int:pk>/accept/", handovers.ReturneeAcceptView.as_view(), name="returnee_accept"),
+    path("returnees/<int:pk>/return/", handovers.ReturneeReturnView.as_view(), name="returnee_return"),
+    path("returnees/<int:pk>/decide/", returnees.ReturneeDecideView.as_view(), name="returnee_decide"),
+    path("returnees/<int:pk>/order/", returnees.ReturneeOrderView.as_view(), name="returnee_order"),
     path("handovers/", handovers.HandoversView.as_view(), name="handovers"),
     path("orders/due/", orders.FollowupsDueView.as_view(), name="followups_due"),
     path("orders/<int:pk>/", orders.OrderDetailView.as_view(), name="order_detail"),
@@ -32,6 +32,6 @@ urlpatterns = [
     path("sites/<int:pk>/check-in/", sites.SiteCheckInView.as_view(), name="site_check_in"),
     path("sites/<int:pk>/setup/", sites.SiteSetupView.as_view(), name="site_setup"),
     path("stays/<int:pk>/check-out/", sites.StayCheckOutView.as_view(), name="stay_check_out"),
-    path("settings/", returnees.rules_settings, name="rules"),
-    path("settings/risk-areas/<int:pk>/end/", returnees.riskarea_end, name="riskarea_end"),
+    path("settings/", returnees.RulesSettingsView.as_view(), name="rules"),
+    path("settings/risk-areas/<int:pk>/end/", returnees.RiskAreaEndView.as_view(), name="riskarea_end"),
 ]
