@@ -12,11 +12,6 @@ from fugong.core.web.views import ServiceActionView
 PAGE_SIZE = 50
 
 
-def _require(user, *capabilities) -> None:
-    if not any(user.can(c) for c in capabilities):
-        raise PermissionDenied
-
-
 def _get(fn, **kwargs):
     try:
         return fn(**kwargs)
