@@ -30,6 +30,7 @@ from .. import jobs as notice_jobs
 from .. import selectors, throttles
 from ..forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
 from ..services import notices as notice_services
+from .base import MethodFirst
 
 security_log = logging.getLogger("fugong.quarantine.security")
 PAGE_SIZE = 50
@@ -42,7 +43,7 @@ def _order(user, pk):
         raise Http404 from None
 
 
-class NoticeListView(KitView):
+class NoticeListView(MethodFirst, KitView):
     """Released orders in scope, with or without a notice: filters, search, bulk issue and print."""
 
     capability = QUARANTINE_MANAGE
@@ -64,7 +65,7 @@ class NoticeListView(KitView):
         return {**super().get_context_data(**kwargs), "page": page, "form": form}
 
 
-class BulkNoticeView(KitView):
+class BulkNoticeView(MethodFirst, KitView):
     """A button of the notice list over the orders ticked (POST only)."""
 
     capability = QUARANTINE_MANAGE
@@ -121,7 +122,7 @@ class NoticeBulkPrintView(BulkNoticeView):
         return response
 
 
-class NoticePdfView(KitView):
+class NoticePdfView(MethodFirst, KitView):
     """The issued PDF, as stored; the download is logged as a view of personal data."""
 
     capability = QUARANTINE_MANAGE
@@ -137,7 +138,7 @@ class NoticePdfView(KitView):
         )
 
 
-class NoticeOrderAction(KitView):
+class NoticeOrderAction(MethodFirst, KitView):
     """A button of the notice panel on the order page (POST only): the order in scope (else 404), the
     service's refusal as a message (a denial as a 404), back to the order page."""
 

@@ -31,7 +31,7 @@ from ..forms import (
     RuleSetForm,
 )
 from ..models import Handover, Returnee, RiskArea, RuleSet
-from .base import PAGE_SIZE, _act, _get
+from .base import PAGE_SIZE, MethodFirst, _act, _get
 
 # Returnees ---------------------------------------------------------------------------------------
 
@@ -47,7 +47,7 @@ class ReturneeObject(ScopedObjectMixin):
         return self._object
 
 
-class ReturneeListView(KitView):
+class ReturneeListView(MethodFirst, KitView):
     capabilities = selectors.VIEWERS
     template_name = "quarantine/returnee_list.html"
     http_method_names = ["get"]
@@ -70,7 +70,7 @@ class ReturneeListView(KitView):
         }
 
 
-class ReturneeNewView(ServiceFormView):
+class ReturneeNewView(MethodFirst, ServiceFormView):
     capability = RETURNEE_REGISTER
     template_name = "quarantine/returnee_new.html"
     form_class = ReturneeForm
@@ -118,7 +118,7 @@ class ReturneeNewView(ServiceFormView):
         return redirect("quarantine:returnee_detail", pk=returnee.pk)
 
 
-class ReturneeDetailView(ReturneeObject, ScopedDetailView):
+class ReturneeDetailView(MethodFirst, ReturneeObject, ScopedDetailView):
     capabilities = selectors.VIEWERS
     template_name = "quarantine/returnee_detail.html"
     context_object_name = "r"
@@ -149,7 +149,7 @@ class ReturneeDetailView(ReturneeObject, ScopedDetailView):
         }
 
 
-class ReturneeAction(ReturneeObject, KitView):
+class ReturneeAction(MethodFirst, ReturneeObject, KitView):
     """A button on the returnee page (POST only): the service's refusal comes back as a message; then
     the returnee's page, or the handover inbox once the returnee is no longer in the user's scope."""
 
@@ -193,7 +193,7 @@ class ReturneeDecideView(ReturneeAction):
         )
 
 
-class ReturneeOrderView(ReturneeObject, KitView):
+class ReturneeOrderView(MethodFirst, ReturneeObject, KitView):
     capability = QUARANTINE_MANAGE
     http_method_names = ["post"]
 
@@ -223,7 +223,7 @@ class ReturneeOrderView(ReturneeObject, KitView):
 # Rule data ---------------------------------------------------------------------------------------
 
 
-class RulesSettingsView(KitView):
+class RulesSettingsView(MethodFirst, KitView):
     """The rule sets and the risk areas: two forms on one page, told apart by the POST's ``form``."""
 
     capability = QUARANTINE_CONFIGURE
@@ -277,7 +277,7 @@ class RulesSettingsView(KitView):
         return self.render_to_response(context, status=400)
 
 
-class RiskAreaEndView(KitView):
+class RiskAreaEndView(MethodFirst, KitView):
     capability = QUARANTINE_CONFIGURE
     http_method_names = ["post"]
 
