@@ -18,11 +18,12 @@ from fugong.core.scoping import subtree_q
 
 from .models import FollowUp, Handover, Order, OrderStatus, ReleaseNotice, Returnee, Site, Stay
 
+# Who may open the quarantine pages at all (each page then asks its own capability of the rest).
+VIEWERS = (RETURNEE_REGISTER, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
+
 
 def can_view(user) -> bool:
-    return any(
-        user.can(c) for c in (RETURNEE_REGISTER, QUARANTINE_MANAGE, SITE_OPERATE, QUARANTINE_CONFIGURE)
-    )
+    return any(user.can(c) for c in VIEWERS)
 
 
 def returnee_list(*, user, q: str = "", handover: str = "") -> QuerySet[Returnee]:

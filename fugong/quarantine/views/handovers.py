@@ -1,8 +1,6 @@
 """The handover inbox between communities and its two answers: accept, or return with a reason."""
 
-from django.contrib.auth.decorators import login_required
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy
 
 from fugong.core.access import RETURNEE_REGISTER
 from fugong.core.web.views import KitView
@@ -11,27 +9,22 @@ from .. import selectors, services
 from ..forms import (
     ReasonForm,
 )
-from .returnees import _returnee_action
+from .returnees import ReturneeAction
 
 
-@login_required
-@require_POST
-def returnee_accept(request, pk):
-    return _returnee_action(
-        request, pk, lambda: services.handover_accept(actor=request.user, returnee_id=pk), _("已接收")
-    )
+class ReturneeAcceptView(ReturneeAction):
+    success_message = gettext_lazy("已接收")
+
+    def perform(self):
+        return services.handover_accept(actor=self.request.user, returnee_id=self.kwargs["pk"])
 
 
-@login_required
-@require_POST
-def returnee_return(request, pk):
-    reason = request.POST.get("reason", "")
-    return _returnee_action(
-        request,
-        pk,
-        lambda: services.handover_return(actor=request.user, returnee_id=pk, reason=reason),
-        _("已退回登记单位"),
-    )
+class ReturneeReturnView(ReturneeAction):
+    success_message = gettext_lazy("已退回登记单位")
+
+    def perform(self):
+        reason = self.request.POST.get("reason", "")
+        return services.handover_return(actor=self.request.user, returnee_id=self.kwargs["pk"], reason=reason)
 
 
 class HandoversView(KitView):

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -17,26 +16,24 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views import View
 
 from fugong.core import uploads
 from fugong.core.access import QUARANTINE_MANAGE
 from fugong.core.client import client_ip
 from fugong.core.masking import mask_id_number, mask_name
 from fugong.core.throttle import wait_message, with_retry_after
+from fugong.core.web.views import KitView
 
 from .. import jobs as notice_jobs
 from .. import selectors, throttles
 from ..forms import DeliveryForm, NoticeFileForm, NoticeFilterForm, ReasonForm
 from ..services import notices as notice_services
+from .base import MethodFirst
 
 security_log = logging.getLogger("fugong.quarantine.security")
 PAGE_SIZE = 50
-
-
-def _manager(request) -> None:
-    if not request.user.can(QUARANTINE_MANAGE):
-        raise PermissionDenied
 
 
 def _order(user, pk):
@@ -46,143 +43,163 @@ def _order(user, pk):
         raise Http404 from None
 
 
-def _base_url(request) -> str:
-    return request.build_absolute_uri("/")
-
-
-@login_required
-@require_GET
-def notice_list(request):
+class NoticeListView(MethodFirst, KitView):
     """Released orders in scope, with or without a notice: filters, search, bulk issue and print."""
-    _manager(request)
-    form = NoticeFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
-    rows = selectors.released_orders(
-        user=request.user,
-        q=(filters.get("q") or "").strip(),
-        state=filters.get("state") or "",
-        since=filters.get("since"),
-        until=filters.get("until"),
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "quarantine/notice_list.html", {"page": page, "form": form})
 
+    capability = QUARANTINE_MANAGE
+    template_name = "quarantine/notice_list.html"
+    http_method_names = ["get"]
 
-def _selected(request) -> list[str]:
-    return request.POST.getlist("order")
-
-
-def _back_to_list(request):
-    """Back to the list (with its filters) or the order page the form was sent from; nowhere else."""
-    target = request.POST.get("next", "")
-    home = reverse("quarantine:returnee_list")
-    safe = target.startswith(home) and "//" not in target and "\\" not in target
-    return redirect(target if safe else "quarantine:notice_list")
-
-
-@login_required
-@require_POST
-def notice_bulk_issue(request):
-    _manager(request)
-    try:
-        issued = notice_services.notice_issue_bulk(
-            actor=request.user, order_ids=_selected(request), base_url=_base_url(request)
+    def get_context_data(self, **kwargs):
+        request = self.request
+        form = NoticeFilterForm(request.GET or None)
+        filters = form.cleaned_data if form.is_valid() else {}
+        rows = selectors.released_orders(
+            user=request.user,
+            q=(filters.get("q") or "").strip(),
+            state=filters.get("state") or "",
+            since=filters.get("since"),
+            until=filters.get("until"),
         )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        skipped = len(set(_selected(request))) - len(issued)
-        text = _("已签发解除隔离通知书 %(n)s 份") % {"n": len(issued)}
-        if skipped:
-            text += _("；%(m)s 条无需签发（已有通知书、尚未解除或不在管辖范围内）") % {"m": skipped}
-        messages.success(request, text)
-    return _back_to_list(request)
+        page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+        return {**super().get_context_data(**kwargs), "page": page, "form": form}
 
 
-@login_required
-@require_POST
-def notice_bulk_print(request):
-    _manager(request)
-    if len(_selected(request)) > notice_jobs.print_inline_limit():  # a job: the PDF from 我的任务
-        job = notice_jobs.notice_print_enqueue(actor=request.user, order_ids=_selected(request))
-        messages.info(
-            request,
-            _("通知书较多，已在后台生成 PDF，完成后请在“我的任务”中下载（任务 #%(job)d）") % {"job": job.pk},
-        )
-        return redirect("core:jobs")
-    try:
-        data, count = notice_services.notice_print(actor=request.user, order_ids=_selected(request))
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return _back_to_list(request)
-    response = HttpResponse(data, content_type="application/pdf")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="release-notices-{stamp}-{count}.pdf"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+class BulkNoticeView(MethodFirst, KitView):
+    """A button of the notice list over the orders ticked (POST only)."""
+
+    capability = QUARANTINE_MANAGE
+    http_method_names = ["post"]
+
+    def selected(self) -> list[str]:
+        return self.request.POST.getlist("order")
+
+    def back_to_list(self):
+        """Back to the list (with its filters) or the order page the form was sent from; nowhere
+        else."""
+        target = self.request.POST.get("next", "")
+        home = reverse("quarantine:returnee_list")
+        safe = target.startswith(home) and "//" not in target and "\\" not in target
+        return redirect(target if safe else "quarantine:notice_list")
 
 
-@login_required
-@require_GET
-def notice_pdf(request, pk):
+class NoticeBulkIssueView(BulkNoticeView):
+    def post(self, request, *args, **kwargs):
+        try:
+            issued = notice_services.notice_issue_bulk(
+                actor=request.user, order_ids=self.selected(), base_url=request.build_absolute_uri("/")
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            skipped = len(set(self.selected())) - len(issued)
+            text = _("已签发解除隔离通知书 %(n)s 份") % {"n": len(issued)}
+            if skipped:
+                text += _("；%(m)s 条无需签发（已有通知书、尚未解除或不在管辖范围内）") % {"m": skipped}
+            messages.success(request, text)
+        return self.back_to_list()
+
+
+class NoticeBulkPrintView(BulkNoticeView):
+    def post(self, request, *args, **kwargs):
+        if len(self.selected()) > notice_jobs.print_inline_limit():  # a job: the PDF from 我的任务
+            job = notice_jobs.notice_print_enqueue(actor=request.user, order_ids=self.selected())
+            messages.info(
+                request,
+                _("通知书较多，已在后台生成 PDF，完成后请在“我的任务”中下载（任务 #%(job)d）")
+                % {"job": job.pk},
+            )
+            return redirect("core:jobs")
+        try:
+            data, count = notice_services.notice_print(actor=request.user, order_ids=self.selected())
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+            return self.back_to_list()
+        response = HttpResponse(data, content_type="application/pdf")
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response["Content-Disposition"] = f'attachment; filename="release-notices-{stamp}-{count}.pdf"'
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class NoticePdfView(MethodFirst, KitView):
     """The issued PDF, as stored; the download is logged as a view of personal data."""
-    _manager(request)
-    try:
-        notice = notice_services.notice_open(actor=request.user, order_id=pk)
-    except PermissionDenied:
-        raise Http404 from None
-    return uploads.serve(notice.file, download_name=f"{notice.number}.pdf", content_type="application/pdf")
+
+    capability = QUARANTINE_MANAGE
+    http_method_names = ["get"]
+
+    def get(self, request, *args, **kwargs):
+        try:
+            notice = notice_services.notice_open(actor=request.user, order_id=self.kwargs["pk"])
+        except PermissionDenied:
+            raise Http404 from None
+        return uploads.serve(
+            notice.file, download_name=f"{notice.number}.pdf", content_type="application/pdf"
+        )
 
 
-def _order_action(request, pk, call, success):
-    _manager(request)
-    _order(request.user, pk)
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied:
-        raise Http404 from None
-    else:
-        messages.success(request, success)
-    return redirect("quarantine:order_detail", pk=pk)
+class NoticeOrderAction(MethodFirst, KitView):
+    """A button of the notice panel on the order page (POST only): the order in scope (else 404), the
+    service's refusal as a message (a denial as a 404), back to the order page."""
+
+    capability = QUARANTINE_MANAGE
+    http_method_names = ["post"]
+    success_message = ""
+
+    def perform(self):
+        raise NotImplementedError
+
+    def order_page(self):
+        return redirect("quarantine:order_detail", pk=self.kwargs["pk"])
+
+    def run(self):
+        _order(self.request.user, self.kwargs["pk"])
+        try:
+            self.perform()
+        except ValidationError as exc:
+            messages.error(self.request, " ".join(exc.messages))
+        except PermissionDenied:
+            raise Http404 from None
+        else:
+            messages.success(self.request, str(self.success_message))
+        return self.order_page()
 
 
-@login_required
-@require_POST
-def notice_deliver(request, pk):
-    _manager(request)
-    order = _order(request.user, pk)
-    form = DeliveryForm(request.POST, doctors=selectors.notice_doctors(order=order))
-    if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-        return redirect("quarantine:order_detail", pk=pk)
-    d = form.cleaned_data
-    return _order_action(
-        request,
-        pk,
-        lambda: notice_services.notice_deliver(
-            actor=request.user,
-            order_id=pk,
+class NoticeDeliverView(NoticeOrderAction):
+    success_message = gettext_lazy("已登记送达")
+
+    def post(self, request, *args, **kwargs):
+        order = _order(request.user, self.kwargs["pk"])
+        form = DeliveryForm(request.POST, doctors=selectors.notice_doctors(order=order))
+        if not form.is_valid():
+            messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+            return self.order_page()
+        self.data = form.cleaned_data
+        return self.run()
+
+    def perform(self):
+        d = self.data
+        return notice_services.notice_deliver(
+            actor=self.request.user,
+            order_id=self.kwargs["pk"],
             method=d["method"],
             with_doctor_id=d["with_doctor"].pk if d["with_doctor"] else None,
             note=d["note"],
-        ),
-        _("已登记送达"),
-    )
+        )
 
 
-@login_required
-@require_POST
-def notice_revoke(request, pk):
-    form = ReasonForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    return _order_action(
-        request,
-        pk,
-        lambda: notice_services.notice_revoke(actor=request.user, order_id=pk, reason=reason),
-        _("通知书已作废"),
-    )
+class NoticeRevokeView(NoticeOrderAction):
+    success_message = gettext_lazy("通知书已作废")
+
+    def post(self, request, *args, **kwargs):
+        return self.run()
+
+    def perform(self):
+        form = ReasonForm(self.request.POST)
+        reason = form.cleaned_data["reason"] if form.is_valid() else ""
+        return notice_services.notice_revoke(
+            actor=self.request.user, order_id=self.kwargs["pk"], reason=reason
+        )
 
 
 # Public verification -----------------------------------------------------------------------------
@@ -219,39 +236,49 @@ def log_failed_verification(request, number: str) -> None:
     )
 
 
-@require_http_methods(["GET", "POST"])
-def release_verify(request, number, code):
+class ReleaseVerifyView(View):
     """Opened from the notice's QR code, without login: 真实有效, 已作废, or 无法核验 (404); 429 for
-    a client that failed too often, before its number and code are checked."""
-    seconds = throttles.wait(request)
-    if seconds:
-        page = render(request, "429.html", {"message": wait_message(seconds)})
-        return with_retry_after(page, seconds)
-    result = notice_services.notice_verify(number=number, code=code)
-    if not result.genuine:
-        throttles.failed(request)
-        log_failed_verification(request, number)
-        return render(request, "quarantine/notice_verify.html", {"valid": False}, status=404)
-    form = NoticeFileForm(request.POST or None, request.FILES or None)
-    match = None
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                match = notice_services.notice_file_matches(
-                    notice=result.notice, upload=form.cleaned_data["file"]
+    a client that failed too often, before its number and code are checked. A plain View, not a
+    KitView: the page is public."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, number, code):
+        return self.answer(request, number, code)
+
+    def post(self, request, number, code):
+        return self.answer(request, number, code)
+
+    def answer(self, request, number, code):
+        seconds = throttles.wait(request)
+        if seconds:
+            page = render(request, "429.html", {"message": wait_message(seconds)})
+            return with_retry_after(page, seconds)
+        result = notice_services.notice_verify(number=number, code=code)
+        if not result.genuine:
+            throttles.failed(request)
+            log_failed_verification(request, number)
+            return render(request, "quarantine/notice_verify.html", {"valid": False}, status=404)
+        form = NoticeFileForm(request.POST or None, request.FILES or None)
+        match = None
+        status = 200
+        if request.method == "POST":
+            if form.is_valid():
+                try:
+                    match = notice_services.notice_file_matches(
+                        notice=result.notice, upload=form.cleaned_data["file"]
+                    )
+                except ValidationError as exc:
+                    form.add_error("file", exc)
+            if match is None:
+                status = 400
+            elif not match:
+                security_log.warning(
+                    "release notice file differs from the issued one: number %s", result.notice.number
                 )
-            except ValidationError as exc:
-                form.add_error("file", exc)
-        if match is None:
-            status = 400
-        elif not match:
-            security_log.warning(
-                "release notice file differs from the issued one: number %s", result.notice.number
-            )
-    return render(
-        request,
-        "quarantine/notice_verify.html",
-        {"valid": True, "n": public_view(result.notice), "form": form, "match": match},
-        status=status,
-    )
+        return render(
+            request,
+            "quarantine/notice_verify.html",
+            {"valid": True, "n": public_view(result.notice), "form": form, "match": match},
+            status=status,
+        )
