@@ -315,6 +315,8 @@ def export_file(headers: list[str], rows: Iterable[Iterable], *, title: str, wat
     """The export workbook written to a temporary file (open, at its start): the same file whether
     it is sent at once or kept as a background job's result. Every cell passes ``safe_cell``, so no
     value becomes a formula and no character of a record can make the export fail."""
+    headers = [str(h) for h in headers]  # translated here: apps may declare them with gettext_lazy
+    title, watermark = str(title), str(watermark)
     workbook = Workbook(write_only=True)
     workbook.properties.creator = cell_text(watermark)[:255]
     workbook.properties.title = cell_text(title)

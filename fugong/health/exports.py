@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.http import FileResponse, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fugong.core.access import PERSON_MANAGE, PERSONAL_UNMASK
 from fugong.core.audit import log_personal_access
@@ -23,7 +24,14 @@ from fugong.core.xlsx import XLSX_CONTENT_TYPE, export_file, export_watermark
 from .models import Person
 from .selectors import PersonFilter, person_list
 
-HEADERS = ["姓名", "身份证号", "手机号", "居住社区", "居住地址", "登记时间"]
+HEADERS = [
+    gettext_lazy("姓名"),
+    gettext_lazy("身份证号"),
+    gettext_lazy("手机号"),
+    gettext_lazy("居住社区"),
+    gettext_lazy("居住地址"),
+    gettext_lazy("登记时间"),
+]
 JOB_KIND = "health.person_export"
 
 

@@ -12,6 +12,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from fugong.core.access import PROBLEM_OVERSEE, SUPERVISION_CONFIGURE, Role
 from fugong.core.web.views import KitView, ScopedObjectMixin, ServiceFormView
@@ -66,21 +67,21 @@ class ProblemListView(LedgerView):
 
 
 EXPORT_HEADERS = [
-    "编号",
-    "企业",
-    "所属街镇",
-    "问题类别",
-    "问题标题",
-    "来源",
-    "绿色通道",
-    "状态",
-    "承办单位",
-    "登记时间",
-    "办理期限",
-    "是否超期",
-    "督办层级",
-    "答复时间",
-    "满意度",
+    gettext_lazy("编号"),
+    gettext_lazy("企业"),
+    gettext_lazy("所属街镇"),
+    gettext_lazy("问题类别"),
+    gettext_lazy("问题标题"),
+    gettext_lazy("来源"),
+    gettext_lazy("绿色通道"),
+    gettext_lazy("状态"),
+    gettext_lazy("承办单位"),
+    gettext_lazy("登记时间"),
+    gettext_lazy("办理期限"),
+    gettext_lazy("是否超期"),
+    gettext_lazy("督办层级"),
+    gettext_lazy("答复时间"),
+    gettext_lazy("满意度"),
 ]
 
 

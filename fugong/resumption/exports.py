@@ -6,6 +6,7 @@ import datetime as dt
 from django.db.models import QuerySet
 from django.http import FileResponse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from fugong.core.masking import mask_phone
 from fugong.core.xlsx import export_response, export_watermark
@@ -15,14 +16,14 @@ from .choices import EnterpriseState
 
 ITERATOR_CHUNK = 2000
 HEADERS = [
-    "企业名称",
-    "统一社会信用代码",
-    "所属区域",
-    "企业类别",
-    "复工状态",
-    "联系人",
-    "联系电话",
-    "驻企服务专员",
+    gettext_lazy("企业名称"),
+    gettext_lazy("统一社会信用代码"),
+    gettext_lazy("所属区域"),
+    gettext_lazy("企业类别"),
+    gettext_lazy("复工状态"),
+    gettext_lazy("联系人"),
+    gettext_lazy("联系电话"),
+    gettext_lazy("驻企服务专员"),
 ]
 VALUES = [
     "name",

@@ -34,3 +34,14 @@ def test_a_control_character_in_a_name_does_not_break_the_export(world, client_f
     assert CONTROL_NAME_WRITTEN in written and "嘉陵\ufffd路" in written
     assert plain.name in written
     assert CONTROL_NAME not in caplog.text
+
+
+def test_the_export_headers_follow_the_chosen_language(world, client_for):
+    person(world, "A1", 61)
+    client = client_for("community_A")
+    chinese = values(body(client.get("/people/export/")))
+    assert {"姓名", "身份证号", "居住社区"} <= set(chinese)
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+    english = values(body(client.get("/people/export/")))
+    assert not {"姓名", "身份证号", "居住社区"} & set(english)
+    assert {"Name", "ID number"} & set(english), sorted(v for v in english if isinstance(v, str))[:20]
